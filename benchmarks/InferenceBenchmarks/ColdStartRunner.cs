@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace LlamaAspire.Benchmarks;
+
+/// <summary>What one cold start of the function measured: harness timings, the function's own init spans, and the first invoke.</summary>
+internal sealed record ColdStartResult(
+    string Variant,
+    TimeSpan StartToReady,
+    TimeSpan? FunctionInit,
+    IReadOnlyList<(string Name, TimeSpan Duration)> Phases,
+    int PromptTokens,
+    double TimeToFirstTokenMs,
+    double DecodeTokensPerSecond,
+    long PeakRssBytes);
+
+/// <summary>Starts the published bootstrap as Lambda would (fresh process, reserved variables), times it, and sends one invoke.</summary>
+internal sealed class ColdStartRunner(BenchmarkHost host, string bootstrapPath, int memorySizeMb)
+{
+    private int _runNumber;
+
+    public async Task<ColdStartResult> RunAsync(string variant, string modelDir, string prompt, int maxTokens)
+    {
+        var serviceName = $"bench-{variant}-{++_runNumber}";
+        host.ResetForNewProcess();
+        var startInfo = new ProcessStartInfo(bootstrapPath)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(bootstrapPath)!,
+        };
+        var environment = startInfo.Environment;
+        environment["AWS_LAMBDA_RUNTIME_API"] = host.RuntimeApi;
+        environment["AWS_LAMBDA_FUNCTION_NAME"] = "benchmark";
+        environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = memorySizeMb.ToString(CultureInfo.InvariantCulture);
+        environment["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
+        environment["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
+        environment["AWS_REGION"] = "us-east-1";
+        environment["MODEL_DIR"] = modelDir;
+        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = host.Address;
+        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        environment["OTEL_SERVICE_NAME"] = serviceName;
+
+        var started = Stopwatch.GetTimestamp();
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {bootstrapPath}.");
+        var output = new List<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Add(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Add(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            var ready = await Task.WhenAny(host.FirstNext, host.InitError, process.WaitForExitAsync()).WaitAsync(TimeSpan.FromMinutes(5));
+            if (ready != host.FirstNext)
+            {
+                throw new InvalidOperationException(
+                    $"The function did not reach /next ({variant}): {(host.InitError.IsCompleted ? host.InitError.Result : "process exited")}\n{string.Join('\n', output.TakeLast(20))}");
+            }
+
+            var startToReady = Stopwatch.GetElapsedTime(started, host.FirstNext.Result);
+            var payload = JsonSerializer.Serialize(new Dictionary<string, object> { ["prompt"] = prompt, ["max_tokens"] = maxTokens, ["temperature"] = 0 });
+            var response = await host.InvokeAsync(payload, TimeSpan.FromMinutes(10));
+            var peakRss = ReadPeakRss(process.Id);
+
+            using var json = JsonDocument.Parse(response);
+            var timings = json.RootElement.GetProperty("timings");
+            var usage = json.RootElement.GetProperty("usage");
+
+            // Spans are flushed before the response is sent; give the exporter's HTTP call a moment to land.
+            await Task.Delay(500);
+            var (functionInit, phases) = InitPhases(host.SpansOf(serviceName));
+            return new ColdStartResult(
+                variant,
+                startToReady,
+                functionInit,
+                phases,
+                usage.GetProperty("prompt_tokens").GetInt32(),
+                timings.GetProperty("time_to_first_token_ms").GetDouble(),
+                timings.GetProperty("decode_tokens_per_second").GetDouble(),
+                peakRss);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+    }
+
+    private static (TimeSpan?, IReadOnlyList<(string, TimeSpan)>) InitPhases(IReadOnlyList<Otlp.OtlpSpan> spans)
+    {
+        var init = spans.FirstOrDefault(s => s.Name == "function.init");
+        if (init is null)
+        {
+            return (null, []);
+        }
+
+        var phases = spans.Where(s => s.ParentSpanId == init.SpanId).OrderBy(s => s.Start).Select(s => (s.Name, s.Duration)).ToList();
+        return (init.Duration, phases);
+    }
+
+    /// <summary>Peak resident set (VmHWM) from procfs: what Lambda reports as Max Memory Used.</summary>
+    private static long ReadPeakRss(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                var kb = long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                return kb * 1024;
+            }
+        }
+
+        throw new InvalidOperationException($"/proc/{pid}/status has no VmHWM line.");
+    }
+}

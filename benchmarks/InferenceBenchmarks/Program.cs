@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using LlamaAspire.Benchmarks;
+using Spectre.Console;
+
+// Cold-start and generation benchmark for the inference function. Usage and results: docs/benchmarks.md.
+var options = BenchmarkOptions.Parse(args);
+var repo = BenchmarkOptions.FindRepositoryRoot();
+var artifacts = Path.Combine(repo, "artifacts", "bench");
+
+AnsiConsole.MarkupLine($"[bold]LlamaAspire inference benchmark[/] — preset [blue]{options.Preset}[/], {options.Runs} cold starts per variant, {Environment.ProcessorCount} cores");
+
+// 1. Inputs: the model in each format, the AOT bootstrap, and an empty AOT program for the start-up floor.
+var variants = new List<(string Name, string ModelDir)>();
+foreach (var format in options.Formats)
+{
+    var modelDir = Path.Combine(repo, "models", $"{options.Preset}-{format}");
+    Shell.Run("dotnet", $"run -c Release --project src/ModelBuilder -- build --preset {options.Preset} --out {modelDir} --format {format} --if-missing", repo);
+    variants.Add((format, modelDir));
+}
+
+var functionDir = Path.Combine(artifacts, "function");
+var helloDir = Path.Combine(artifacts, "hello");
+if (!options.SkipPublish)
+{
+    Shell.Run("dotnet", $"publish src/InferenceFunction -c Release -r linux-x64 -o {functionDir}", repo);
+    Shell.Run("dotnet", $"publish benchmarks/HelloAot -c Release -r linux-x64 -o {helloDir}", repo);
+}
+
+// 2. Floors, measured now on this machine.
+var threads = Math.Min(Math.Min(6, Math.Max(1, options.MemorySizeMb / 1769)), Environment.ProcessorCount);
+var bandwidth = Floors.MemoryReadBandwidth(threads);
+var helloStart = Floors.ProcessStart(Path.Combine(helloDir, "HelloAot"), runs: 20);
+
+// 3. Cold starts.
+await using var host = await BenchmarkHost.StartAsync();
+var runner = new ColdStartRunner(host, Path.Combine(functionDir, "bootstrap"), options.MemorySizeMb);
+var prompt = "hello" + string.Concat(Enumerable.Repeat(" hello", options.PromptTokens - 2)); // + BOS = PromptTokens
+var results = new List<ColdStartResult>();
+var floors = new Dictionary<string, (long Bytes, TimeSpan Read)>();
+foreach (var (name, modelDir) in variants)
+{
+    var files = Directory.GetFiles(modelDir, "model.*");
+    floors[name] = (files.Sum(f => new FileInfo(f).Length), Floors.PageCacheRead(files));
+    for (var run = 0; run < options.Runs; run++)
+    {
+        var result = await runner.RunAsync(name, modelDir, prompt, options.MaxTokens);
+        results.Add(result);
+        AnsiConsole.MarkupLine($"  {name} run {run + 1}: ready in {result.StartToReady.TotalMilliseconds:F0} ms, TTFT {result.TimeToFirstTokenMs:F0} ms, {result.DecodeTokensPerSecond:F2} tok/s");
+    }
+}
+
+Report.Print(options, results, floors, helloStart, bandwidth, threads);
+
+internal sealed record BenchmarkOptions(string Preset, int Runs, int PromptTokens, int MaxTokens, int MemorySizeMb, IReadOnlyList<string> Formats, bool SkipPublish)
+{
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--skip-publish")
+            {
+                flags.Add(args[i]);
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
+            {
+                values[args[i]] = args[++i];
+            }
+            else
+            {
+                throw new ArgumentException($"Unknown argument '{args[i]}'. Options: --preset, --runs, --prompt-tokens, --max-tokens, --memory-size, --formats, --skip-publish.");
+            }
+        }
+
+        int Int(string key, int fallback) => values.TryGetValue(key, out var v)
+            ? int.Parse(v, CultureInfo.InvariantCulture)
+            : fallback;
+
+        return new BenchmarkOptions(
+            values.GetValueOrDefault("--preset", "llama-3.2-1b"),
+            Int("--runs", 3),
+            Int("--prompt-tokens", 128),
+            Int("--max-tokens", 32),
+            Int("--memory-size", 10240),
+            values.GetValueOrDefault("--formats", "onnx,ort").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            flags.Contains("--skip-publish"));
+    }
+
+    public static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LlamaAspire.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the benchmark from inside the LlamaAspire repository (LlamaAspire.sln not found above the build output).");
+    }
+}
+
+internal static class Shell
+{
+    public static void Run(string file, string arguments, string workingDirectory)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[grey]$ {file} {arguments}[/]");
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { WorkingDirectory = workingDirectory, UseShellExecute = false })
+            ?? throw new InvalidOperationException($"Could not start {file}.");
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"'{file} {arguments}' failed with exit code {process.ExitCode}.");
+        }
+    }
+}
