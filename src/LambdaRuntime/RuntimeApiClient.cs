@@ -1,0 +1,215 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace LlamaAspire.LambdaRuntime;
+
+/// <summary>
+/// A small client for the Lambda Runtime API (2018-06-01). Buffered calls go through one <see cref="HttpClient"/> (pooled keep-alive
+/// connection, no timeout so <c>next</c> can long-poll); streamed responses go through <see cref="Http11StreamingConnection"/>, our own
+/// HTTP/1.1 chunked writer, because HttpClient cannot send request trailers.
+/// Failed calls throw <see cref="HttpRequestException"/> with <see cref="HttpRequestException.StatusCode"/> set when the API answered.
+/// </summary>
+public sealed class RuntimeApiClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly Uri _nextUri;
+    private readonly Uri _initErrorUri;
+    private readonly string _invocationBase;
+    private readonly string _invocationPathBase;
+    private readonly LambdaBootstrapOptions _options;
+    private Http11StreamingConnection? _idleStreamingConnection;
+
+    public RuntimeApiClient(LambdaBootstrapOptions? options = null)
+    {
+        _options = options ?? new LambdaBootstrapOptions();
+        BaseUri = _options.ResolveBaseUri();
+        _nextUri = new Uri(BaseUri, RuntimeApiHeaders.NextPath);
+        _initErrorUri = new Uri(BaseUri, RuntimeApiHeaders.InitErrorPath);
+        _invocationBase = BaseUri.AbsoluteUri + RuntimeApiHeaders.InvocationPathPrefix;
+        _invocationPathBase = BaseUri.AbsolutePath + RuntimeApiHeaders.InvocationPathPrefix;
+
+        var handler = _options.HttpMessageHandler ?? new SocketsHttpHandler
+        {
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        _http = new HttpClient(handler, disposeHandler: _options.HttpMessageHandler is null)
+        {
+            Timeout = Timeout.InfiniteTimeSpan, // GET next long-polls: never time it out.
+        };
+    }
+
+    /// <summary>The API's base URI, e.g. <c>http://127.0.0.1:9001/2018-06-01/</c>.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary><c>GET /runtime/invocation/next</c>: waits (without timeout) for the next invoke.</summary>
+    public async Task<LambdaInvocation> NextAsync(CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _nextUri);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw await FailureAsync("GET next", response, cancellationToken).ConfigureAwait(false);
+        }
+
+        var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var headers = response.Headers.NonValidated;
+        var requestId = Header(headers, RuntimeApiHeaders.AwsRequestId);
+        if (string.IsNullOrEmpty(requestId))
+        {
+            throw new HttpRequestException($"GET next answered without a {RuntimeApiHeaders.AwsRequestId} header.");
+        }
+
+        var deadline = DateTimeOffset.MaxValue;
+        if (long.TryParse(Header(headers, RuntimeApiHeaders.DeadlineMs), out var deadlineMs))
+        {
+            deadline = DateTimeOffset.FromUnixTimeMilliseconds(deadlineMs);
+        }
+
+        return new LambdaInvocation(
+            requestId,
+            deadline,
+            Header(headers, RuntimeApiHeaders.InvokedFunctionArn) ?? string.Empty,
+            Header(headers, RuntimeApiHeaders.TraceId),
+            Header(headers, RuntimeApiHeaders.ClientContext),
+            Header(headers, RuntimeApiHeaders.CognitoIdentity),
+            payload)
+        {
+            TenantId = Header(headers, RuntimeApiHeaders.TenantId),
+            TimeProvider = _options.TimeProvider,
+        };
+    }
+
+    /// <summary><c>POST /runtime/invocation/{id}/response</c> with the whole body. Does not check the 6 MB limit (the bootstrap does).</summary>
+    public async Task SendResponseAsync(
+        string requestId, ReadOnlyMemory<byte> body, string contentType = RuntimeApiHeaders.DefaultContentType, CancellationToken cancellationToken = default)
+    {
+        using var content = new ReadOnlyMemoryContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        await PostAsync(InvocationUri(requestId, RuntimeApiHeaders.ResponsePathSuffix), content, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>POST /runtime/invocation/{id}/response</c> streamed: <c>Lambda-Runtime-Function-Response-Mode: streaming</c>, chunked, each
+    /// write of <paramref name="writeAsync"/> sent as one chunk at once. If <paramref name="writeAsync"/> throws, the error is reported
+    /// as the <c>Lambda-Runtime-Function-Error-Type</c> / <c>Lambda-Runtime-Function-Error-Body</c> (base64 error JSON) trailers and
+    /// is not rethrown. Needs a TCP endpoint (not <see cref="LambdaBootstrapOptions.HttpMessageHandler"/>).
+    /// </summary>
+    /// <param name="cancellationToken">Passed to <paramref name="writeAsync"/> (the invoke's deadline).</param>
+    public Task SendStreamingResponseAsync(
+        string requestId, string contentType, Func<Stream, CancellationToken, Task> writeAsync, CancellationToken cancellationToken = default) =>
+        SendStreamingResponseAsync(requestId, contentType, writeAsync, cancellationToken, CancellationToken.None);
+
+    internal async Task SendStreamingResponseAsync(
+        string requestId, string contentType, Func<Stream, CancellationToken, Task> writeAsync, CancellationToken writerToken, CancellationToken ioToken)
+    {
+        ArgumentNullException.ThrowIfNull(writeAsync);
+        var connection = Interlocked.Exchange(ref _idleStreamingConnection, null);
+        if (connection is null || !connection.IsReusable())
+        {
+            connection?.Dispose();
+            connection = await Http11StreamingConnection.ConnectAsync(BaseUri.Host, BaseUri.Port, ioToken).ConfigureAwait(false);
+        }
+
+        var reuse = false;
+        try
+        {
+            var path = _invocationPathBase + Uri.EscapeDataString(requestId) + RuntimeApiHeaders.ResponsePathSuffix;
+            var result = await connection.SendStreamingAsync(BaseUri.Authority, path, contentType, writeAsync, writerToken, ioToken).ConfigureAwait(false);
+            if (result.HandlerError is { } error)
+            {
+                _options.LogOrDefault($"{requestId}\tERROR\tstreamed response failed, reported as trailers: {error}");
+            }
+
+            if (result.StatusCode is < 200 or > 299)
+            {
+                throw new HttpRequestException(
+                    $"POST {path} (streaming) answered {result.StatusCode}.", null, (HttpStatusCode)result.StatusCode);
+            }
+
+            reuse = result.KeepAlive;
+        }
+        finally
+        {
+            if (reuse)
+            {
+                Interlocked.Exchange(ref _idleStreamingConnection, connection)?.Dispose();
+            }
+            else
+            {
+                connection.Dispose();
+            }
+        }
+    }
+
+    /// <summary><c>POST /runtime/invocation/{id}/error</c> with the error JSON and <c>Lambda-Runtime-Function-Error-Type</c>.</summary>
+    public Task ReportInvocationErrorAsync(string requestId, Exception exception, CancellationToken cancellationToken = default) =>
+        PostErrorAsync(InvocationUri(requestId, RuntimeApiHeaders.ErrorPathSuffix), exception, cancellationToken);
+
+    /// <summary><c>POST /runtime/init/error</c>. The caller should exit afterwards.</summary>
+    public Task ReportInitErrorAsync(Exception exception, CancellationToken cancellationToken = default) =>
+        PostErrorAsync(_initErrorUri, exception, cancellationToken);
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        Interlocked.Exchange(ref _idleStreamingConnection, null)?.Dispose();
+    }
+
+    private async Task PostErrorAsync(Uri uri, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        using var content = new ByteArrayContent(LambdaErrorJson.Write(exception));
+        content.Headers.TryAddWithoutValidation("Content-Type", RuntimeApiHeaders.ErrorContentType);
+        await PostAsync(uri, content, LambdaErrorJson.HeaderSafe(LambdaErrorJson.ErrorTypeOf(exception)), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PostAsync(Uri uri, HttpContent content, string? errorType, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+        if (errorType is not null)
+        {
+            request.Headers.TryAddWithoutValidation(RuntimeApiHeaders.FunctionErrorType, errorType);
+        }
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await FailureAsync("POST " + uri.AbsolutePath, response, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Uri InvocationUri(string requestId, string suffix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(requestId);
+        return new Uri(_invocationBase + Uri.EscapeDataString(requestId) + suffix);
+    }
+
+    private static string? Header(HttpHeadersNonValidated headers, string name) =>
+        headers.TryGetValues(name, out var values) && values.Count > 0 ? values.ToString() : null;
+
+    private static async Task<HttpRequestException> FailureAsync(string call, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string body;
+        try
+        {
+            body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            body = string.Empty;
+        }
+
+        if (body.Length > 512)
+        {
+            body = body[..512];
+        }
+
+        return new HttpRequestException($"{call} answered {(int)response.StatusCode}: {body}", null, response.StatusCode);
+    }
+}
