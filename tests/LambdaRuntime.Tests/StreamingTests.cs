@@ -1,0 +1,140 @@
+using System.Text;
+using System.Text.Json;
+
+namespace LlamaAspire.LambdaRuntime.Tests;
+
+public sealed class StreamingTests
+{
+    private static readonly TimeSpan Timeout = BootstrapHarness.Timeout;
+
+    [Fact]
+    public async Task Chunks_arrive_in_order_as_they_are_written_before_the_handler_completes()
+    {
+        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        var gates = Enumerable.Range(0, 3).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        var handlerCompleted = false;
+        await using var runtime = BootstrapHarness.Start(fake, (_, _) => Task.FromResult(LambdaResponse.Streaming(
+            "text/event-stream",
+            async (stream, cancellationToken) =>
+            {
+                for (var i = 0; i < gates.Length; i++)
+                {
+                    await stream.WriteAsync(Encoding.UTF8.GetBytes($"token-{i};"), cancellationToken);
+                    // Only continue once the server saw this chunk: a buffering client would deadlock here.
+                    await gates[i].Task.WaitAsync(Timeout, cancellationToken);
+                }
+
+                handlerCompleted = true;
+            })));
+
+        var queued = fake.Enqueue();
+        for (var i = 0; i < gates.Length; i++)
+        {
+            var received = new StringBuilder();
+            while (received.Length < $"token-{i};".Length)
+            {
+                var chunk = await queued.Reads.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+                received.Append(Encoding.UTF8.GetString(chunk));
+            }
+
+            Assert.Equal($"token-{i};", received.ToString());
+            Assert.False(handlerCompleted);
+            gates[i].SetResult();
+        }
+
+        var result = await queued.Result.WaitAsync(Timeout);
+        Assert.True(handlerCompleted);
+        Assert.Equal("response", result.Kind);
+        Assert.Equal("token-0;token-1;token-2;", result.BodyText);
+        Assert.Equal(RuntimeApiHeaders.StreamingResponseMode, result.Header(RuntimeApiHeaders.FunctionResponseMode));
+        Assert.Equal("chunked", result.Header("Transfer-Encoding"));
+        Assert.Equal("text/event-stream", result.Header("Content-Type"));
+        Assert.Contains(RuntimeApiHeaders.FunctionErrorType, result.Header("Trailer"));
+        Assert.Contains(RuntimeApiHeaders.FunctionErrorBody, result.Header("Trailer"));
+        Assert.Empty(result.Trailers);
+    }
+
+    [Fact]
+    public async Task A_mid_stream_exception_arrives_as_trailers_and_the_loop_continues()
+    {
+        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var runtime = BootstrapHarness.Start(fake, (invocation, _) => Task.FromResult(LambdaResponse.Streaming(
+            "text/plain",
+            async (stream, cancellationToken) =>
+            {
+                await stream.WriteAsync("partial "u8.ToArray(), cancellationToken);
+                stream.Write("output"u8);
+                if (Encoding.UTF8.GetString(invocation.Payload.Span) == "\"fail\"")
+                {
+                    throw new LambdaFunctionException("Inference.DecodeFailed", "the decoder broke mid-stream");
+                }
+            })));
+
+        var failing = await fake.Enqueue("\"fail\"").Result.WaitAsync(Timeout);
+        Assert.Equal("response", failing.Kind);
+        Assert.Equal("partial output", failing.BodyText);
+        Assert.Equal("Inference.DecodeFailed", failing.Trailers[RuntimeApiHeaders.FunctionErrorType]);
+        var errorJson = Convert.FromBase64String(failing.Trailers[RuntimeApiHeaders.FunctionErrorBody]);
+        using (var json = JsonDocument.Parse(errorJson))
+        {
+            Assert.Equal("Inference.DecodeFailed", json.RootElement.GetProperty("errorType").GetString());
+            Assert.Equal("the decoder broke mid-stream", json.RootElement.GetProperty("errorMessage").GetString());
+            Assert.NotEqual(0, json.RootElement.GetProperty("stackTrace").GetArrayLength());
+        }
+
+        var fine = await fake.Enqueue("\"ok\"").Result.WaitAsync(Timeout);
+        Assert.Equal("partial output", fine.BodyText);
+        Assert.Empty(fine.Trailers);
+    }
+
+    [Fact]
+    public async Task An_exception_before_the_first_write_is_reported_as_trailers_with_the_type_name()
+    {
+        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var runtime = BootstrapHarness.Start(fake, (_, _) => Task.FromResult(LambdaResponse.Streaming(
+            "text/plain",
+            (_, _) => throw new InvalidDataException("nothing to stream"))));
+
+        var result = await fake.Enqueue().Result.WaitAsync(Timeout);
+        Assert.Empty(result.Body);
+        Assert.Equal("InvalidDataException", result.Trailers[RuntimeApiHeaders.FunctionErrorType]);
+    }
+
+    [Fact]
+    public async Task Large_and_empty_writes_are_framed_correctly()
+    {
+        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        var big = new byte[100_000];
+        new Random(42).NextBytes(big);
+        await using var runtime = BootstrapHarness.Start(fake, (_, _) => Task.FromResult(LambdaResponse.Streaming(
+            "application/octet-stream",
+            async (stream, cancellationToken) =>
+            {
+                await stream.WriteAsync(ReadOnlyMemory<byte>.Empty, cancellationToken); // must not end the body
+                await stream.WriteAsync(big, cancellationToken);
+                stream.WriteByte(7);
+                await stream.FlushAsync(cancellationToken);
+            })));
+
+        var result = await fake.Enqueue().Result.WaitAsync(Timeout);
+        Assert.Equal(big.Length + 1, result.Body.Length);
+        Assert.True(result.Body.AsSpan(0, big.Length).SequenceEqual(big));
+        Assert.Equal(7, result.Body[^1]);
+    }
+
+    [Fact]
+    public async Task The_client_streams_directly_without_the_bootstrap()
+    {
+        await using var fake = await FakeAwsRuntimeApi.StartAsync("/direct");
+        using var client = new RuntimeApiClient(new LambdaBootstrapOptions { RuntimeApi = fake.RuntimeApi, Environment = new InMemoryLambdaEnvironment() });
+        var queued = fake.Enqueue("{\"x\":1}");
+        var invocation = await client.NextAsync().WaitAsync(Timeout);
+        Assert.Equal(queued.RequestId, invocation.RequestId);
+        await client.SendStreamingResponseAsync(invocation.RequestId, "text/plain", async (stream, ct) =>
+        {
+            await stream.WriteAsync("a"u8.ToArray(), ct);
+            await stream.WriteAsync("b"u8.ToArray(), ct);
+        }).WaitAsync(Timeout);
+        Assert.Equal("ab", (await queued.Result.WaitAsync(Timeout)).BodyText);
+    }
+}
