@@ -1,1 +1,7 @@
-Console.WriteLine("placeholder");
+using LlamaAspire.InferenceFunction;
+using LlamaAspire.LambdaRuntime;
+
+var mainEntered = DateTimeOffset.UtcNow; // "runtime init" ends here; it starts at the OS's process start time
+
+return await LambdaBootstrap.RunAsync(
+    _ => FunctionInit.InitializeAsync(mainEntered, Environment.GetEnvironmentVariable, line => Console.Error.WriteLine(line)));

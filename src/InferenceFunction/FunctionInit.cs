@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using LlamaAspire.InferenceFunction.Inference;
+using LlamaAspire.InferenceFunction.Requests;
+using LlamaAspire.InferenceFunction.Telemetry;
+using LlamaAspire.LambdaRuntime;
+using Microsoft.ML.OnnxRuntime;
+
+namespace LlamaAspire.InferenceFunction;
+
+/// <summary>Everything init does, phase by phase. Any failure becomes a <see cref="LambdaFunctionException"/> (→ /init/error).</summary>
+public static class FunctionInit
+{
+    public static Task<ILambdaHandler> InitializeAsync(DateTimeOffset mainEntered, Func<string, string?> env, Action<string> log)
+    {
+        long telemetryStart = Stopwatch.GetTimestamp();
+        var telemetryStartTime = DateTimeOffset.UtcNow;
+        var telemetry = TelemetrySetup.Create(env);
+        var telemetryEnd = DateTimeOffset.UtcNow;
+        var options = FunctionOptions.FromEnvironment(env);
+
+        using var phases = new InitPhases(mainEntered, env);
+        phases.Retroactive(FunctionTelemetry.TelemetrySetupSpan, telemetryStartTime, telemetryEnd, new KeyValuePair<string, object?>("otel.enabled", telemetry.Enabled));
+        _ = telemetryStart;
+        try
+        {
+            phases.Run(FunctionTelemetry.NativeImportSpan, a =>
+            {
+                var ort = OrtEnv.Instance(); // dlopen(libonnxruntime) + OrtCreateEnv
+                a?.SetTag("ort.version", ort.GetVersionString());
+                return ort;
+            });
+
+            ModelRunner? runner = null;
+            var config = phases.Run(FunctionTelemetry.WeightLoadSpan, a =>
+            {
+                var cfg = ModelDirectory.Load(options.ModelDirectory, options.ContextLengthCap);
+                var session = SessionFactory.Create(options, cfg, out var info, out var pinned);
+                runner = new ModelRunner(session, cfg);
+                GC.KeepAlive(pinned);
+                a?.SetTag("model.path", info.ModelPath);
+                a?.SetTag("model.format", info.Format == ModelFormat.Ort ? "ort" : "onnx");
+                a?.SetTag("model.bytes_on_disk", info.BytesOnDisk);
+                a?.SetTag("model.bytes_mapped", info.BytesMapped);
+                a?.SetTag("model.bytes_read", info.BytesRead);
+                a?.SetTag("model.memory_mapped", info.MemoryMapped);
+                a?.SetTag("model.context_length", cfg.ContextLength);
+                a?.SetTag("model.kv_cache", cfg.KvCache == KvCacheMode.SharedBuffer ? "shared-buffer" : "growing");
+                a?.SetTag("ort.graph_optimization_level", info.Optimization.ToString());
+                a?.SetTag("ort.intra_op_threads", info.IntraOpThreads);
+                a?.SetTag("ort.intra_op_threads.source", options.IntraOpThreadsSource);
+                if (info.Fallback is not null) a?.SetTag("model.load_fallback", info.Fallback);
+                log($"INIT\tmodel {info.ModelPath} ({info.Format}, {info.BytesOnDisk} bytes, mapped {info.BytesMapped}, read {info.BytesRead}), " +
+                    $"opt {info.Optimization}, {info.IntraOpThreads} intra-op threads ({options.IntraOpThreadsSource}), context {cfg.ContextLength}, kv {cfg.KvCache}" +
+                    (info.Fallback is null ? "" : $"; {info.Fallback}"));
+                return cfg;
+            });
+
+            var tokenizer = phases.Run(FunctionTelemetry.TokenizerLoadSpan, a =>
+            {
+                a?.SetTag("tokenizer.path", config.TokenizerPath);
+                return LlamaTokenizer.Load(config.TokenizerPath);
+            });
+
+            var generator = new Generator(runner!, tokenizer);
+            if (options.Warmup)
+            {
+                phases.Run(FunctionTelemetry.WarmupSpan, _ =>
+                {
+                    runner!.Reset();
+                    runner.Forward([LlamaTokenizer.BeginOfText]);
+                    runner.Forward([LlamaTokenizer.BeginOfText]);
+                    runner.Reset();
+                    return 0;
+                });
+            }
+
+            log(phases.Complete());
+            telemetry.Flush();
+            return Task.FromResult<ILambdaHandler>(new InferenceHandler(generator, options, telemetry, env));
+        }
+        catch (Exception ex)
+        {
+            var (type, message) = ex switch
+            {
+                ModelLoadException m => (m.ErrorType, m.Message),
+                OnnxRuntimeException o => (ModelLoadException.ModelLoadError, $"ONNX Runtime failed for model directory '{options.ModelDirectory}': {o.Message}"),
+                DllNotFoundException d => ("Runtime.NativeImportError", $"libonnxruntime could not be loaded: {d.Message}"),
+                _ => ("Runtime.InitError", $"{ex.GetType().Name}: {ex.Message} (model directory '{options.ModelDirectory}')"),
+            };
+            phases.Fail(type, ex);
+            log(phases.Complete());
+            telemetry.Flush();
+            throw new LambdaFunctionException(type, message, ex);
+        }
+    }
+}

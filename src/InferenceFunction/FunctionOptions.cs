@@ -1,0 +1,112 @@
+namespace LlamaAspire.InferenceFunction;
+
+/// <summary>Every environment variable the function reads, in one place.</summary>
+public static class EnvVars
+{
+    // Ours.
+    public const string ModelDir = "MODEL_DIR";
+    public const string ContextLength = "LLAMA_CONTEXT_LENGTH";          // cap for the KV cache length (growing-mode exports)
+    public const string IntraOpThreads = "LLAMA_INTRA_OP_THREADS";       // explicit override, wins over everything
+    public const string GraphOptimization = "LLAMA_GRAPH_OPTIMIZATION";  // disable_all|basic|extended|all (default: from config.json)
+    public const string MemoryMapOrt = "LLAMA_ORT_MMAP";                 // 1 (default) / 0: mmap .ort files
+    public const string Warmup = "LLAMA_WARMUP";                         // 1 / 0 (default): one-token warm-up run at init
+    public const string MaxRequestBytes = "LLAMA_MAX_REQUEST_BYTES";     // default 6291456 (Lambda's sync payload limit)
+    public const string DefaultMaxTokens = "LLAMA_DEFAULT_MAX_TOKENS";   // default 128
+    public const string StreamChunkTokens = "LLAMA_STREAM_CHUNK_TOKENS"; // tokens per SSE event (default 1)
+
+    // Standard ones.
+    public const string OmpNumThreads = "OMP_NUM_THREADS";
+    public const string FunctionMemorySize = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
+    public const string FunctionName = "AWS_LAMBDA_FUNCTION_NAME";
+    public const string FunctionVersion = "AWS_LAMBDA_FUNCTION_VERSION";
+    public const string LogStreamName = "AWS_LAMBDA_LOG_STREAM_NAME";
+    public const string Region = "AWS_REGION";
+    public const string DefaultRegion = "AWS_DEFAULT_REGION";
+    public const string TraceParent = "TRACEPARENT";
+    public const string OtlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string OtlpProtocol = "OTEL_EXPORTER_OTLP_PROTOCOL";
+    public const string OtelServiceName = "OTEL_SERVICE_NAME";
+    public const string OtelResourceAttributes = "OTEL_RESOURCE_ATTRIBUTES";
+}
+
+public enum GraphOptimization { Default, DisableAll, Basic, Extended, All }
+
+/// <summary>The function's configuration, read once from the environment at init.</summary>
+public sealed record FunctionOptions
+{
+    public const int MbPerVcpu = 1769;
+    public const int MaxLambdaVcpus = 6;
+
+    public required string ModelDirectory { get; init; }
+    public int? ContextLengthCap { get; init; }
+    public int IntraOpThreads { get; init; } = 1;
+    public string IntraOpThreadsSource { get; init; } = "default";
+    public GraphOptimization GraphOptimization { get; init; } = GraphOptimization.Default;
+    public bool MemoryMapOrt { get; init; } = true;
+    public bool Warmup { get; init; }
+    public int MaxRequestBytes { get; init; } = 6 * 1024 * 1024;
+    public int DefaultMaxTokens { get; init; } = 128;
+    public int StreamChunkTokens { get; init; } = 1;
+    public string FunctionName { get; init; } = "inference";
+
+    public static FunctionOptions FromEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
+
+    public static FunctionOptions FromEnvironment(Func<string, string?> env)
+    {
+        var modelDir = env(EnvVars.ModelDir);
+        if (string.IsNullOrWhiteSpace(modelDir))
+            modelDir = Path.Combine(AppContext.BaseDirectory, "model");
+        var (threads, source) = ComputeIntraOpThreads(env, Environment.ProcessorCount);
+        return new FunctionOptions
+        {
+            ModelDirectory = Path.GetFullPath(modelDir),
+            ContextLengthCap = PositiveInt(env, EnvVars.ContextLength),
+            IntraOpThreads = threads,
+            IntraOpThreadsSource = source,
+            GraphOptimization = ParseOptimization(env(EnvVars.GraphOptimization)),
+            MemoryMapOrt = Flag(env, EnvVars.MemoryMapOrt, true),
+            Warmup = Flag(env, EnvVars.Warmup, false),
+            MaxRequestBytes = PositiveInt(env, EnvVars.MaxRequestBytes) ?? 6 * 1024 * 1024,
+            DefaultMaxTokens = PositiveInt(env, EnvVars.DefaultMaxTokens) ?? 128,
+            StreamChunkTokens = PositiveInt(env, EnvVars.StreamChunkTokens) ?? 1,
+            FunctionName = env(EnvVars.FunctionName) is { Length: > 0 } name ? name : "inference",
+        };
+    }
+
+    /// <summary>
+    /// Lambda gives one vCPU per 1,769 MB (at most 6); never more threads than cores present.
+    /// OMP_NUM_THREADS (or our own override) wins when set.
+    /// </summary>
+    public static (int Threads, string Source) ComputeIntraOpThreads(Func<string, string?> env, int processorCount)
+    {
+        if (PositiveInt(env, EnvVars.IntraOpThreads) is int explicitThreads)
+            return (explicitThreads, EnvVars.IntraOpThreads);
+        if (PositiveInt(env, EnvVars.OmpNumThreads) is int omp)
+            return (omp, EnvVars.OmpNumThreads);
+        if (PositiveInt(env, EnvVars.FunctionMemorySize) is int mb)
+        {
+            int vcpus = Math.Clamp((mb + MbPerVcpu - 1) / MbPerVcpu, 1, MaxLambdaVcpus);
+            return (Math.Max(1, Math.Min(vcpus, processorCount)), EnvVars.FunctionMemorySize);
+        }
+        return (Math.Max(1, Math.Min(MaxLambdaVcpus, processorCount)), "processor count");
+    }
+
+    static int? PositiveInt(Func<string, string?> env, string name) =>
+        int.TryParse(env(name), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0 ? v : null;
+
+    static bool Flag(Func<string, string?> env, string name, bool fallback) => env(name)?.Trim().ToLowerInvariant() switch
+    {
+        "1" or "true" or "yes" or "on" => true,
+        "0" or "false" or "no" or "off" => false,
+        _ => fallback,
+    };
+
+    public static GraphOptimization ParseOptimization(string? value) => value?.Trim().ToLowerInvariant().Replace("ort_", "", StringComparison.Ordinal) switch
+    {
+        "disable_all" or "disabled" or "none" or "off" => GraphOptimization.DisableAll,
+        "basic" or "enable_basic" => GraphOptimization.Basic,
+        "extended" or "enable_extended" => GraphOptimization.Extended,
+        "all" or "enable_all" => GraphOptimization.All,
+        _ => GraphOptimization.Default,
+    };
+}

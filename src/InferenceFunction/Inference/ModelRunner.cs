@@ -1,0 +1,229 @@
+using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace LlamaAspire.InferenceFunction.Inference;
+
+/// <summary>
+/// Runs the decoder one forward pass at a time over an IO binding that is set up once per process.
+/// <para><b>shared-buffer</b> (models we build, ORT GenAI exports): each <c>past_key_values.i.*</c> input and its
+/// <c>present.i.*</c> output are bound to the same preallocated OrtValue [1, kv, C, hd], so GroupQueryAttention writes the
+/// cache in place. input_ids / position_ids / attention_mask live in pinned buffers allocated once; the decode step's
+/// [1,1] tensors and logits [1,1,V] are OrtValues created once; the attention-mask views [1,T] over the all-ones buffer are
+/// created the first time a length T is reached and reused by every later request. After the first request the decode loop
+/// allocates nothing. Prefill allocates its [1,S] views and its [1,S,V] logits once per request.</para>
+/// <para><b>growing</b> (transformers.js / Optimum exports): past is [1, kv, P, hd] and present [1, kv, P+S, hd], so ORT
+/// allocates the present outputs each step and they become the next step's past. That per-token allocation is inherent
+/// to those graphs and accepted there.</para>
+/// </summary>
+public sealed class ModelRunner : IDisposable
+{
+    readonly InferenceSession _session;
+    readonly ModelConfig _config;
+    readonly OrtIoBinding _binding;
+    readonly RunOptions _runOptions = new();
+    readonly OrtMemoryInfo _cpu = OrtMemoryInfo.DefaultInstance;
+    readonly int _context;
+    readonly int _vocab;
+    readonly bool _hasPositionIds;
+    readonly string[] _pastNames, _presentNames;
+    readonly TensorElementType _kvType, _logitsType;
+    readonly long[] _ids, _positions, _mask;     // pinned (POH), length C
+    readonly OrtValue _stepIds, _stepPositions;   // [1,1] views of _ids[0], _positions[0]
+    readonly OrtValue?[] _maskViews;              // [1,T] views over _mask, by T
+    readonly OrtValue _stepLogits;                // [1,1,V]
+    readonly float[] _logits;                     // last-position logits (float32 view or converted)
+    readonly OrtValue[] _kv;                      // shared-buffer: 2 per layer; growing: current past values
+    bool _stepInputsBound;
+
+    public ModelRunner(InferenceSession session, ModelConfig config)
+    {
+        _session = session;
+        _config = config;
+        _context = config.ContextLength;
+        _vocab = config.VocabSize;
+        int layers = config.NumLayers;
+        var inputs = session.InputMetadata;
+        foreach (var required in (string[])["input_ids", "attention_mask"])
+            if (!inputs.ContainsKey(required))
+                throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' has no '{required}' input (inputs: {string.Join(", ", inputs.Keys)}).");
+        if (!session.OutputMetadata.TryGetValue("logits", out var logitsMeta))
+            throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' has no 'logits' output.");
+        _logitsType = logitsMeta.ElementDataType;
+        if (_logitsType is not (TensorElementType.Float or TensorElementType.Float16))
+            throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}': logits are {_logitsType}; float32 or float16 expected.");
+        _hasPositionIds = inputs.ContainsKey("position_ids");
+
+        _pastNames = new string[2 * layers];
+        _presentNames = new string[2 * layers];
+        for (int i = 0; i < layers; i++)
+        {
+            _pastNames[2 * i] = $"past_key_values.{i}.key";
+            _pastNames[2 * i + 1] = $"past_key_values.{i}.value";
+            _presentNames[2 * i] = $"present.{i}.key";
+            _presentNames[2 * i + 1] = $"present.{i}.value";
+        }
+        foreach (var name in _pastNames)
+            if (!inputs.ContainsKey(name))
+                throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' has no '{name}' input but config.json says {layers} layers.");
+        var kvMeta = inputs[_pastNames[0]];
+        _kvType = kvMeta.ElementDataType;
+        if (config.KvCache == KvCacheMode.SharedBuffer && kvMeta.Dimensions.Length == 4 && kvMeta.Dimensions[2] > 0 && kvMeta.Dimensions[2] != _context)
+            throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}': past length is {kvMeta.Dimensions[2]} but config.json context_length is {_context}.");
+
+        _ids = GC.AllocateArray<long>(_context, pinned: true);
+        _positions = GC.AllocateArray<long>(_context, pinned: true);
+        _mask = GC.AllocateArray<long>(_context, pinned: true);
+        _mask.AsSpan().Fill(1);
+        _maskViews = new OrtValue?[_context + 1];
+        _stepIds = View(_ids, 0, [1, 1]);
+        _stepPositions = View(_positions, 0, [1, 1]);
+        _logits = GC.AllocateArray<float>(_vocab, pinned: true);
+        _stepLogits = _logitsType == TensorElementType.Float
+            ? OrtValue.CreateTensorValueWithData(_cpu, TensorElementType.Float, [1, 1, _vocab], Marshal.UnsafeAddrOfPinnedArrayElement(_logits, 0), (long)_vocab * sizeof(float))
+            : OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float16, [1, 1, _vocab]);
+
+        _binding = session.CreateIoBinding();
+        _kv = new OrtValue[2 * layers];
+        long kvHeads = config.NumKeyValueHeads, headDim = config.HeadDim;
+        for (int i = 0; i < _kv.Length; i++)
+        {
+            long length = config.KvCache == KvCacheMode.SharedBuffer ? _context : 0;
+            _kv[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _kvType, [1, kvHeads, length, headDim]);
+            _binding.BindInput(_pastNames[i], _kv[i]);
+            if (config.KvCache == KvCacheMode.SharedBuffer)
+                _binding.BindOutput(_presentNames[i], _kv[i]);
+        }
+    }
+
+    public ModelConfig Config => _config;
+    public int ContextLength => _context;
+    public int VocabSize => _vocab;
+    /// <summary>Tokens in the cache.</summary>
+    public int Position { get; private set; }
+    public bool SharedBuffer => _config.KvCache == KvCacheMode.SharedBuffer;
+    /// <summary>Set when the current Run should stop (deadline). ORT checks it between kernels.</summary>
+    public RunOptions RunOptions => _runOptions;
+
+    OrtValue View(long[] pinned, int start, long[] shape) =>
+        OrtValue.CreateTensorValueWithData(_cpu, TensorElementType.Int64, shape, Marshal.UnsafeAddrOfPinnedArrayElement(pinned, start), shape[0] * shape[1] * sizeof(long));
+
+    OrtValue MaskView(int total) => _maskViews[total] ??= View(_mask, 0, [1, total]);
+
+    /// <summary>Forget the cache (the buffers stay; the attention mask decides what is valid).</summary>
+    public void Reset()
+    {
+        Position = 0;
+        if (!SharedBuffer)
+        {
+            long kvHeads = _config.NumKeyValueHeads, headDim = _config.HeadDim;
+            for (int i = 0; i < _kv.Length; i++)
+            {
+                _kv[i].Dispose();
+                _kv[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _kvType, [1, kvHeads, 0, headDim]);
+                _binding.BindInput(_pastNames[i], _kv[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One forward pass over <paramref name="tokens"/> at the current position; returns the logits of the last one
+    /// (valid until the next call).
+    /// </summary>
+    public ReadOnlySpan<float> Forward(ReadOnlySpan<int> tokens)
+    {
+        int s = tokens.Length;
+        if (s == 0) throw new ArgumentException("No tokens.", nameof(tokens));
+        if (Position + s > _context) throw new InvalidOperationException($"Context full: {Position} + {s} > {_context}.");
+        int total = Position + s;
+        _binding.BindInput("attention_mask", MaskView(total));
+
+        if (s == 1)
+        {
+            _ids[0] = tokens[0];
+            _positions[0] = Position;
+            if (!_stepInputsBound)
+            {
+                _binding.BindInput("input_ids", _stepIds);
+                if (_hasPositionIds) _binding.BindInput("position_ids", _stepPositions);
+                _binding.BindOutput("logits", _stepLogits);
+                _stepInputsBound = true;
+            }
+            Run();
+            Position = total;
+            return ReadLastLogits(_stepLogits, 0);
+        }
+
+        for (int i = 0; i < s; i++) { _ids[i] = tokens[i]; _positions[i] = Position + i; }
+        using var ids = View(_ids, 0, [1, s]);
+        using var positions = View(_positions, 0, [1, s]);
+        using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _logitsType, [1, s, _vocab]);
+        _binding.BindInput("input_ids", ids);
+        if (_hasPositionIds) _binding.BindInput("position_ids", positions);
+        _binding.BindOutput("logits", logits);
+        _stepInputsBound = false;
+        try
+        {
+            Run();
+        }
+        finally
+        {
+            // Never leave the binding pointing at values we are about to dispose.
+            _binding.BindInput("input_ids", _stepIds);
+            if (_hasPositionIds) _binding.BindInput("position_ids", _stepPositions);
+            _binding.BindOutput("logits", _stepLogits);
+            _stepInputsBound = true;
+        }
+        Position = total;
+        return ReadLastLogits(logits, s - 1);
+    }
+
+    void Run()
+    {
+        if (SharedBuffer)
+        {
+            _session.RunWithBinding(_runOptions, _binding);
+            return;
+        }
+        // growing: ORT allocates present [1, kv, P+S, hd]; it becomes the next past.
+        foreach (var name in _presentNames) _binding.BindOutputToDevice(name, _cpu);
+        _session.RunWithBinding(_runOptions, _binding);
+        var outputs = _binding.GetOutputValues();
+        var names = _binding.GetOutputNames();
+        for (int o = 0; o < outputs.Count; o++)
+        {
+            int layerIndex = Array.IndexOf(_presentNames, names[o]);
+            if (layerIndex < 0) { outputs[o].Dispose(); continue; } // logits: a second handle onto our buffer
+            _kv[layerIndex].Dispose();
+            _kv[layerIndex] = outputs[o];
+            _binding.BindInput(_pastNames[layerIndex], outputs[o]);
+        }
+    }
+
+    /// <summary>The logits of the last position of the last <see cref="Forward"/> call.</summary>
+    public ReadOnlySpan<float> LastLogits => _logits;
+
+    ReadOnlySpan<float> ReadLastLogits(OrtValue logits, int row)
+    {
+        if (_logitsType == TensorElementType.Float)
+        {
+            // Decode steps write straight into _logits; prefill's [1,S,V] is copied once (its last row).
+            if (!ReferenceEquals(logits, _stepLogits)) logits.GetTensorDataAsSpan<float>().Slice(row * _vocab, _vocab).CopyTo(_logits);
+            return _logits;
+        }
+        var half = logits.GetTensorDataAsSpan<Float16>().Slice(row * _vocab, _vocab);
+        for (int i = 0; i < _vocab; i++) _logits[i] = (float)half[i];
+        return _logits;
+    }
+
+    public void Dispose()
+    {
+        _binding.Dispose();
+        foreach (var v in _kv) v.Dispose();
+        foreach (var v in _maskViews) v?.Dispose();
+        _stepIds.Dispose();
+        _stepPositions.Dispose();
+        _stepLogits.Dispose();
+        _runOptions.Dispose();
+    }
+}

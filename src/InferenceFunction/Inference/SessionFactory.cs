@@ -1,0 +1,119 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace LlamaAspire.InferenceFunction.Inference;
+
+/// <summary>What session creation did, for the weight-load span.</summary>
+public sealed record WeightLoadInfo(
+    string ModelPath, ModelFormat Format, long BytesOnDisk, long BytesMapped, long BytesRead,
+    GraphOptimizationLevel Optimization, int IntraOpThreads, bool MemoryMapped, string? Fallback);
+
+/// <summary>Session options from <see cref="FunctionOptions"/> and the model config, and session creation.</summary>
+public static class SessionFactory
+{
+    // ONNX Runtime session config keys (onnxruntime_session_options_config_keys.h).
+    public const string IntraOpAllowSpinning = "session.intra_op.allow_spinning";
+    public const string InterOpAllowSpinning = "session.inter_op.allow_spinning";
+    public const string LoadModelFormat = "session.load_model_format";
+    public const string UseOrtModelBytesDirectly = "session.use_ort_model_bytes_directly";
+    public const string UseOrtModelBytesForInitializers = "session.use_ort_model_bytes_for_initializers";
+    public const string UseMemoryMappedOrtModel = "session.use_memory_mapped_ort_model";
+
+    public static GraphOptimizationLevel ChooseOptimization(FunctionOptions options, ModelConfig config)
+    {
+        var level = options.GraphOptimization != GraphOptimization.Default ? options.GraphOptimization : config.RecordedOptimization switch
+        {
+            // Already optimised offline at EXTENDED/ALL: only the cheap BASIC pass (constant folding etc.) is left; ORT format
+            // models were saved post-optimisation, so nothing is left at all.
+            GraphOptimization.All or GraphOptimization.Extended => config.Format == ModelFormat.Ort ? GraphOptimization.DisableAll : GraphOptimization.Basic,
+            GraphOptimization.Basic => GraphOptimization.Basic,
+            GraphOptimization.DisableAll => GraphOptimization.All,  // recorded "not optimised": do it now
+            _ => config.Format == ModelFormat.Ort ? GraphOptimization.Basic : GraphOptimization.All,
+        };
+        return level switch
+        {
+            GraphOptimization.DisableAll => GraphOptimizationLevel.ORT_DISABLE_ALL,
+            GraphOptimization.Basic => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+            GraphOptimization.Extended => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+            _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+    }
+
+    public static SessionOptions CreateOptions(FunctionOptions options, ModelConfig config, bool memoryMapOrt)
+    {
+        var so = new SessionOptions
+        {
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = ChooseOptimization(options, config),
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        // Lambda bills every spinning cycle and the next request may be seconds away: block, don't spin.
+        so.AddSessionConfigEntry(IntraOpAllowSpinning, "0");
+        so.AddSessionConfigEntry(InterOpAllowSpinning, "0");
+        if (config.Format == ModelFormat.Ort)
+        {
+            so.AddSessionConfigEntry(LoadModelFormat, "ORT");
+            so.AddSessionConfigEntry(UseOrtModelBytesDirectly, "1");
+            so.AddSessionConfigEntry(UseOrtModelBytesForInitializers, "1");
+            if (memoryMapOrt) so.AddSessionConfigEntry(UseMemoryMappedOrtModel, "1");
+        }
+        return so;
+    }
+
+    /// <summary>
+    /// Creates the session. ORT format: ORT maps the file itself (session.use_memory_mapped_ort_model, ORT ≥ 1.27; 1.31 has it)
+    /// with initializers pointing into the mapping. If that fails we fall back to reading the file into a pinned array that
+    /// lives as long as the session (use_ort_model_bytes_directly requires that).
+    /// </summary>
+    public static InferenceSession Create(FunctionOptions options, ModelConfig config, out WeightLoadInfo info, out byte[]? pinnedModelBytes)
+    {
+        pinnedModelBytes = null;
+        long onDisk = new FileInfo(config.ModelPath).Length;
+        string external = config.ModelPath + ".data";
+        long externalBytes = File.Exists(external) ? new FileInfo(external).Length : 0;
+        string? fallback = null;
+
+        if (config.Format == ModelFormat.Ort && options.MemoryMapOrt)
+        {
+            using var so = CreateOptions(options, config, memoryMapOrt: true);
+            try
+            {
+                var session = new InferenceSession(config.ModelPath, so);
+                info = new WeightLoadInfo(config.ModelPath, config.Format, onDisk, onDisk, 0, so.GraphOptimizationLevel, options.IntraOpThreads, true, null);
+                return session;
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                fallback = $"memory-mapped load failed ({ex.Message}); read into a pinned buffer";
+            }
+        }
+
+        using (var so = CreateOptions(options, config, memoryMapOrt: false))
+        {
+            try
+            {
+                InferenceSession session;
+                if (config.Format == ModelFormat.Ort)
+                {
+                    pinnedModelBytes = GC.AllocateUninitializedArray<byte>(checked((int)onDisk), pinned: true);
+                    using (var fs = new FileStream(config.ModelPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+                        fs.ReadExactly(pinnedModelBytes);
+                    session = new InferenceSession(pinnedModelBytes, so);
+                    info = new WeightLoadInfo(config.ModelPath, config.Format, onDisk, 0, onDisk, so.GraphOptimizationLevel, options.IntraOpThreads, false, fallback);
+                }
+                else
+                {
+                    // .onnx: the protobuf is parsed (read); external data, when present, is memory-mapped by ORT on CPU.
+                    session = new InferenceSession(config.ModelPath, so);
+                    info = new WeightLoadInfo(config.ModelPath, config.Format, onDisk + externalBytes, externalBytes, onDisk, so.GraphOptimizationLevel, options.IntraOpThreads, externalBytes > 0, fallback);
+                }
+                return session;
+            }
+            catch (Exception ex) when (ex is OnnxRuntimeException or IOException or UnauthorizedAccessException or OverflowException)
+            {
+                throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' could not be loaded: {ex.Message}", ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using LlamaAspire.InferenceFunction.Inference;
+using LlamaAspire.InferenceFunction.Telemetry;
+using LlamaAspire.LambdaRuntime;
+
+namespace LlamaAspire.InferenceFunction.Requests;
+
+/// <summary>One invoke: parse, tokenize, generate (buffered or streamed), answer; with a FaaS server span per invoke.</summary>
+public sealed class InferenceHandler(Generator generator, FunctionOptions options, TelemetrySetup telemetry, Func<string, string?> env) : ILambdaHandler
+{
+    int _invocations;
+
+    public Generator Generator => generator;
+
+    public async Task<LambdaResponse> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        bool coldStart = Interlocked.Increment(ref _invocations) == 1;
+        var runner = generator.Runner;
+
+        InferenceRequest? request = null;
+        InvalidRequestException? invalid = null;
+        try
+        {
+            request = RequestParser.Parse(invocation.Payload.Span, runner.ContextLength, options.MaxRequestBytes);
+        }
+        catch (InvalidRequestException ex)
+        {
+            invalid = ex;
+        }
+
+        var activity = StartInvokeSpan(invocation, request, coldStart);
+        try
+        {
+            if (invalid is not null) throw invalid;
+            var prompt = request!.Messages is { } messages ? generator.Tokenizer.EncodeChat(messages) : generator.Tokenizer.EncodePrompt(request.Prompt!);
+            if (prompt.Count >= runner.ContextLength)
+                throw new InvalidRequestException($"The prompt is {prompt.Count} tokens; the context holds {runner.ContextLength} (at most {runner.ContextLength - 1} prompt tokens).");
+            int maxTokens = Math.Min(request.MaxTokens ?? options.DefaultMaxTokens, runner.ContextLength - prompt.Count);
+            var settings = new GenerationSettings(maxTokens, request.Sampling, request.Stop, options.StreamChunkTokens);
+            activity?.SetTag("llm.prompt_tokens", prompt.Count);
+            activity?.SetTag("llm.max_tokens", maxTokens);
+            activity?.SetTag("llm.stream", request.Stream);
+
+            if (request.Stream)
+            {
+                var detached = activity;
+                activity = null; // the stream callback owns it now
+                Activity.Current = null;
+                return LambdaResponse.Streaming(ResponseWriter.EventStreamContentType,
+                    (stream, token) => StreamAsync(stream, detached, prompt, settings, coldStart, start, token));
+            }
+
+            var result = await generator.GenerateAsync(prompt, settings, null, start, cancellationToken).ConfigureAwait(false);
+            Complete(activity, result, start);
+            var body = ResponseWriter.Buffered(GenerationResponse.From(result, coldStart), request.IsHttp);
+            activity?.Dispose();
+            activity = null;
+            telemetry.Flush();
+            return LambdaResponse.Buffered(body, ResponseWriter.JsonContentType);
+        }
+        catch (InvalidRequestException ex)
+        {
+            throw Fail(activity, ex.ErrorType, ex.Message, ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw Fail(activity, InvalidRequestException.InvalidRequest, ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is not LambdaFunctionException)
+        {
+            throw Fail(activity, "Runtime.InferenceError", ex.Message, ex);
+        }
+    }
+
+    async Task StreamAsync(Stream stream, Activity? activity, List<int> prompt, GenerationSettings settings, bool coldStart, long start, CancellationToken token)
+    {
+        Activity.Current = activity; // prefill/decode nest under the invoke span
+        try
+        {
+            var result = await generator.GenerateAsync(prompt, settings, async (text, ct) =>
+            {
+                await stream.WriteAsync(ResponseWriter.DeltaEvent(text), ct).ConfigureAwait(false);
+                await stream.FlushAsync(ct).ConfigureAwait(false);
+            }, start, token).ConfigureAwait(false);
+            Complete(activity, result, start);
+            await stream.WriteAsync(ResponseWriter.FinalEvent(GenerationResponse.From(result, coldStart)), CancellationToken.None).ConfigureAwait(false);
+            activity?.Dispose();
+            activity = null;
+            telemetry.Flush(); // before [DONE]: the response ends with it and Lambda may freeze us right after
+            await stream.WriteAsync(ResponseWriter.DoneEvent, CancellationToken.None).ConfigureAwait(false);
+            await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not LambdaFunctionException)
+        {
+            throw Fail(activity, "Runtime.InferenceError", ex.Message, ex);
+        }
+    }
+
+    Activity? StartInvokeSpan(LambdaInvocation invocation, InferenceRequest? request, bool coldStart)
+    {
+        // The platform's invoke span (X-Ray header) first; else the HTTP caller's traceparent.
+        ActivityContext parent = default;
+        if (!TraceContext.TryParseXRay(invocation.TraceId, out parent) && request?.TraceParent is { } tp && !TraceContext.TryParseTraceParent(tp, out parent))
+            parent = default;
+        var (resourceId, accountId, arnRegion) = FaasAttributes.ParseArn(invocation.InvokedFunctionArn);
+        var tags = new List<KeyValuePair<string, object?>>(10)
+        {
+            new("faas.invocation_id", invocation.RequestId),
+            new("faas.coldstart", coldStart),
+            new("faas.trigger", request?.IsHttp == true ? "http" : "other"),
+            new("faas.name", options.FunctionName),
+            new("cloud.provider", "aws"),
+        };
+        if (resourceId is not null) tags.Add(new("cloud.resource_id", resourceId));
+        if (accountId is not null) tags.Add(new("cloud.account.id", accountId));
+        if ((FaasAttributes.Region(env) ?? arnRegion) is string region) tags.Add(new("cloud.region", region));
+        if (!string.IsNullOrEmpty(invocation.InvokedFunctionArn)) tags.Add(new("aws.lambda.invoked_arn", invocation.InvokedFunctionArn));
+
+        FunctionTelemetry.Invocations.Add(1);
+        if (coldStart) FunctionTelemetry.ColdStarts.Add(1);
+        return FunctionTelemetry.Source.StartActivity(options.FunctionName, ActivityKind.Server, parent, tags);
+    }
+
+    static void Complete(Activity? activity, GenerationResult result, long start)
+    {
+        FunctionTelemetry.InvokeDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        FunctionTelemetry.GeneratedTokens.Add(result.CompletionTokens);
+        if (result.FinishReason == FinishReasons.Timeout) FunctionTelemetry.Timeouts.Add(1);
+        if (activity is null) return;
+        activity.SetTag("llm.completion_tokens", result.CompletionTokens);
+        activity.SetTag("llm.finish_reason", result.FinishReason);
+        activity.SetTag("llm.time_to_first_token_ms", result.TimeToFirstTokenMs);
+        activity.SetTag("llm.decode_tokens_per_second", result.DecodeTokensPerSecond);
+    }
+
+    LambdaFunctionException Fail(Activity? activity, string errorType, string message, Exception inner)
+    {
+        FunctionTelemetry.Errors.Add(1);
+        if (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, message);
+            activity.SetTag("error.type", errorType);
+            activity.AddException(inner);
+            activity.Dispose();
+        }
+        telemetry.Flush();
+        return new LambdaFunctionException(errorType, message, inner);
+    }
+}

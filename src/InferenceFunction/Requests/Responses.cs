@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LlamaAspire.InferenceFunction.Inference;
+
+namespace LlamaAspire.InferenceFunction.Requests;
+
+public sealed record Usage(
+    [property: JsonPropertyName("prompt_tokens")] int PromptTokens,
+    [property: JsonPropertyName("completion_tokens")] int CompletionTokens,
+    [property: JsonPropertyName("total_tokens")] int TotalTokens);
+
+public sealed record Timings(
+    [property: JsonPropertyName("prefill_ms")] double PrefillMs,
+    [property: JsonPropertyName("decode_ms")] double DecodeMs,
+    [property: JsonPropertyName("decode_tokens_per_second")] double DecodeTokensPerSecond,
+    [property: JsonPropertyName("time_to_first_token_ms")] double TimeToFirstTokenMs,
+    [property: JsonPropertyName("cold_start")] bool ColdStart);
+
+/// <summary>The buffered answer, and the final streamed event (without text).</summary>
+public sealed record GenerationResponse(
+    [property: JsonPropertyName("text"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Text,
+    [property: JsonPropertyName("finish_reason")] string FinishReason,
+    [property: JsonPropertyName("usage")] Usage Usage,
+    [property: JsonPropertyName("timings")] Timings Timings)
+{
+    public static GenerationResponse From(GenerationResult r, bool coldStart, bool includeText = true) => new(
+        includeText ? r.Text : null, r.FinishReason,
+        new Usage(r.PromptTokens, r.CompletionTokens, r.PromptTokens + r.CompletionTokens),
+        new Timings(Math.Round(r.PrefillMs, 3), Math.Round(r.DecodeMs, 3), Math.Round(r.DecodeTokensPerSecond, 2), Math.Round(r.TimeToFirstTokenMs, 3), coldStart));
+}
+
+public sealed record StreamDelta([property: JsonPropertyName("text")] string Text);
+
+/// <summary>The API Gateway v2 / function URL response shape.</summary>
+public sealed record ApiGatewayResponse(
+    [property: JsonPropertyName("statusCode")] int StatusCode,
+    [property: JsonPropertyName("headers")] Dictionary<string, string> Headers,
+    [property: JsonPropertyName("body")] string Body,
+    [property: JsonPropertyName("isBase64Encoded")] bool IsBase64Encoded);
+
+[JsonSourceGenerationOptions(WriteIndented = false)]
+[JsonSerializable(typeof(GenerationResponse))]
+[JsonSerializable(typeof(StreamDelta))]
+[JsonSerializable(typeof(ApiGatewayResponse))]
+internal sealed partial class ResponseJsonContext : JsonSerializerContext;
+
+public static class ResponseWriter
+{
+    public const string JsonContentType = "application/json";
+    public const string EventStreamContentType = "text/event-stream";
+
+    public static byte[] Buffered(GenerationResponse response, bool http)
+    {
+        if (!http) return JsonSerializer.SerializeToUtf8Bytes(response, ResponseJsonContext.Default.GenerationResponse);
+        string body = JsonSerializer.Serialize(response, ResponseJsonContext.Default.GenerationResponse);
+        var wrapped = new ApiGatewayResponse(200, new Dictionary<string, string> { ["content-type"] = JsonContentType }, body, false);
+        return JsonSerializer.SerializeToUtf8Bytes(wrapped, ResponseJsonContext.Default.ApiGatewayResponse);
+    }
+
+    public static byte[] DeltaEvent(string text) => Event(JsonSerializer.SerializeToUtf8Bytes(new StreamDelta(text), ResponseJsonContext.Default.StreamDelta));
+
+    public static byte[] FinalEvent(GenerationResponse response) =>
+        Event(JsonSerializer.SerializeToUtf8Bytes(response with { Text = null }, ResponseJsonContext.Default.GenerationResponse));
+
+    public static readonly byte[] DoneEvent = "data: [DONE]\n\n"u8.ToArray();
+
+    static byte[] Event(byte[] json)
+    {
+        var bytes = new byte[json.Length + 8];
+        "data: "u8.CopyTo(bytes);
+        json.CopyTo(bytes, 6);
+        bytes[^2] = (byte)'\n';
+        bytes[^1] = (byte)'\n';
+        return bytes;
+    }
+}

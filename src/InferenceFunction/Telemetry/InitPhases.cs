@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace LlamaAspire.InferenceFunction.Telemetry;
+
+/// <summary>
+/// The init phases as spans under one <c>function.init</c> span (parented on TRACEPARENT), timed with or without a listener.
+/// <c>function.init</c> starts at the OS's process start time so that <c>runtime init</c> (process start → first line of Main)
+/// nests inside it. One line summarising the phases goes to stderr (the function's log) when init ends.
+/// </summary>
+public sealed class InitPhases : IDisposable
+{
+    readonly Activity? _init;
+    readonly DateTimeOffset _processStart;
+    readonly DateTimeOffset _mainEntered;
+    readonly List<(string Name, double Ms)> _phases = [];
+    readonly long _initStart = Stopwatch.GetTimestamp();
+
+    public InitPhases(DateTimeOffset mainEntered, Func<string, string?> env)
+    {
+        _mainEntered = mainEntered;
+        _processStart = ProcessStartTime.TryRead() is { } ps && ps <= mainEntered ? ps : mainEntered;
+        if (!TraceContext.TryParseTraceParent(env(EnvVars.TraceParent), out var parent)) parent = default;
+        _init = FunctionTelemetry.Source.StartActivity(FunctionTelemetry.FunctionInitSpan, ActivityKind.Internal, parent, startTime: _processStart);
+        _init?.SetTag("faas.coldstart", true);
+        _init?.SetTag("faas.name", env(EnvVars.FunctionName) ?? "inference");
+        Retroactive(FunctionTelemetry.RuntimeInitSpan, _processStart, _mainEntered);
+    }
+
+    public DateTimeOffset ProcessStart => _processStart;
+    public IReadOnlyList<(string Name, double Ms)> Phases => _phases;
+
+    /// <summary>A span for something that already happened (explicit start and end).</summary>
+    public void Retroactive(string name, DateTimeOffset start, DateTimeOffset end, params KeyValuePair<string, object?>[] tags)
+    {
+        var a = FunctionTelemetry.Source.StartActivity(name, ActivityKind.Internal, _init?.Context ?? default, tags, startTime: start);
+        if (a is not null)
+        {
+            a.SetEndTime(end.UtcDateTime);
+            a.Stop();
+        }
+        _phases.Add((name, (end - start).TotalMilliseconds));
+    }
+
+    /// <summary>Times <paramref name="phase"/> as a child span; the callback may add attributes.</summary>
+    public T Run<T>(string name, Func<Activity?, T> phase)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        using var a = FunctionTelemetry.Source.StartActivity(name, ActivityKind.Internal, _init?.Context ?? default);
+        try
+        {
+            return phase(a);
+        }
+        catch (Exception ex)
+        {
+            a?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            a?.AddException(ex);
+            throw;
+        }
+        finally
+        {
+            _phases.Add((name, Stopwatch.GetElapsedTime(t0).TotalMilliseconds));
+        }
+    }
+
+    public void Fail(string errorType, Exception ex)
+    {
+        _init?.SetStatus(ActivityStatusCode.Error, ex.Message);
+        _init?.SetTag("error.type", errorType);
+        _init?.AddException(ex);
+    }
+
+    /// <summary>Ends function.init, records faas.init_duration and returns the summary line.</summary>
+    public string Complete()
+    {
+        var end = DateTimeOffset.UtcNow;
+        double total = (end - _processStart).TotalMilliseconds;
+        _init?.SetEndTime(end.UtcDateTime);
+        _init?.Stop();
+        FunctionTelemetry.InitDuration.Record(total / 1000.0);
+        var sb = new StringBuilder("INIT\tphases");
+        foreach (var (name, ms) in _phases) sb.Append(CultureInfo.InvariantCulture, $"\t{name}={ms:F1}ms");
+        sb.Append(CultureInfo.InvariantCulture, $"\ttotal={total:F1}ms (process start → ready)");
+        return sb.ToString();
+    }
+
+    public void Dispose() => _init?.Dispose();
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace LlamaAspire.InferenceFunction.Telemetry;
+
+/// <summary>
+/// When the OS started this process: /proc/self/stat field 22 (starttime, clock ticks after boot) plus the boot time,
+/// taken as now − /proc/uptime (finer than /proc/stat's btime, which is whole seconds). Resolution: one clock tick (10 ms).
+/// </summary>
+public static class ProcessStartTime
+{
+    const double ClockTicksPerSecond = 100; // USER_HZ, 100 on every Linux Lambda runs
+
+    public static DateTimeOffset? TryRead()
+    {
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            string uptimeText = File.ReadAllText("/proc/uptime");
+            string stat = File.ReadAllText("/proc/self/stat");
+            double uptime = double.Parse(uptimeText.AsSpan(0, uptimeText.IndexOf(' ')), CultureInfo.InvariantCulture);
+            // The command name (field 2) may hold spaces or ')': fields after it start past the last ')'.
+            var rest = stat.AsSpan(stat.LastIndexOf(')') + 2);
+            // rest starts at field 3 (state); starttime is field 22 → index 19 in rest.
+            int field = 0, start = 0;
+            for (int i = 0; i <= rest.Length; i++)
+            {
+                if (i == rest.Length || rest[i] == ' ')
+                {
+                    if (field == 19)
+                    {
+                        long ticks = long.Parse(rest[start..i], CultureInfo.InvariantCulture);
+                        double sinceBoot = ticks / ClockTicksPerSecond;
+                        return now - TimeSpan.FromSeconds(uptime - sinceBoot);
+                    }
+                    field++;
+                    start = i + 1;
+                }
+            }
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException or OverflowException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}

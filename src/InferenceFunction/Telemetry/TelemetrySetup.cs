@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace LlamaAspire.InferenceFunction.Telemetry;
+
+/// <summary>
+/// OpenTelemetry SDK providers with the OTLP exporter, built only when OTEL_EXPORTER_OTLP_ENDPOINT is set (the exporter
+/// reads the endpoint, OTEL_EXPORTER_OTLP_PROTOCOL grpc|http/protobuf and headers from the environment itself).
+/// Lambda freezes the process once the response is sent, so <see cref="Flush"/> runs before every response.
+/// </summary>
+public sealed class TelemetrySetup : IDisposable
+{
+    public const string FlushTimeoutEnv = "LLAMA_OTEL_FLUSH_TIMEOUT_MS";
+    readonly TracerProvider? _tracer;
+    readonly MeterProvider? _meter;
+    readonly int _flushTimeoutMs;
+
+    TelemetrySetup(TracerProvider? tracer, MeterProvider? meter, int flushTimeoutMs)
+    {
+        _tracer = tracer;
+        _meter = meter;
+        _flushTimeoutMs = flushTimeoutMs;
+    }
+
+    public static TelemetrySetup Disabled { get; } = new(null, null, 0);
+
+    public bool Enabled => _tracer is not null;
+
+    public static TelemetrySetup Create(Func<string, string?> env)
+    {
+        if (string.IsNullOrWhiteSpace(env(EnvVars.OtlpEndpoint))) return Disabled;
+        int flushTimeout = int.TryParse(env(FlushTimeoutEnv), out var t) && t > 0 ? t : 2000;
+
+        var resource = ResourceBuilder.CreateDefault(); // + OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES
+        string functionName = env(EnvVars.FunctionName) ?? "inference";
+        if (string.IsNullOrWhiteSpace(env(EnvVars.OtelServiceName))) resource.AddService(functionName);
+        resource.AddAttributes(FaasAttributes.Resource(env));
+
+        var tracer = Sdk.CreateTracerProviderBuilder()
+            .SetResourceBuilder(resource)
+            .AddSource(FunctionTelemetry.SourceName)
+            .AddOtlpExporter()
+            .Build();
+        var meter = Sdk.CreateMeterProviderBuilder()
+            .SetResourceBuilder(resource)
+            .AddMeter(FunctionTelemetry.SourceName)
+            .AddOtlpExporter((_, reader) =>
+            {
+                // Exported on ForceFlush before each response; the periodic timer is a backstop only.
+                reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 60_000;
+                reader.TemporalityPreference = MetricReaderTemporalityPreference.Delta;
+            })
+            .Build();
+        return new TelemetrySetup(tracer, meter, flushTimeout);
+    }
+
+    /// <summary>Exports what is pending (spans, then metrics). Returns the time it took.</summary>
+    public TimeSpan Flush()
+    {
+        if (_tracer is null) return TimeSpan.Zero;
+        long t0 = Stopwatch.GetTimestamp();
+        _tracer.ForceFlush(_flushTimeoutMs);
+        _meter?.ForceFlush(_flushTimeoutMs);
+        return Stopwatch.GetElapsedTime(t0);
+    }
+
+    public void Dispose()
+    {
+        _tracer?.Dispose();
+        _meter?.Dispose();
+    }
+}
+
+/// <summary>OpenTelemetry FaaS / cloud attributes (semantic conventions, docs/faas/aws-lambda.md).</summary>
+public static class FaasAttributes
+{
+    public static IEnumerable<KeyValuePair<string, object>> Resource(Func<string, string?> env)
+    {
+        var list = new List<KeyValuePair<string, object>>
+        {
+            new("cloud.provider", "aws"),
+            new("cloud.platform", "aws_lambda"),
+            new("faas.name", env(EnvVars.FunctionName) ?? "inference"),
+        };
+        if (Region(env) is string region) list.Add(new("cloud.region", region));
+        if (env(EnvVars.FunctionVersion) is { Length: > 0 } version) list.Add(new("faas.version", version));
+        if (env(EnvVars.LogStreamName) is { Length: > 0 } stream) list.Add(new("faas.instance", stream));
+        if (long.TryParse(env(EnvVars.FunctionMemorySize), out var mb)) list.Add(new("faas.max_memory", mb * 1024 * 1024));
+        return list;
+    }
+
+    public static string? Region(Func<string, string?> env) =>
+        env(EnvVars.Region) is { Length: > 0 } r ? r : env(EnvVars.DefaultRegion) is { Length: > 0 } d ? d : null;
+
+    /// <summary>arn:aws:lambda:{region}:{account}:function:{name}[:{alias|version}] → (resource id without the qualifier, account, region).</summary>
+    public static (string? ResourceId, string? AccountId, string? Region) ParseArn(string? arn)
+    {
+        if (string.IsNullOrEmpty(arn)) return (null, null, null);
+        var parts = arn.Split(':');
+        if (parts.Length < 7 || parts[0] != "arn") return (arn, null, null);
+        return (string.Join(':', parts, 0, 7), parts[4].Length > 0 ? parts[4] : null, parts[3].Length > 0 ? parts[3] : null);
+    }
+}
