@@ -1,3 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using LlamaAspire.LambdaEmulator;
+
+var app = EmulatorApp.Build(args);
 app.Run();

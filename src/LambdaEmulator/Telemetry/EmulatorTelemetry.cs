@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace LlamaAspire.LambdaEmulator.Telemetry;
+
+/// <summary>
+/// The platform's spans and metrics, named as the OpenTelemetry FaaS conventions and the
+/// opentelemetry-lambda Telemetry API receiver name them (platform.init, platform.invoke, faas.*).
+/// </summary>
+public sealed class EmulatorTelemetry : IDisposable
+{
+    public const string Name = "LlamaAspire.LambdaEmulator";
+
+    public static readonly ActivitySource Source = new(Name, "1.0.0");
+
+    private readonly Meter _meter;
+
+    public EmulatorTelemetry(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(Name, "1.0.0");
+        ColdStarts = _meter.CreateCounter<long>("faas.coldstarts", "{coldstart}", "Number of invocation cold starts");
+        Invocations = _meter.CreateCounter<long>("faas.invocations", "{invocation}", "Number of successful invocations");
+        Errors = _meter.CreateCounter<long>("faas.errors", "{error}", "Number of invocation errors");
+        Timeouts = _meter.CreateCounter<long>("faas.timeouts", "{timeout}", "Number of invocation timeouts");
+        Throttles = _meter.CreateCounter<long>("faas.throttles", "{throttle}", "Invokes rejected with 429 (concurrency exhausted)");
+        InitDuration = _meter.CreateHistogram<double>("faas.init_duration", "s", "Duration of the init phase");
+        InvokeDuration = _meter.CreateHistogram<double>("faas.invoke_duration", "s", "Duration of the invoke phase");
+        MemUsage = _meter.CreateHistogram<long>("faas.mem_usage", "By", "Peak memory (VmHWM) of the environment at the end of an invoke");
+    }
+
+    public Counter<long> ColdStarts { get; }
+    public Counter<long> Invocations { get; }
+    public Counter<long> Errors { get; }
+    public Counter<long> Timeouts { get; }
+    public Counter<long> Throttles { get; }
+    public Histogram<double> InitDuration { get; }
+    public Histogram<double> InvokeDuration { get; }
+    public Histogram<long> MemUsage { get; }
+
+    /// <summary>Registers the live/busy environment gauge (faas.concurrency = busy, faas.environments = live).</summary>
+    public void RegisterGauges(Func<IEnumerable<(string Function, int Live, int Busy)>> observe)
+    {
+        _meter.CreateObservableGauge("faas.concurrency", () => observe().Select(o =>
+            new Measurement<int>(o.Busy, new KeyValuePair<string, object?>("faas.name", o.Function))),
+            "{environment}", "Environments running an invoke");
+        _meter.CreateObservableGauge("faas.environments", () => observe().Select(o =>
+            new Measurement<int>(o.Live, new KeyValuePair<string, object?>("faas.name", o.Function))),
+            "{environment}", "Live execution environments (initializing, warm, busy or frozen)");
+    }
+
+    public static TagList Tags(string function, string trigger) => new()
+    {
+        { "faas.name", function },
+        { "faas.trigger", trigger },
+    };
+
+    public void Dispose() => _meter.Dispose();
+}
