@@ -1,1 +1,1 @@
-Console.WriteLine("placeholder");
+return LlamaAspire.ModelBuilder.Cli.CliApp.Run(args);

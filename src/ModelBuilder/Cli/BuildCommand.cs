@@ -1,0 +1,114 @@
+using System.Globalization;
+using LlamaAspire.ModelBuilder.Llama;
+using Spectre.Console;
+
+namespace LlamaAspire.ModelBuilder.Cli;
+
+internal static class BuildCommand
+{
+    private static readonly HashSet<string> ValueOptions =
+    [
+        "--preset", "--out", "--format", "--seed", "--context-length", "--embedding",
+        "--hidden-size", "--layers", "--heads", "--kv-heads", "--head-dim", "--intermediate-size", "--vocab-size",
+    ];
+
+    private static readonly HashSet<string> Flags = ["--if-missing", "--optimize", "--prepack", "--external-data", "--verify"];
+
+    public const ulong DefaultSeed = 42;
+
+    public static BuildRequest Parse(string[] args)
+    {
+        var a = new CliArgs(args, ValueOptions, Flags);
+        if (a.Positional.Count > 0)
+        {
+            throw new UsageException($"unexpected argument '{a.Positional[0]}' for build.");
+        }
+
+        var preset = a.Get("--preset") ?? Presets.Tiny;
+        var dims = Presets.Get(preset, a.GetInt("--context-length"))
+            ?? throw new UsageException($"unknown preset '{preset}' (known: {string.Join(", ", Presets.Names)}).");
+        var custom = false;
+        int Dim(string flag, int current)
+        {
+            var v = a.GetInt(flag);
+            custom |= v is not null && v != current;
+            return v ?? current;
+        }
+
+        dims = dims with
+        {
+            HiddenSize = Dim("--hidden-size", dims.HiddenSize),
+            Layers = Dim("--layers", dims.Layers),
+            Heads = Dim("--heads", dims.Heads),
+            KvHeads = Dim("--kv-heads", dims.KvHeads),
+            HeadDim = Dim("--head-dim", dims.HeadDim),
+            IntermediateSize = Dim("--intermediate-size", dims.IntermediateSize),
+            VocabSize = Dim("--vocab-size", dims.VocabSize),
+        };
+        if (a.GetChoice("--embedding", "int4", "fp32") is { } embedding)
+        {
+            dims = dims with { Embedding = embedding == "fp32" ? EmbeddingKind.Fp32 : EmbeddingKind.Int4 };
+        }
+
+        if (dims.Validate() is { } invalid)
+        {
+            throw new UsageException(invalid);
+        }
+
+        var format = a.GetChoice("--format", "onnx", "ort") == "ort" ? ModelFormat.Ort : ModelFormat.Onnx;
+        if (format == ModelFormat.Ort && (a.Has("--prepack") || a.Has("--external-data")))
+        {
+            throw new UsageException("--prepack and --external-data apply to --format onnx only (ORT format is one ≤2 GB FlatBuffer and cannot hold saved pre-packs).");
+        }
+
+        var name = custom ? Presets.Custom : preset;
+        return new BuildRequest(name, dims, a.GetULong("--seed") ?? DefaultSeed, a.Get("--out") ?? Path.Combine("models", preset), format,
+            Optimize: a.Has("--optimize"), Prepack: a.Has("--prepack"), ForceExternalData: a.Has("--external-data"));
+    }
+
+    public static int Run(string[] args, TextWriter stdout)
+    {
+        var request = Parse(args);
+        var flags = new CliArgs(args, ValueOptions, Flags);
+        if (flags.Has("--if-missing") && ModelBuild.IsComplete(request.OutDir))
+        {
+            stdout.WriteLine($"model already present in {Path.GetFullPath(request.OutDir)}; skipping (--if-missing).");
+            return CliApp.ExitOk;
+        }
+
+        BuildResult result;
+        if (ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            result = AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+                .Start(ctx =>
+                {
+                    var p = new SpectreProgress(ctx);
+                    var r = ModelBuild.Run(request, p);
+                    p.Complete();
+                    return r;
+                });
+        }
+        else
+        {
+            result = ModelBuild.Run(request, new PlainProgress(stdout));
+        }
+
+        var dir = Path.GetFullPath(request.OutDir);
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"built {request.Preset} ({result.Variant.ModelFile}{(result.Variant.Optimized ? ", optimized" : "")}{(result.Variant.Prepacked ? ", prepacked" : "")}{(result.Variant.ExternalData ? ", external data" : "")}) in {dir}: {result.TotalBytes / 1e6:F1} MB, {result.Elapsed.TotalSeconds:F1} s"));
+        foreach (var f in result.Files)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {f,-18} {new FileInfo(Path.Combine(dir, f)).Length,15:N0} bytes"));
+        }
+
+        if (flags.Has("--verify"))
+        {
+            var (create, prefill, argmax) = ModelDirectory.Load(dir).Verify();
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"verified: session created in {create.TotalMilliseconds:F0} ms, 8-token prefill {prefill.TotalMilliseconds:F0} ms, greedy ids {string.Join(' ', argmax)}, logits finite"));
+        }
+
+        return CliApp.ExitOk;
+    }
+}

@@ -1,0 +1,170 @@
+using LlamaAspire.ModelBuilder.Onnx;
+using LlamaAspire.ModelBuilder.Tokenizer;
+using Microsoft.ML.OnnxRuntime;
+
+namespace LlamaAspire.ModelBuilder.Llama;
+
+internal sealed record BuildRequest(
+    string Preset,
+    LlamaDims Dims,
+    ulong Seed,
+    string OutDir,
+    ModelFormat Format = ModelFormat.Onnx,
+    bool Optimize = false,
+    bool Prepack = false,
+    bool ForceExternalData = false);
+
+internal sealed record BuildResult(ModelVariant Variant, IReadOnlyList<string> Files, long TotalBytes, TimeSpan Elapsed);
+
+/// <summary>A user-facing build failure: the CLI prints the message alone and exits 2.</summary>
+internal sealed class BuildException(string message) : Exception(message);
+
+/// <summary>Progress callbacks: a phase starts with a byte total, then bytes advance.</summary>
+internal interface IBuildProgress
+{
+    void Phase(string name, long totalBytes);
+
+    void Advance(long bytes);
+}
+
+internal static class ModelBuild
+{
+    /// <summary>The flatbuffer limit for ORT format (2 GiB) with headroom for the graph itself.</summary>
+    public const long OrtFormatLimit = (1L << 31) - (16 << 20);
+
+    private static readonly string[] OwnedFiles = ["model.onnx", "model.onnx.data", "model.ort", ModelConfig.FileName, TokenizerWriter.FileName];
+
+    public static BuildResult Run(BuildRequest r, IBuildProgress progress)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        if (r.Dims.Validate() is { } invalid)
+        {
+            throw new BuildException(invalid);
+        }
+
+        var outDir = Path.GetFullPath(r.OutDir);
+        PrepareDirectory(outDir);
+
+        var graph = LlamaGraphBuilder.Build(r.Dims, r.Seed);
+        var metadata = new Dictionary<string, string>
+        {
+            ["llamaaspire.preset"] = r.Preset,
+            ["llamaaspire.seed"] = r.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["llamaaspire.context_length"] = r.Dims.ContextLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var inlineSize = OnnxModelWriter.EstimateInlineSize(graph, metadata);
+        if (r.Format == ModelFormat.Ort && inlineSize > OrtFormatLimit)
+        {
+            throw new BuildException($"ORT format is a FlatBuffer limited to 2 GB; this model needs {inlineSize / 1e9:F2} GB. Use --format onnx (with external data).");
+        }
+
+        var external = r.ForceExternalData || r.Prepack || inlineSize > OnnxModelWriter.ProtobufLimit;
+        var variant = new ModelVariant(r.Format, r.Optimize, r.Prepack, external && r.Format == ModelFormat.Onnx);
+        var converting = r.Format == ModelFormat.Ort || r.Optimize || r.Prepack;
+        var staging = converting ? Directory.CreateTempSubdirectory("llama-build-").FullName : outDir;
+        try
+        {
+            var basePath = Path.Combine(staging, "model.onnx");
+            progress.Phase("weights", graph.InitializerBytes);
+            OnnxModelWriter.Write(graph, basePath, external || (converting && inlineSize > OnnxModelWriter.ProtobufLimit), metadata, progress.Advance);
+            if (converting)
+            {
+                progress.Phase(r.Format == ModelFormat.Ort ? "convert to ORT format" : "optimise", 0);
+                Convert(basePath, Path.Combine(outDir, variant.ModelFile), variant);
+            }
+        }
+        finally
+        {
+            if (converting)
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+
+        progress.Phase("tokenizer", 0);
+        TokenizerWriter.Write(Path.Combine(outDir, TokenizerWriter.FileName));
+        var configTemp = Path.Combine(outDir, ModelConfig.FileName + ".tmp");
+        File.WriteAllBytes(configTemp, ModelConfig.Serialize(r.Dims, r.Preset, r.Seed, variant));
+        File.Move(configTemp, Path.Combine(outDir, ModelConfig.FileName), overwrite: true); // written last: marks the directory complete
+
+        var files = OwnedFiles.Where(f => File.Exists(Path.Combine(outDir, f))).ToList();
+        var total = files.Sum(f => new FileInfo(Path.Combine(outDir, f)).Length);
+        return new BuildResult(variant, files, total, started.Elapsed);
+    }
+
+    /// <summary>True when <paramref name="dir"/> holds config.json, its model file (and external data) and the tokenizer.</summary>
+    public static bool IsComplete(string dir)
+    {
+        var config = Path.Combine(dir, ModelConfig.FileName);
+        if (!File.Exists(config))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(config));
+            if (!doc.RootElement.TryGetProperty("llamaaspire", out var la))
+            {
+                return false;
+            }
+
+            string? Get(string name) => la.TryGetProperty(name, out var p) && p.ValueKind == System.Text.Json.JsonValueKind.String ? p.GetString() : null;
+            var model = Get("model_file");
+            var tokenizer = Get("tokenizer_file");
+            var data = Get("external_data_file");
+            return model is not null && tokenizer is not null
+                && File.Exists(Path.Combine(dir, model)) && File.Exists(Path.Combine(dir, tokenizer))
+                && (data is null || File.Exists(Path.Combine(dir, data)));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static void PrepareDirectory(string outDir)
+    {
+        try
+        {
+            Directory.CreateDirectory(outDir);
+            foreach (var f in OwnedFiles)
+            {
+                File.Delete(Path.Combine(outDir, f)); // never mix files from another variant
+            }
+
+            var probe = Path.Combine(outDir, ".write-test");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new BuildException($"Cannot write to output directory {outDir}: {e.Message}");
+        }
+    }
+
+    /// <summary>Lets ONNX Runtime write the optimised model: ORT format, or .onnx (optionally with pre-packed weights).</summary>
+    private static void Convert(string source, string target, ModelVariant v)
+    {
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED, OptimizedModelFilePath = target };
+        if (v.Format == ModelFormat.Ort)
+        {
+            options.AddSessionConfigEntry("session.save_model_format", "ORT");
+        }
+        else if (v.ExternalData)
+        {
+            options.AddSessionConfigEntry("session.optimized_model_external_initializers_file_name", v.ExternalDataFile!);
+            options.AddSessionConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
+            if (v.Prepacked)
+            {
+                options.AddSessionConfigEntry("session.save_external_prepacked_constant_initializers", "1");
+            }
+        }
+
+        using var session = new InferenceSession(source, options);
+        if (!File.Exists(target))
+        {
+            throw new BuildException($"ONNX Runtime did not write {target}.");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace LlamaAspire.ModelBuilder.Llama;
+
+internal enum ModelFormat
+{
+    Onnx,
+    Ort,
+}
+
+/// <summary>What was written and how a loader should open it (recorded in config.json's `llamaaspire` object).</summary>
+internal sealed record ModelVariant(ModelFormat Format, bool Optimized, bool Prepacked, bool ExternalData)
+{
+    public string ModelFile => Format == ModelFormat.Ort ? "model.ort" : "model.onnx";
+
+    public string? ExternalDataFile => ExternalData && Format == ModelFormat.Onnx ? "model.onnx.data" : null;
+
+    /// <summary>The optimisation level the builder used to pre-optimise (optimised .onnx and .ort).</summary>
+    public const string BuildOptimizationLevel = "ORT_ENABLE_EXTENDED";
+
+    /// <summary>GraphOptimizationLevel the loader should use: pre-optimised variants skip optimisation at cold start.</summary>
+    public string LoadOptimizationLevel => Format == ModelFormat.Ort || Optimized ? "ORT_DISABLE_ALL" : "ORT_ENABLE_ALL";
+
+    /// <summary>Session config entries (SessionOptions.AddSessionConfigEntry) the loader should set.</summary>
+    public IReadOnlyDictionary<string, string> LoadConfigEntries => Format == ModelFormat.Ort
+        ? new SortedDictionary<string, string>(StringComparer.Ordinal) { ["session.load_model_format"] = "ORT" }
+        : new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Optional zero-copy entries for ORT format (measured separately; the model loads with or without them).</summary>
+    public IReadOnlyDictionary<string, string> ZeroCopyConfigEntries => Format == ModelFormat.Ort
+        ? new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["session.use_memory_mapped_ort_model"] = "1",
+            ["session.use_ort_model_bytes_for_initializers"] = "1",
+        }
+        : new SortedDictionary<string, string>(StringComparer.Ordinal);
+}
