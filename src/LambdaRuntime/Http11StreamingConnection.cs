@@ -9,7 +9,7 @@ namespace LlamaAspire.LambdaRuntime;
 /// <summary>
 /// One keep-alive HTTP/1.1 connection that sends a chunked POST and can end it with trailers, which HttpClient cannot do
 /// (it has no request trailers; see aws-lambda-rust-runtime#696 and aws-lambda-dotnet's ResponseStreaming for the same need).
-/// Used only for streamed responses; reused across invokes when the server keeps it open.
+/// Used only for streamed responses, one connection per response (AWS: the runtime must close it after writing the response).
 /// </summary>
 internal sealed class Http11StreamingConnection : IDisposable
 {
@@ -51,24 +51,6 @@ internal sealed class Http11StreamingConnection : IDisposable
         }
 
         return new Http11StreamingConnection(socket);
-    }
-
-    /// <summary>True when the idle connection is still open and has nothing unread (a readable idle socket means closed or garbage).</summary>
-    public bool IsReusable()
-    {
-        if (_broken || _readStart != _readEnd)
-        {
-            return false;
-        }
-
-        try
-        {
-            return _socket.Connected && !_socket.Poll(0, SelectMode.SelectRead);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            return false;
-        }
     }
 
     public async Task<StreamingResult> SendStreamingAsync(
@@ -127,6 +109,7 @@ internal sealed class Http11StreamingConnection : IDisposable
             .Append("Content-Type: ").Append(LambdaErrorJson.HeaderSafe(contentType)).Append("\r\n")
             .Append(RuntimeApiHeaders.FunctionResponseMode).Append(": ").Append(RuntimeApiHeaders.StreamingResponseMode).Append("\r\n")
             .Append("Transfer-Encoding: chunked\r\n")
+            .Append("Connection: close\r\n")
             .Append("Trailer: ").Append(RuntimeApiHeaders.FunctionErrorType).Append(", ").Append(RuntimeApiHeaders.FunctionErrorBody).Append("\r\n")
             .Append("\r\n")
             .ToString();

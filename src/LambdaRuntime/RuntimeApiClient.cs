@@ -6,7 +6,7 @@ namespace LlamaAspire.LambdaRuntime;
 /// <summary>
 /// A small client for the Lambda Runtime API (2018-06-01). Buffered calls go through one <see cref="HttpClient"/> (pooled keep-alive
 /// connection, no timeout so <c>next</c> can long-poll); streamed responses go through <see cref="Http11StreamingConnection"/>, our own
-/// HTTP/1.1 chunked writer, because HttpClient cannot send request trailers.
+/// HTTP/1.1 chunked writer on a socket of its own, because HttpClient cannot send request trailers.
 /// Failed calls throw <see cref="HttpRequestException"/> with <see cref="HttpRequestException.StatusCode"/> set when the API answered.
 /// </summary>
 public sealed class RuntimeApiClient : IDisposable
@@ -17,7 +17,6 @@ public sealed class RuntimeApiClient : IDisposable
     private readonly string _invocationBase;
     private readonly string _invocationPathBase;
     private readonly LambdaBootstrapOptions _options;
-    private Http11StreamingConnection? _idleStreamingConnection;
 
     public RuntimeApiClient(LambdaBootstrapOptions? options = null)
     {
@@ -109,41 +108,20 @@ public sealed class RuntimeApiClient : IDisposable
         string requestId, string contentType, Func<Stream, CancellationToken, Task> writeAsync, CancellationToken writerToken, CancellationToken ioToken)
     {
         ArgumentNullException.ThrowIfNull(writeAsync);
-        var connection = Interlocked.Exchange(ref _idleStreamingConnection, null);
-        if (connection is null || !connection.IsReusable())
+
+        // One connection per streamed response, closed once Lambda has answered: AWS's custom-runtime guide says the runtime must
+        // "close the underlying connection after it has successfully written the response".
+        using var connection = await Http11StreamingConnection.ConnectAsync(BaseUri.Host, BaseUri.Port, ioToken).ConfigureAwait(false);
+        var path = _invocationPathBase + Uri.EscapeDataString(requestId) + RuntimeApiHeaders.ResponsePathSuffix;
+        var result = await connection.SendStreamingAsync(BaseUri.Authority, path, contentType, writeAsync, writerToken, ioToken).ConfigureAwait(false);
+        if (result.HandlerError is { } error)
         {
-            connection?.Dispose();
-            connection = await Http11StreamingConnection.ConnectAsync(BaseUri.Host, BaseUri.Port, ioToken).ConfigureAwait(false);
+            _options.LogOrDefault($"{requestId}\tERROR\tstreamed response failed, reported as trailers: {error}");
         }
 
-        var reuse = false;
-        try
+        if (result.StatusCode is < 200 or > 299)
         {
-            var path = _invocationPathBase + Uri.EscapeDataString(requestId) + RuntimeApiHeaders.ResponsePathSuffix;
-            var result = await connection.SendStreamingAsync(BaseUri.Authority, path, contentType, writeAsync, writerToken, ioToken).ConfigureAwait(false);
-            if (result.HandlerError is { } error)
-            {
-                _options.LogOrDefault($"{requestId}\tERROR\tstreamed response failed, reported as trailers: {error}");
-            }
-
-            if (result.StatusCode is < 200 or > 299)
-            {
-                throw new HttpRequestException(
-                    $"POST {path} (streaming) answered {result.StatusCode}.", null, (HttpStatusCode)result.StatusCode);
-            }
-
-            reuse = result.KeepAlive;
-        }
-        finally
-        {
-            if (reuse)
-            {
-                Interlocked.Exchange(ref _idleStreamingConnection, connection)?.Dispose();
-            }
-            else
-            {
-                connection.Dispose();
-            }
+            throw new HttpRequestException($"POST {path} (streaming) answered {result.StatusCode}.", null, (HttpStatusCode)result.StatusCode);
         }
     }
 
@@ -158,7 +136,6 @@ public sealed class RuntimeApiClient : IDisposable
     public void Dispose()
     {
         _http.Dispose();
-        Interlocked.Exchange(ref _idleStreamingConnection, null)?.Dispose();
     }
 
     private async Task PostErrorAsync(Uri uri, Exception exception, CancellationToken cancellationToken)
