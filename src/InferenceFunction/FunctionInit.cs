@@ -12,7 +12,6 @@ public static class FunctionInit
 {
     public static Task<ILambdaHandler> InitializeAsync(DateTimeOffset mainEntered, Func<string, string?> env, Action<string> log)
     {
-        long telemetryStart = Stopwatch.GetTimestamp();
         var telemetryStartTime = DateTimeOffset.UtcNow;
         var telemetry = TelemetrySetup.Create(env);
         var telemetryEnd = DateTimeOffset.UtcNow;
@@ -20,7 +19,6 @@ public static class FunctionInit
 
         using var phases = new InitPhases(mainEntered, env);
         phases.Retroactive(FunctionTelemetry.TelemetrySetupSpan, telemetryStartTime, telemetryEnd, new KeyValuePair<string, object?>("otel.enabled", telemetry.Enabled));
-        _ = telemetryStart;
         try
         {
             phases.Run(FunctionTelemetry.NativeImportSpan, a =>
@@ -88,7 +86,7 @@ public static class FunctionInit
                 _ => ("Runtime.InitError", $"{ex.GetType().Name}: {ex.Message} (model directory '{options.ModelDirectory}')"),
             };
             phases.Fail(type, ex);
-            log(phases.Complete());
+            log(phases.Complete(failed: true));
             telemetry.Flush();
             throw new LambdaFunctionException(type, message, ex);
         }

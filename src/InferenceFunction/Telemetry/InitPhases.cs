@@ -72,7 +72,7 @@ public sealed class InitPhases : IDisposable
     }
 
     /// <summary>Ends function.init, records faas.init_duration and returns the summary line.</summary>
-    public string Complete()
+    public string Complete(bool failed = false)
     {
         var end = DateTimeOffset.UtcNow;
         double total = (end - _processStart).TotalMilliseconds;
@@ -81,7 +81,7 @@ public sealed class InitPhases : IDisposable
         FunctionTelemetry.InitDuration.Record(total / 1000.0);
         var sb = new StringBuilder("INIT\tphases");
         foreach (var (name, ms) in _phases) sb.Append(CultureInfo.InvariantCulture, $"\t{name}={ms:F1}ms");
-        sb.Append(CultureInfo.InvariantCulture, $"\ttotal={total:F1}ms (process start → ready)");
+        sb.Append(CultureInfo.InvariantCulture, $"\ttotal={total:F1}ms (process start → {(failed ? "failed" : "ready")})");
         return sb.ToString();
     }
 
