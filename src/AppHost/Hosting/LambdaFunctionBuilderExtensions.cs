@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Aspire.Hosting;
+
+/// <summary>Adds Lambda functions to the emulator and sets their configuration.</summary>
+public static class LambdaFunctionBuilderExtensions
+{
+    /// <summary>The resource type shown on the dashboard.</summary>
+    public const string ResourceType = "LambdaFunction";
+
+    /// <summary>The name of the "Force cold start" command.</summary>
+    public const string ForceColdStartCommand = "lambda-force-cold-start";
+
+    /// <summary>The name of the "Invoke sample prompt" command.</summary>
+    public const string InvokeSampleCommand = "lambda-invoke-sample";
+
+    /// <summary>The name of the "Shut down idle environments" command.</summary>
+    public const string ShutdownIdleCommand = "lambda-shutdown-idle";
+
+    /// <summary>The payload the "Invoke sample prompt" command sends unless <see cref="WithSamplePayload"/> says otherwise.</summary>
+    public const string DefaultSamplePayload = """{"prompt":"The capital of France is","max_tokens":16}""";
+
+    /// <summary>
+    /// Adds a Lambda function built from <typeparamref name="TProject"/> to the emulator added by
+    /// <see cref="LambdaEmulatorBuilderExtensions.AddLambdaEmulator"/>, adding a default emulator (<c>lambda</c>) if there is none.
+    /// By default the function runs the project's JIT build output (<c>dotnet {assembly}.dll</c>); see <see cref="WithNativeAot"/>.
+    /// </summary>
+    /// <typeparam name="TProject">The function's project metadata (<c>Projects.*</c>).</typeparam>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The resource name, which is also the Lambda function name.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> AddLambdaFunction<TProject>(this IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new()
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+
+        var emulator = builder.Resources.OfType<LambdaEmulatorResource>().FirstOrDefault()
+                       ?? builder.AddLambdaEmulator().Resource;
+        return AddFunction(builder, emulator, name, new TProject().ProjectPath);
+    }
+
+    /// <summary>Adds a Lambda function built from <typeparamref name="TProject"/> to this emulator.</summary>
+    /// <typeparam name="TProject">The function's project metadata (<c>Projects.*</c>).</typeparam>
+    /// <param name="emulator">The emulator resource builder.</param>
+    /// <param name="name">The resource name, which is also the Lambda function name.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> AddLambdaFunction<TProject>(this IResourceBuilder<LambdaEmulatorResource> emulator, string name)
+        where TProject : IProjectMetadata, new()
+    {
+        ArgumentNullException.ThrowIfNull(emulator);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return AddFunction(emulator.ApplicationBuilder, emulator.Resource, name, new TProject().ProjectPath);
+    }
+
+    private static IResourceBuilder<LambdaFunctionResource> AddFunction(IDistributedApplicationBuilder builder, LambdaEmulatorResource emulator, string name, string projectPath)
+    {
+        if (name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException($"'{name}' is not a valid Lambda function name (1–64 letters, digits, '-' or '_').", nameof(name));
+        }
+
+        var function = new LambdaFunctionResource(name, emulator, projectPath);
+        var resource = builder.AddResource(function)
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = ResourceType,
+                State = KnownResourceStates.Waiting,
+                Properties = [new("lambda.function", name) { DisplayName = "Function" }, new(CustomResourceKnownProperties.Source, projectPath)],
+            })
+            .WithIconName("Flash")
+            .WithAnnotation(new LambdaBuildAnnotation(LambdaBuildKind.Jit))
+            .ExcludeFromManifest();
+
+        emulator.AddFunction(function);
+
+        resource.WithCommand(ForceColdStartCommand, "Force cold start",
+            context => PostManagementAsync(context, function, "recycle", "Recycled all environments: the next invoke is a cold start."),
+            new CommandOptions
+            {
+                Description = "Shut down every execution environment of this function so the next invoke starts cold.",
+                IconName = "ArrowClockwise",
+                IsHighlighted = true,
+                UpdateState = EnabledWhenRunning,
+            });
+
+        resource.WithCommand(InvokeSampleCommand, "Invoke sample prompt",
+            context => InvokeSampleAsync(context, function),
+            new CommandOptions
+            {
+                Description = "Invoke the function through the emulator's Invoke API with a small prompt and log the answer.",
+                IconName = "Play",
+                IsHighlighted = true,
+                UpdateState = EnabledWhenRunning,
+            });
+
+        resource.WithCommand(ShutdownIdleCommand, "Shut down idle environments",
+            context => PostManagementAsync(context, function, "shutdown-idle", "Shut down the idle environments."),
+            new CommandOptions
+            {
+                Description = "Shut down the environments that are not serving an invoke, as the idle timeout would.",
+                IconName = "Sleep",
+                UpdateState = EnabledWhenRunning,
+            });
+
+        return resource;
+    }
+
+    /// <summary>Sets the function's memory size (128–10,240 MB), which also sets its vCPU share (1,769 MB = 1 vCPU).</summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <param name="megaBytes">The memory size in MB.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithMemorySize(this IResourceBuilder<LambdaFunctionResource> builder, int megaBytes)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(megaBytes, 128);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(megaBytes, 10240);
+        return builder.WithAnnotation(new LambdaMemorySizeAnnotation(megaBytes), ResourceAnnotationMutationBehavior.Replace);
+    }
+
+    /// <summary>Sets the function's timeout (1–900 s); an invoke that runs longer kills its environment.</summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <param name="timeout">The timeout.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithTimeout(this IResourceBuilder<LambdaFunctionResource> builder, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.FromSeconds(1));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(timeout, TimeSpan.FromSeconds(900));
+        return builder.WithAnnotation(new LambdaTimeoutAnnotation(timeout), ResourceAnnotationMutationBehavior.Replace);
+    }
+
+    /// <summary>Sets the function's reserved concurrency: invokes beyond it are throttled (429).</summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <param name="limit">The most environments at once (0 throttles every invoke).</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithReservedConcurrency(this IResourceBuilder<LambdaFunctionResource> builder, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return builder.WithAnnotation(new LambdaReservedConcurrencyAnnotation(limit), ResourceAnnotationMutationBehavior.Replace);
+    }
+
+    /// <summary>Sets how long an unused environment stays warm; after it the next invoke is a cold start.</summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <param name="idleTimeout">The idle timeout (at least one second).</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithIdleTimeout(this IResourceBuilder<LambdaFunctionResource> builder, TimeSpan idleTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(idleTimeout, TimeSpan.FromSeconds(1));
+        return builder.WithAnnotation(new LambdaIdleTimeoutAnnotation(idleTimeout), ResourceAnnotationMutationBehavior.Replace);
+    }
+
+    /// <summary>Sets the JSON payload of the dashboard's "Invoke sample prompt" command.</summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <param name="json">The payload.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithSamplePayload(this IResourceBuilder<LambdaFunctionResource> builder, string json)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(json);
+        return builder.WithAnnotation(new LambdaSamplePayloadAnnotation(json), ResourceAnnotationMutationBehavior.Replace);
+    }
+
+    /// <summary>
+    /// Runs the function as a Native AOT <c>bootstrap</c>, as on Lambda's <c>provided.al2023</c> runtime. A
+    /// <c>{name}-aot-publish</c> resource runs <c>dotnet publish -c Release -r {rid}</c> into
+    /// <c>artifacts/apphost/{name}/publish</c> (its own <c>--artifacts-path</c>, so it never shares <c>obj/</c> with the
+    /// JIT build) and the emulator waits for it to complete.
+    /// </summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <param name="runtimeIdentifier">The runtime identifier to publish for.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithNativeAot(this IResourceBuilder<LambdaFunctionResource> builder, string runtimeIdentifier = "linux-x64")
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(runtimeIdentifier);
+
+        var function = builder.Resource;
+        if (function.TryGetLastAnnotation<LambdaBuildAnnotation>(out var existing) && existing.Kind == LambdaBuildKind.NativeAot)
+        {
+            return builder;
+        }
+
+        var app = builder.ApplicationBuilder;
+        var root = LambdaPaths.RepositoryRoot(app.AppHostDirectory);
+        var artifacts = Path.Combine(root, "artifacts", "apphost", function.Name);
+        var publishDirectory = Path.Combine(artifacts, "publish");
+
+        var publish = app.AddExecutable($"{function.Name}-aot-publish", "dotnet", root,
+                "publish", function.ProjectPath, "-c", "Release", "-r", runtimeIdentifier, "-p:PublishAot=true",
+                "--artifacts-path", artifacts, "-o", publishDirectory, "-nologo")
+            .WithEnvironment("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
+            .WithEnvironment("DOTNET_NOLOGO", "1")
+            .WithParentRelationship(builder)
+            .WithIconName("Wrench")
+            .ExcludeFromManifest();
+
+        builder.WithAnnotation(new LambdaBuildAnnotation(LambdaBuildKind.NativeAot, publishDirectory, publish.Resource), ResourceAnnotationMutationBehavior.Replace);
+        return builder.WaitForCompletion(publish);
+    }
+
+    /// <summary>
+    /// Gives the function a model: <c>MODEL_DIR</c> points at the model's directory, and the function (so its emulator)
+    /// waits for the model build to complete.
+    /// </summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <param name="model">The model resource.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithModel(this IResourceBuilder<LambdaFunctionResource> builder, IResourceBuilder<LlamaModelResource> model)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(model);
+        return builder.WithEnvironment("MODEL_DIR", model.Resource.ModelDirectory)
+            .WithRelationship(model.Resource, "Model")
+            .WaitForCompletion(model);
+    }
+
+    private static ResourceCommandState EnabledWhenRunning(UpdateCommandStateContext context) =>
+        context.ResourceSnapshot.State?.Text == KnownResourceStates.Running ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
+
+    internal static HttpClient CreateEmulatorClient(IServiceProvider services, LambdaEmulatorResource emulator)
+    {
+        var client = services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(LambdaEmulatorResource));
+        client.BaseAddress = new Uri(emulator.HttpEndpoint.Url);
+        client.Timeout = TimeSpan.FromMinutes(15);
+        return client;
+    }
+
+    private static async Task<ExecuteCommandResult> PostManagementAsync(ExecuteCommandContext context, LambdaFunctionResource function, string action, string success)
+    {
+        try
+        {
+            using var client = CreateEmulatorClient(context.Services, function.Parent);
+            using var response = await client.PostAsync(new Uri($"/_emulator/functions/{Uri.EscapeDataString(function.Name)}/{action}", UriKind.Relative), null, context.CancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(context.CancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return CommandResults.Failure($"The emulator answered {(int)response.StatusCode}: {body}");
+            }
+
+            context.Logger.LogInformation("{Function}: {Action} → {Body}", function.Name, action, body);
+            return CommandResults.Success(success);
+        }
+        catch (HttpRequestException ex)
+        {
+            return CommandResults.Failure(ex.Message);
+        }
+    }
+
+    private static async Task<ExecuteCommandResult> InvokeSampleAsync(ExecuteCommandContext context, LambdaFunctionResource function)
+    {
+        var payload = function.TryGetLastAnnotation<LambdaSamplePayloadAnnotation>(out var sample) ? sample.Payload : DefaultSamplePayload;
+        var logger = context.Services.GetRequiredService<ResourceLoggerService>().GetLogger(function);
+        try
+        {
+            using var client = CreateEmulatorClient(context.Services, function.Parent);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/2015-03-31/functions/{Uri.EscapeDataString(function.Name)}/invocations", UriKind.Relative))
+            {
+                Content = new StringContent(payload, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+            };
+            request.Headers.Add("X-Amz-Invocation-Type", "RequestResponse");
+            request.Headers.Add("X-Amz-Log-Type", "Tail");
+
+            var stopwatch = Stopwatch.StartNew();
+            using var response = await client.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(context.CancellationToken).ConfigureAwait(false);
+            stopwatch.Stop();
+
+            var functionError = response.Headers.TryGetValues("X-Amz-Function-Error", out var errors) ? errors.FirstOrDefault() : null;
+            if (response.Headers.TryGetValues("X-Amz-Log-Result", out var logs) && logs.FirstOrDefault() is { Length: > 0 } tail)
+            {
+                foreach (var line in Encoding.UTF8.GetString(Convert.FromBase64String(tail)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    logger.LogInformation("{Line}", line);
+                }
+            }
+
+            var summary = $"{function.Name} answered {(int)response.StatusCode} in {stopwatch.ElapsedMilliseconds} ms";
+            logger.LogInformation("Sample prompt {Payload}: {Summary}: {Body}", payload, summary, body);
+            return response.IsSuccessStatusCode && functionError is null
+                ? CommandResults.Success(summary, body, CommandResultFormat.Json)
+                : CommandResults.Failure($"{summary} ({functionError ?? "error"}): {body}");
+        }
+        catch (HttpRequestException ex)
+        {
+            return CommandResults.Failure(ex.Message);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+#pragma warning disable CS0618 // GetArgumentValuesAsync: the simplest way to read a resource's arguments in a model test.
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace LlamaAspire.AppHost.Tests;
+
+/// <summary>The function resource on the application model: parent, annotations, the emulator's Contract 3 variables, commands.</summary>
+public class AddLambdaFunctionTests
+{
+    [Fact]
+    public void AddLambdaFunction_WithoutAnEmulator_AddsTheDefaultOneAsParent()
+    {
+        var builder = ModelTestHelpers.CreateBuilder();
+
+        var function = builder.AddLambdaFunction<Projects.InferenceFunction>("llama");
+
+        var emulator = Assert.Single(builder.Resources.OfType<LambdaEmulatorResource>());
+        Assert.Equal("lambda", emulator.Name);
+        Assert.Same(emulator, function.Resource.Parent);
+        Assert.Same(emulator, ((IResourceWithParent)function.Resource).Parent);
+        Assert.Contains(function.Resource, emulator.Functions);
+        Assert.EndsWith("InferenceFunction.csproj", function.Resource.ProjectPath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddLambdaFunction_AttachesToTheEmulatorAlreadyAdded()
+    {
+        var builder = ModelTestHelpers.CreateBuilder();
+        var emulator = builder.AddLambdaEmulator("my-lambda");
+
+        var a = builder.AddLambdaFunction<Projects.InferenceFunction>("a");
+        var b = emulator.AddLambdaFunction<Projects.TestFunction>("b");
+
+        Assert.Single(builder.Resources.OfType<LambdaEmulatorResource>());
+        Assert.Same(emulator.Resource, a.Resource.Parent);
+        Assert.Same(emulator.Resource, b.Resource.Parent);
+        Assert.Equal(["a", "b"], emulator.Resource.Functions.Select(f => f.Name));
+    }
+
+    [Fact]
+    public void Options_AreAnnotations_AndTheLastCallWins()
+    {
+        var builder = ModelTestHelpers.CreateBuilder();
+
+        var function = builder.AddLambdaFunction<Projects.InferenceFunction>("llama")
+            .WithMemorySize(1024).WithMemorySize(10240)
+            .WithTimeout(TimeSpan.FromSeconds(30)).WithTimeout(TimeSpan.FromMinutes(2))
+            .WithReservedConcurrency(2)
+            .WithIdleTimeout(TimeSpan.FromMinutes(5))
+            .WithSamplePayload("""{"prompt":"hi"}""");
+
+        var r = function.Resource;
+        Assert.Single(r.Annotations.OfType<LambdaMemorySizeAnnotation>());
+        Assert.True(r.TryGetLastAnnotation<LambdaMemorySizeAnnotation>(out var memory));
+        Assert.Equal(10240, memory.MegaBytes);
+        Assert.True(r.TryGetLastAnnotation<LambdaTimeoutAnnotation>(out var timeout));
+        Assert.Equal(TimeSpan.FromMinutes(2), timeout.Timeout);
+        Assert.True(r.TryGetLastAnnotation<LambdaReservedConcurrencyAnnotation>(out var concurrency));
+        Assert.Equal(2, concurrency.Limit);
+        Assert.True(r.TryGetLastAnnotation<LambdaIdleTimeoutAnnotation>(out var idle));
+        Assert.Equal(TimeSpan.FromMinutes(5), idle.IdleTimeout);
+        Assert.True(r.TryGetLastAnnotation<LambdaSamplePayloadAnnotation>(out var sample));
+        Assert.Equal("""{"prompt":"hi"}""", sample.Payload);
+        Assert.True(r.TryGetLastAnnotation<LambdaBuildAnnotation>(out var build));
+        Assert.Equal(LambdaBuildKind.Jit, build.Kind);
+    }
+
+    [Fact]
+    public async Task Emulator_GetsContract3Variables_ForAJitFunction()
+    {
+        var builder = ModelTestHelpers.CreateBuilder();
+        var emulator = builder.AddLambdaEmulator("lambda");
+        emulator.AddLambdaFunction<Projects.InferenceFunction>("llama")
+            .WithMemorySize(10240)
+            .WithTimeout(TimeSpan.FromSeconds(60))
+            .WithReservedConcurrency(4)
+            .WithIdleTimeout(TimeSpan.FromSeconds(90))
+            .WithEnvironment("GREETING", "hello")
+            .WithEnvironment(context => context.EnvironmentVariables["FROM_CALLBACK"] = context.ExecutionContext.IsRunMode ? "run" : "publish");
+
+        var env = await ModelTestHelpers.EnvironmentAsync(emulator.Resource);
+
+        const string p = "Lambda__Functions__llama__";
+        Assert.Equal("dotnet", env.Text(p + "Command"));
+        var dll = env.Text(p + "Arguments__0");
+        Assert.NotNull(dll);
+        Assert.EndsWith(Path.Combine("InferenceFunction", "bin", "Debug", "net10.0", "bootstrap.dll"), dll, StringComparison.Ordinal);
+        Assert.Equal(Path.GetDirectoryName(dll), env.Text(p + "WorkingDirectory"));
+        Assert.Equal("10240", env.Text(p + "MemorySize"));
+        Assert.Equal("60", env.Text(p + "Timeout"));
+        Assert.Equal("4", env.Text(p + "ReservedConcurrency"));
+        Assert.Equal("90", env.Text(p + "IdleTimeout"));
+        Assert.Equal("hello", env.Text(p + "Environment__GREETING"));
+        Assert.Equal("run", env.Text(p + "Environment__FROM_CALLBACK"));
+        Assert.Equal("llama", env.Text(p + "Environment__OTEL_SERVICE_NAME"));
+    }
+
+    [Fact]
+    public async Task Emulator_PassesItsOtlpSettingsToFunctions_ButNotItsIdentity()
+    {
+        var builder = ModelTestHelpers.CreateBuilder();
+        var emulator = builder.AddLambdaEmulator("lambda");
+        emulator.AddLambdaFunction<Projects.TestFunction>("fn");
+
+        var env = await ModelTestHelpers.EnvironmentAsync(emulator.Resource);
+
+        Assert.True(env.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        Assert.Same(env["OTEL_EXPORTER_OTLP_ENDPOINT"], env["Lambda__Functions__fn__Environment__OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal(env.Text("OTEL_EXPORTER_OTLP_PROTOCOL"), env.Text("Lambda__Functions__fn__Environment__OTEL_EXPORTER_OTLP_PROTOCOL"));
+        Assert.Equal("fn", env.Text("Lambda__Functions__fn__Environment__OTEL_SERVICE_NAME"));
+        Assert.False(env.ContainsKey("Lambda__Functions__fn__Environment__OTEL_RESOURCE_ATTRIBUTES"));
+        Assert.EndsWith("TestFunction.dll", env.Text("Lambda__Functions__fn__Arguments__0"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithNativeAot_AddsAPublishResource_TheFunctionWaitsFor_AndRunsThePublishedBootstrap()
+    {
+        var builder = ModelTestHelpers.CreateBuilder();
+        var function = builder.AddLambdaFunction<Projects.InferenceFunction>("llama-aot").WithNativeAot().WithNativeAot();
+
+        var publish = Assert.Single(builder.Resources.OfType<ExecutableResource>(), r => r.Name == "llama-aot-aot-publish");
+        Assert.Equal("dotnet", publish.Command);
+        Assert.True(function.Resource.TryGetLastAnnotation<LambdaBuildAnnotation>(out var build));
+        Assert.Equal(LambdaBuildKind.NativeAot, build.Kind);
+        Assert.Same(publish, build.PublishResource);
+
+        var args = await publish.GetArgumentValuesAsync();
+        Assert.Equal("publish", args[0]);
+        Assert.Contains("-r", args);
+        Assert.Contains("linux-x64", args);
+        Assert.Contains("Release", args);
+        var artifacts = args[args.ToList().IndexOf("--artifacts-path") + 1];
+        Assert.StartsWith(artifacts, build.PublishDirectory, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.Combine("src", "InferenceFunction", "obj"), artifacts, StringComparison.Ordinal);
+
+        var wait = Assert.Single(function.Resource.Annotations.OfType<WaitAnnotation>());
+        Assert.Same(publish, wait.Resource);
+        Assert.Equal(WaitType.WaitForCompletion, wait.WaitType);
+
+        var env = await ModelTestHelpers.EnvironmentAsync(function.Resource.Parent);
+        Assert.Equal(Path.Combine(build.PublishDirectory!, "bootstrap"), env.Text("Lambda__Functions__llama-aot__Command"));
+        Assert.False(env.ContainsKey("Lambda__Functions__llama-aot__Arguments__0"));
+    }
+
+    [Fact]
+    public async Task WithModel_SetsModelDir_AndWaitsForTheModelBuild()
+    {
+        var builder = ModelTestHelpers.CreateBuilder();
+        var model = builder.AddLlamaModel("model", "tiny", "ort");
+        var function = builder.AddLambdaFunction<Projects.InferenceFunction>("llama").WithModel(model);
+
+        Assert.EndsWith(Path.Combine("models", "tiny-ort"), model.Resource.ModelDirectory, StringComparison.Ordinal);
+        var args = await model.Resource.GetArgumentValuesAsync();
+        Assert.Equal(["build", "--preset", "tiny", "--out", model.Resource.ModelDirectory, "--format", "ort", "--if-missing"], args);
+
+        var wait = Assert.Single(function.Resource.Annotations.OfType<WaitAnnotation>());
+        Assert.Same(model.Resource, wait.Resource);
+        Assert.Equal(WaitType.WaitForCompletion, wait.WaitType);
+
+        var env = await ModelTestHelpers.EnvironmentAsync(function.Resource.Parent);
+        Assert.Equal(model.Resource.ModelDirectory, env.Text("Lambda__Functions__llama__Environment__MODEL_DIR"));
+    }
+
+    [Fact]
+    public async Task TheEmulator_TakesOverItsFunctionsWaits_BeforeStart()
+    {
+        // Built, not run: DCP's paths only have to be there.
+        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+        {
+            DisableDashboard = true,
+            Args = ["--DcpPublisher:CliPath=/bin/true", "--DcpPublisher:DashboardPath=/tmp"],
+        });
+        var model = builder.AddLlamaModel("model");
+        var emulator = builder.AddLambdaEmulator();
+        emulator.AddLambdaFunction<Projects.InferenceFunction>("a").WithModel(model);
+        emulator.AddLambdaFunction<Projects.InferenceFunction>("b").WithModel(model);
+
+        using var app = builder.Build();
+        var appModel = app.Services.GetRequiredService<DistributedApplicationModel>();
+        var eventing = app.Services.GetRequiredService<Aspire.Hosting.Eventing.IDistributedApplicationEventing>();
+        await eventing.PublishAsync(new BeforeStartEvent(app.Services, appModel));
+
+        var wait = Assert.Single(emulator.Resource.Annotations.OfType<WaitAnnotation>());
+        Assert.Same(model.Resource, wait.Resource);
+        Assert.Equal(WaitType.WaitForCompletion, wait.WaitType);
+    }
+
+    [Fact]
+    public void Functions_HaveTheDashboardCommands()
+    {
+        var builder = ModelTestHelpers.CreateBuilder();
+        var function = builder.AddLambdaFunction<Projects.InferenceFunction>("llama");
+
+        var commands = function.Resource.Annotations.OfType<ResourceCommandAnnotation>().ToDictionary(c => c.Name, c => c.DisplayName);
+        Assert.Equal("Force cold start", commands[LambdaFunctionBuilderExtensions.ForceColdStartCommand]);
+        Assert.Equal("Invoke sample prompt", commands[LambdaFunctionBuilderExtensions.InvokeSampleCommand]);
+        Assert.Equal("Shut down idle environments", commands[LambdaFunctionBuilderExtensions.ShutdownIdleCommand]);
+    }
+
+    [Fact]
+    public void TheEmulator_IsAProjectResource_WithAnHttpEndpointAndAHealthCheck()
+    {
+        var builder = ModelTestHelpers.CreateBuilder();
+        var emulator = builder.AddLambdaEmulator("lambda");
+
+        Assert.IsAssignableFrom<ProjectResource>(emulator.Resource);
+        Assert.EndsWith("LambdaEmulator.csproj", emulator.Resource.GetProjectMetadata().ProjectPath, StringComparison.Ordinal);
+        var endpoint = Assert.Single(emulator.Resource.Annotations.OfType<EndpointAnnotation>(), e => e.Name == "http");
+        Assert.Equal("http", endpoint.UriScheme);
+        Assert.Contains(emulator.Resource.Annotations.OfType<HealthCheckAnnotation>(), _ => true);
+    }
+
+    [Fact]
+    public void ManagementApiDocument_BecomesLiveProperties()
+    {
+        const string json = """
+            {"functions":[{"name":"llama","arn":"arn:aws:lambda:us-east-1:123456789012:function:llama","config":{"memorySize":10240},
+              "environments":[{"id":"a","state":"warm"},{"id":"b","state":"busy"},{"id":"c","state":"warm"}],
+              "invocations":7,"coldStarts":3,"errors":0,"timeouts":1,"throttles":0}],"pendingEvents":0}
+            """;
+
+        var live = LambdaEmulatorMonitor.Parse(json);
+
+        var properties = live["llama"].ToDictionary(p => p.Name, p => p.Value?.ToString());
+        Assert.Equal("3: 1 busy, 2 warm", properties["lambda.environments"]);
+        Assert.Equal("3", properties["lambda.coldStarts"]);
+        Assert.Equal("7", properties["lambda.invocations"]);
+        Assert.Equal("1", properties["lambda.timeouts"]);
+        Assert.DoesNotContain("lambda.config", properties.Keys);
+        Assert.Equal("none (next invoke is cold)", LambdaEmulatorMonitor.Parse("""[{"name":"x","environments":[]}]""")["x"].Single(p => p.Name == "lambda.environments").Value);
+    }
+}
