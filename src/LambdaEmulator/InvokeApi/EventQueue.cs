@@ -29,9 +29,9 @@ public sealed class EventQueue : BackgroundService
     /// <summary>Events queued or in flight (including those waiting for a retry).</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    public string Enqueue(FunctionPool function, byte[] payload, string? clientContext, ActivityContext parent)
+    public string Enqueue(FunctionPool function, byte[] payload, string? clientContext, ActivityContext parent, string? requestId = null)
     {
-        var item = new EventInvoke(function, payload, clientContext, parent, Guid.NewGuid().ToString());
+        var item = new EventInvoke(function, payload, clientContext, parent, requestId ?? Guid.NewGuid().ToString());
         Interlocked.Increment(ref _pending);
         _queue.Writer.TryWrite(item);
         return item.RequestId;

@@ -20,6 +20,7 @@ public static class InvokeEndpoints
 
     private static async Task InvokeAsync(HttpContext ctx, string name, Emulator emulator, EventQueue events)
     {
+        // As Lambda does, x-amzn-RequestId is the invocation's request id (the function's AwsRequestId).
         var requestId = Guid.NewGuid().ToString();
         ctx.Response.Headers["x-amzn-RequestId"] = requestId;
         var qualifier = ctx.Request.Query["Qualifier"].ToString();
@@ -78,13 +79,13 @@ public static class InvokeEndpoints
         var parent = Activity.Current?.Context ?? default;
         if (type == "Event")
         {
-            events.Enqueue(function, payload, clientContext, parent);
+            events.Enqueue(function, payload, clientContext, parent, requestId);
             ctx.Response.StatusCode = 202;
             return;
         }
 
         var tail = string.Equals(ctx.Request.Headers["X-Amz-Log-Type"], "Tail", StringComparison.OrdinalIgnoreCase);
-        var invocation = new Invocation(payload, "other")
+        var invocation = new Invocation(payload, "other", requestId)
         {
             ClientContext = clientContext,
             CollectLog = tail,
