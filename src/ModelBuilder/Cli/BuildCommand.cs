@@ -8,7 +8,7 @@ internal static class BuildCommand
 {
     private static readonly HashSet<string> ValueOptions =
     [
-        "--preset", "--out", "--format", "--seed", "--context-length", "--embedding",
+        "--preset", "--out", "--format", "--seed", "--context-length", "--embedding", "--accuracy-level",
         "--hidden-size", "--layers", "--heads", "--kv-heads", "--head-dim", "--intermediate-size", "--vocab-size",
     ];
 
@@ -50,6 +50,15 @@ internal static class BuildCommand
             dims = dims with { Embedding = embedding == "fp32" ? EmbeddingKind.Fp32 : EmbeddingKind.Int4 };
         }
 
+        // ORT 1.31.1 saves MatMulNBits pre-packs taken before the int8 path (accuracy_level 4) packs its scales into them:
+        // such a model loads and returns NaN. So --prepack defaults to accuracy level 1 (fp32), and refuses 4.
+        var accuracy = a.GetInt("--accuracy-level", min: 0) ?? (a.Has("--prepack") ? 1 : dims.AccuracyLevel);
+        if (a.Has("--prepack") && accuracy == 4)
+        {
+            throw new UsageException("--prepack cannot be combined with --accuracy-level 4: ONNX Runtime 1.31.1 saves MatMulNBits pre-packs without the int8 path's packed scales (the model returns NaN). Use --accuracy-level 1 (the --prepack default).");
+        }
+
+        dims = dims with { AccuracyLevel = accuracy };
         if (dims.Validate() is { } invalid)
         {
             throw new UsageException(invalid);
@@ -102,13 +111,20 @@ internal static class BuildCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {f,-18} {new FileInfo(Path.Combine(dir, f)).Length,15:N0} bytes"));
         }
 
-        if (flags.Has("--verify"))
+        return flags.Has("--verify") ? Verify([dir], stdout) : CliApp.ExitOk;
+    }
+
+    public static int Verify(string[] args, TextWriter stdout)
+    {
+        var a = new CliArgs(args, new HashSet<string>(), new HashSet<string>());
+        if (a.Positional.Count != 1 || !Directory.Exists(a.Positional[0]))
         {
-            var (create, prefill, argmax) = ModelDirectory.Load(dir).Verify();
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"verified: session created in {create.TotalMilliseconds:F0} ms, 8-token prefill {prefill.TotalMilliseconds:F0} ms, greedy ids {string.Join(' ', argmax)}, logits finite"));
+            throw new UsageException(a.Positional.Count == 1 ? $"model directory {Path.GetFullPath(a.Positional[0])} does not exist." : "verify takes one argument: the model directory.");
         }
 
+        var (create, prefill, argmax) = ModelDirectory.Load(a.Positional[0]).Verify();
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"verified: session created in {create.TotalMilliseconds:F0} ms, 8-token prefill {prefill.TotalMilliseconds:F0} ms, greedy ids {string.Join(' ', argmax)}, logits finite"));
         return CliApp.ExitOk;
     }
 }

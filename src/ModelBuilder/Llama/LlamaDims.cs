@@ -17,7 +17,8 @@ internal sealed record LlamaDims(
     int IntermediateSize,
     int VocabSize,
     int ContextLength,
-    EmbeddingKind Embedding)
+    EmbeddingKind Embedding,
+    int AccuracyLevel = 4)
 {
     public const int BlockSize = 32;
     public const double RmsNormEps = 1e-5;
@@ -85,6 +86,11 @@ internal sealed record LlamaDims(
         if (ContextLength is < 16 or > MaxPositionEmbeddings)
         {
             return $"--context-length must be between 16 and {MaxPositionEmbeddings}, got {ContextLength}.";
+        }
+
+        if (AccuracyLevel is not (0 or 1 or 4))
+        {
+            return $"--accuracy-level must be 0, 1 (fp32) or 4 (int8, fastest on CPU), got {AccuracyLevel}.";
         }
 
         return null;

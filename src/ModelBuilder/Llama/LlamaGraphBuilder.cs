@@ -10,7 +10,6 @@ namespace LlamaAspire.ModelBuilder.Llama;
 internal static class LlamaGraphBuilder
 {
     public const string InputIds = "input_ids", AttentionMask = "attention_mask", PositionIds = "position_ids", Logits = "logits";
-    public const int AccuracyLevel = 4;
 
     public static string PastKey(int layer) => $"past_key_values.{layer}.key";
 
@@ -108,24 +107,23 @@ internal static class LlamaGraphBuilder
         g.Initializer(embed.Data("lm_head.MatMul.weight_Q4"));
         g.Initializer(embed.Scales("lm_head.MatMul.weight_scales"));
         g.Node("MatMulNBits", "lm_head.MatMul", [normed, "lm_head.MatMul.weight_Q4", "lm_head.MatMul.weight_scales"], [Logits], OnnxGraph.MsDomain,
-            NBitsAttrs(d.VocabSize, d.HiddenSize));
+            NBitsAttrs(d.VocabSize, d.HiddenSize, d.AccuracyLevel));
         return g;
     }
 
     private static string MatMul(OnnxGraph g, LlamaDims d, string name, string input, int n, int k, float gain, ulong seed)
     {
-        _ = d;
         var w = new Int4Weight(name, n, k, gain, seed);
         g.Initializer(w.Data($"{name}.MatMul.weight_Q4"));
         g.Initializer(w.Scales($"{name}.MatMul.weight_scales"));
         var output = $"{name}.out";
         g.Node("MatMulNBits", $"{name}.MatMul", [input, $"{name}.MatMul.weight_Q4", $"{name}.MatMul.weight_scales"], [output], OnnxGraph.MsDomain,
-            NBitsAttrs(n, k));
+            NBitsAttrs(n, k, d.AccuracyLevel));
         return output;
     }
 
-    private static Attr[] NBitsAttrs(int n, int k) =>
+    private static Attr[] NBitsAttrs(int n, int k, int accuracyLevel) =>
     [
-        Attr.Int("K", k), Attr.Int("N", n), Attr.Int("bits", 4), Attr.Int("block_size", LlamaDims.BlockSize), Attr.Int("accuracy_level", AccuracyLevel),
+        Attr.Int("K", k), Attr.Int("N", n), Attr.Int("bits", 4), Attr.Int("block_size", LlamaDims.BlockSize), Attr.Int("accuracy_level", accuracyLevel),
     ];
 }

@@ -42,6 +42,11 @@ internal static class ModelBuild
             throw new BuildException(invalid);
         }
 
+        if (r.Prepack && r.Dims.AccuracyLevel == 4)
+        {
+            throw new BuildException("--prepack needs accuracy level 0 or 1: ONNX Runtime 1.31.1 saves int8-path (level 4) MatMulNBits pre-packs without their scales.");
+        }
+
         var outDir = Path.GetFullPath(r.OutDir);
         PrepareDirectory(outDir);
 
@@ -86,6 +91,12 @@ internal static class ModelBuild
         var configTemp = Path.Combine(outDir, ModelConfig.FileName + ".tmp");
         File.WriteAllBytes(configTemp, ModelConfig.Serialize(r.Dims, r.Preset, r.Seed, variant));
         File.Move(configTemp, Path.Combine(outDir, ModelConfig.FileName), overwrite: true); // written last: marks the directory complete
+
+        if (r.Prepack)
+        {
+            progress.Phase("verify pre-packed weights", 0);
+            ModelDirectory.Load(outDir).Verify(); // saved pre-packs are ISA- and version-specific: prove this one computes
+        }
 
         var files = OwnedFiles.Where(f => File.Exists(Path.Combine(outDir, f))).ToList();
         var total = files.Sum(f => new FileInfo(Path.Combine(outDir, f)).Length);

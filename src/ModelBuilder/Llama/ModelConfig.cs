@@ -73,7 +73,7 @@ internal static class ModelConfig
             w.WriteString("method", "MatMulNBits");
             w.WriteNumber("bits", 4);
             w.WriteNumber("block_size", LlamaDims.BlockSize);
-            w.WriteNumber("accuracy_level", LlamaGraphBuilder.AccuracyLevel);
+            w.WriteNumber("accuracy_level", d.AccuracyLevel);
             w.WriteBoolean("zero_points", false);
             w.WriteEndObject();
             w.WriteStartObject("session_options");

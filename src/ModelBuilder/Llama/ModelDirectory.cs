@@ -43,7 +43,8 @@ internal sealed record ModelDirectory(
             root.GetProperty("intermediate_size").GetInt32(),
             root.GetProperty("vocab_size").GetInt32(),
             la.GetProperty("context_length").GetInt32(),
-            la.GetProperty("embedding").GetString() == "fp32" ? EmbeddingKind.Fp32 : EmbeddingKind.Int4);
+            la.GetProperty("embedding").GetString() == "fp32" ? EmbeddingKind.Fp32 : EmbeddingKind.Int4,
+            la.GetProperty("quantization").GetProperty("accuracy_level").GetInt32());
         var data = la.GetProperty("external_data_file");
         return new ModelDirectory(dir, dims, la.GetProperty("preset").GetString()!, la.GetProperty("seed").GetUInt64(),
             la.GetProperty("model_file").GetString()!, la.GetProperty("tokenizer_file").GetString()!, la.GetProperty("format").GetString()!,

@@ -1,22 +1,56 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Reflection;
+using System.Text;
 
 namespace LlamaAspire.ModelBuilder.Tokenizer;
 
-/// <summary>Writes `tokenizer.model`: the cl100k_base ranks from Microsoft.ML.Tokenizers.Data.Cl100kBase, in tiktoken rank format.</summary>
+/// <summary>
+/// Writes `tokenizer.model` in tiktoken rank format (`base64(token) rank` per line, as Meta ships Llama 3's
+/// `original/tokenizer.model`) with the cl100k_base ranks from Microsoft.ML.Tokenizers.Data.Cl100kBase.
+/// </summary>
 internal static class TokenizerWriter
 {
     public const string FileName = "tokenizer.model";
 
     public static void Write(string path)
     {
-        using var ranks = OpenCl100kRanks();
-        using var output = new FileStream(path, FileMode.Create, FileAccess.Write);
-        ranks.CopyTo(output);
+        using var reader = new StreamReader(OpenCl100kResource(), Encoding.UTF8);
+        using var output = new StreamWriter(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+        var rank = 0;
+        var first = true;
+        while (reader.ReadLine() is { } line)
+        {
+            if (first && line.StartsWith("Capacity:", StringComparison.Ordinal))
+            {
+                first = false;
+                continue; // the package's compact form: a capacity header, then one token per line, rank = line index
+            }
+
+            first = false;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (space > 0)
+            {
+                output.WriteLine(line); // already `token rank`
+                rank = int.Parse(line.AsSpan(space + 1), CultureInfo.InvariantCulture) + 1;
+            }
+            else
+            {
+                output.Write(line);
+                output.Write(' ');
+                output.WriteLine(rank.ToString(CultureInfo.InvariantCulture));
+                rank++;
+            }
+        }
     }
 
-    /// <summary>The embedded rank file (stored deflate-compressed as `cl100k_base.tiktoken.deflate`), decompressed.</summary>
-    public static Stream OpenCl100kRanks()
+    /// <summary>The embedded rank resource (stored deflate-compressed as `cl100k_base.tiktoken.deflate`), decompressed.</summary>
+    private static Stream OpenCl100kResource()
     {
         var assembly = DataAssembly;
         var name = assembly.GetManifestResourceNames().FirstOrDefault(n => n.Contains("cl100k_base", StringComparison.OrdinalIgnoreCase))
@@ -26,5 +60,5 @@ internal static class TokenizerWriter
     }
 
     /// <summary>The data package's assembly (its types are internal, so it is found by name).</summary>
-    internal static Assembly DataAssembly => Assembly.Load(new AssemblyName("Microsoft.ML.Tokenizers.Data.Cl100kBase"));
+    private static Assembly DataAssembly => Assembly.Load(new AssemblyName("Microsoft.ML.Tokenizers.Data.Cl100kBase"));
 }

@@ -1,0 +1,87 @@
+using LlamaAspire.ModelBuilder.Llama;
+
+namespace LlamaAspire.ModelBuilder.Tests;
+
+/// <summary>ORT format, offline-optimised .onnx and saved pre-packs load as config.json says and give the .onnx's logits.</summary>
+public class VariantTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixture>
+{
+    private static readonly long[] Prompt = [128000, 9906, 11, 1917, 0, 358];
+
+    private float[] ReferenceLogits(int accuracyLevel = 4)
+    {
+        var path = tiny.ModelPath;
+        if (accuracyLevel != 4)
+        {
+            var dir = tiny.NewDir($"ref-acc{accuracyLevel}");
+            ModelBuild.Run(new BuildRequest(Presets.Tiny, TinyModelFixture.Dims with { AccuracyLevel = accuracyLevel }, 42, dir), new NullProgress());
+            path = Path.Combine(dir, "model.onnx");
+        }
+
+        using var runner = new ModelRunner(path, TinyModelFixture.Dims);
+        var logits = runner.Forward(Prompt);
+        var step = runner.Forward([Logits.ArgMax(logits.AsSpan((Prompt.Length - 1) * TinyModelFixture.Dims.VocabSize))]);
+        return [.. logits, .. step];
+    }
+
+    private static float[] RunAsConfigured(string dir, bool zeroCopy = false)
+    {
+        var m = ModelDirectory.Load(dir);
+        using var options = m.CreateSessionOptions();
+        if (zeroCopy)
+        {
+            options.AddSessionConfigEntry("session.use_memory_mapped_ort_model", "1");
+            options.AddSessionConfigEntry("session.use_ort_model_bytes_for_initializers", "1");
+        }
+
+        using var runner = new ModelRunner(m.ModelPath, m.Dims, options);
+        var logits = runner.Forward(Prompt);
+        var step = runner.Forward([Logits.ArgMax(logits.AsSpan((Prompt.Length - 1) * m.Dims.VocabSize))]);
+        return [.. logits, .. step];
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void OrtFormatLoadsAndMatchesOnnx(bool zeroCopy)
+    {
+        var dir = tiny.NewDir($"ort-{zeroCopy}");
+        var result = ModelBuild.Run(new BuildRequest(Presets.Tiny, TinyModelFixture.Dims, 42, dir, ModelFormat.Ort), new NullProgress());
+        Assert.Equal("model.ort", result.Variant.ModelFile);
+        Assert.False(File.Exists(Path.Combine(dir, "model.onnx")));
+        var m = ModelDirectory.Load(dir);
+        Assert.Equal(("ort", "ORT_DISABLE_ALL"), (m.Format, m.OptimizationLevel));
+        Assert.Equal("ORT", m.ConfigEntries["session.load_model_format"]);
+        Assert.True(Logits.MaxRelativeDiff(RunAsConfigured(dir, zeroCopy), ReferenceLogits()) <= 1e-3f);
+    }
+
+    [Fact]
+    public void OptimizedOnnxMatches()
+    {
+        var dir = tiny.NewDir("optimized");
+        ModelBuild.Run(new BuildRequest(Presets.Tiny, TinyModelFixture.Dims, 42, dir, Optimize: true), new NullProgress());
+        var m = ModelDirectory.Load(dir);
+        Assert.True(m.Optimized);
+        Assert.Equal("ORT_DISABLE_ALL", m.OptimizationLevel);
+        Assert.True(Logits.MaxRelativeDiff(RunAsConfigured(dir), ReferenceLogits()) <= 1e-3f);
+    }
+
+    [Fact]
+    public void PrepackedOnnxMatchesAtAccuracyLevel1()
+    {
+        var dir = tiny.NewDir("prepacked");
+        var dims = TinyModelFixture.Dims with { AccuracyLevel = 1 };
+        ModelBuild.Run(new BuildRequest(Presets.Tiny, dims, 42, dir, Prepack: true), new NullProgress());
+        var m = ModelDirectory.Load(dir);
+        Assert.True(m.Prepacked);
+        Assert.Equal("model.onnx.data", m.ExternalDataFile);
+        Assert.True(Logits.MaxRelativeDiff(RunAsConfigured(dir), ReferenceLogits(accuracyLevel: 1)) <= 1e-3f);
+    }
+
+    [Fact]
+    public void PrepackRefusesAccuracyLevel4()
+    {
+        var e = Assert.Throws<BuildException>(() =>
+            ModelBuild.Run(new BuildRequest(Presets.Tiny, TinyModelFixture.Dims, 42, tiny.NewDir("pp4"), Prepack: true), new NullProgress()));
+        Assert.Contains("accuracy level", e.Message, StringComparison.Ordinal);
+    }
+}
