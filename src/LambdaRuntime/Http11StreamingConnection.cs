@@ -81,8 +81,8 @@ internal sealed class Http11StreamingConnection : IDisposable
             }
 
             await body.CompleteAsync(handlerError).ConfigureAwait(false);
-            var (status, keepAlive) = await ReadResponseAsync(ioToken).ConfigureAwait(false);
-            return new StreamingResult(status, keepAlive && !_broken, handlerError);
+            var status = await ReadResponseAsync(ioToken).ConfigureAwait(false);
+            return new StreamingResult(status, handlerError);
         }
         catch
         {
@@ -106,6 +106,7 @@ internal sealed class Http11StreamingConnection : IDisposable
         var head = new StringBuilder(256)
             .Append("POST ").Append(path).Append(" HTTP/1.1\r\n")
             .Append("Host: ").Append(authority).Append("\r\n")
+            .Append("User-Agent: ").Append(RuntimeApiClient.UserAgent).Append("\r\n")
             .Append("Content-Type: ").Append(LambdaErrorJson.HeaderSafe(contentType)).Append("\r\n")
             .Append(RuntimeApiHeaders.FunctionResponseMode).Append(": ").Append(RuntimeApiHeaders.StreamingResponseMode).Append("\r\n")
             .Append("Transfer-Encoding: chunked\r\n")
@@ -147,7 +148,7 @@ internal sealed class Http11StreamingConnection : IDisposable
 
     // ---- reading the response ------------------------------------------------------------------------------------------------
 
-    private async Task<(int Status, bool KeepAlive)> ReadResponseAsync(CancellationToken cancellationToken)
+    private async Task<int> ReadResponseAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -158,7 +159,6 @@ internal sealed class Http11StreamingConnection : IDisposable
                 throw new HttpRequestException($"Invalid HTTP response status line '{statusLine}'.");
             }
 
-            var keepAlive = statusLine[7] != '0'; // HTTP/1.0 closes by default
             long contentLength = -1;
             var chunked = false;
             while (true)
@@ -185,17 +185,6 @@ internal sealed class Http11StreamingConnection : IDisposable
                 {
                     chunked = value.Contains("chunked", StringComparison.OrdinalIgnoreCase);
                 }
-                else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
-                {
-                    if (value.Contains("close", StringComparison.OrdinalIgnoreCase))
-                    {
-                        keepAlive = false;
-                    }
-                    else if (value.Contains("keep-alive", StringComparison.OrdinalIgnoreCase))
-                    {
-                        keepAlive = true;
-                    }
-                }
             }
 
             if (status is >= 100 and < 200)
@@ -205,7 +194,7 @@ internal sealed class Http11StreamingConnection : IDisposable
 
             if (status is 204 or 304)
             {
-                return (status, keepAlive);
+                return status;
             }
 
             if (chunked)
@@ -216,12 +205,8 @@ internal sealed class Http11StreamingConnection : IDisposable
             {
                 await SkipAsync(contentLength, cancellationToken).ConfigureAwait(false);
             }
-            else
-            {
-                return (status, false); // body delimited by close: don't read it, don't reuse the connection.
-            }
-
-            return (status, keepAlive && _readStart == _readEnd);
+            // else: a body delimited by the connection's close; we close it ourselves without reading it.
+            return status;
         }
     }
 
@@ -327,7 +312,7 @@ internal sealed class Http11StreamingConnection : IDisposable
         _readEnd += read;
     }
 
-    internal readonly record struct StreamingResult(int StatusCode, bool KeepAlive, Exception? HandlerError);
+    internal readonly record struct StreamingResult(int StatusCode, Exception? HandlerError);
 
     /// <summary>The write-only body stream handed to the function: each write becomes one chunk, sent immediately.</summary>
     private sealed class ChunkedRequestStream(Http11StreamingConnection connection, byte[] head) : Stream

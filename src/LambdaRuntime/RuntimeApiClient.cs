@@ -11,6 +11,7 @@ namespace LlamaAspire.LambdaRuntime;
 /// </summary>
 public sealed class RuntimeApiClient : IDisposable
 {
+    internal const string UserAgent = "llamaaspire-lambda-runtime/1.0";
     private readonly HttpClient _http;
     private readonly Uri _nextUri;
     private readonly Uri _initErrorUri;
@@ -41,6 +42,7 @@ public sealed class RuntimeApiClient : IDisposable
         {
             Timeout = Timeout.InfiniteTimeSpan, // GET next long-polls: never time it out.
         };
+        _http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", UserAgent);
     }
 
     /// <summary>The API's base URI, e.g. <c>http://127.0.0.1:9001/2018-06-01/</c>.</summary>

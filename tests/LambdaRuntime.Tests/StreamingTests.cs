@@ -123,6 +123,21 @@ public sealed class StreamingTests
     }
 
     [Fact]
+    public async Task A_refused_streamed_response_is_logged_and_the_loop_continues()
+    {
+        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        fake.ResponseStatus = 403;
+        await using var runtime = BootstrapHarness.Start(fake, (_, _) => Task.FromResult(LambdaResponse.Streaming(
+            "text/plain", (stream, ct) => stream.WriteAsync("x"u8.ToArray(), ct).AsTask())));
+
+        Assert.Equal(403, (await fake.Enqueue().Result.WaitAsync(Timeout)).AnsweredStatus);
+        fake.ResponseStatus = 202;
+        Assert.Equal("x", (await fake.Enqueue().Result.WaitAsync(Timeout)).BodyText);
+        Assert.Contains(runtime.Log, line => line.Contains("403", StringComparison.Ordinal));
+        Assert.False(runtime.Run.IsCompleted);
+    }
+
+    [Fact]
     public async Task The_client_streams_directly_without_the_bootstrap()
     {
         await using var fake = await FakeAwsRuntimeApi.StartAsync("/direct");
