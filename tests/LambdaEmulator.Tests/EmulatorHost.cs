@@ -19,7 +19,12 @@ public sealed class EmulatorHost : IAsyncDisposable
     private EmulatorHost(WebApplication app, Uri baseAddress)
     {
         App = app;
-        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        // No client-side trace propagation: the tests send their own traceparent, as an outside caller would.
+        Client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
     }
 
     public WebApplication App { get; }

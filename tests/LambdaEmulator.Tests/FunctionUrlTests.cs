@@ -66,7 +66,7 @@ public sealed class FunctionUrlTests
         using var invoke = await host.InvokeAsync("sh", "{}", headers: h => h.Add("X-Amz-Client-Context", Convert.ToBase64String(Encoding.UTF8.GetBytes(clientContext))));
         var mapped = JsonDocument.Parse(await invoke.Content.ReadAsStringAsync()).RootElement;
         var received = Encoding.UTF8.GetString(Convert.FromBase64String(mapped.GetProperty("headers").GetProperty("x-client-context").GetString()!));
-        Assert.Equal(clientContext, received);
+        Assert.Equal(clientContext, received.TrimEnd('\n'));
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public sealed class LifecycleTests
         var body = await EmulatorHost.ErrorBodyAsync(response);
         Assert.Equal("Sandbox.Timedout", body.GetProperty("errorType").GetString());
         Assert.Matches(@"^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.\d\d seconds$", body.GetProperty("errorMessage").GetString());
-        Assert.False(ProcessAlive(pid), "the timed-out environment's process is killed");
+        await EmulatorHost.WaitUntilAsync(() => Task.FromResult(!ProcessAlive(pid)), TimeSpan.FromSeconds(5), "the timed-out environment's process to be killed");
 
         var (pid2, _) = await EnvAsync(host, "fn");
         Assert.NotEqual(pid, pid2);
@@ -197,7 +197,7 @@ public sealed class LifecycleTests
         var (pid, _) = await EnvAsync(host, "fn");
         await EmulatorHost.WaitUntilAsync(async () => (await host.FunctionAsync("fn")).GetProperty("environments").GetArrayLength() == 0,
             TimeSpan.FromSeconds(10), "the idle environment to shut down");
-        Assert.False(ProcessAlive(pid));
+        await EmulatorHost.WaitUntilAsync(() => Task.FromResult(!ProcessAlive(pid)), TimeSpan.FromSeconds(5), "the process to be gone");
         await EnvAsync(host, "fn");
         Assert.Equal(2, (await host.FunctionAsync("fn")).GetProperty("coldStarts").GetInt64());
     }
@@ -230,7 +230,7 @@ public sealed class LifecycleTests
         var (pid, _) = await EnvAsync(host, "fn");
         Assert.True(ProcessAlive(pid));
         await host.DisposeAsync();
-        Assert.False(ProcessAlive(pid));
+        await EmulatorHost.WaitUntilAsync(() => Task.FromResult(!ProcessAlive(pid)), TimeSpan.FromSeconds(5), "the process to be gone");
     }
 
     internal static bool ProcessAlive(int pid) => File.Exists($"/proc/{pid}/status") && ProcState(pid) is not ('Z' or 'X' or '?');

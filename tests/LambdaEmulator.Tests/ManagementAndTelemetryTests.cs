@@ -88,6 +88,7 @@ public sealed class ManagementAndTelemetryTests
         for (var i = 0; i < 2; i++)
             (await host.InvokeAsync("fn", """{"action":"env"}""", headers: h => h.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01"))).Dispose();
         (await host.InvokeAsync("fn", """{"action":"sleep","ms":3000}""", headers: h => h.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01"))).Dispose();
+        (await host.InvokeAsync("fn", "{}", headers: h => h.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01"))).Dispose();
 
         List<Activity> mine;
         lock (spans)
@@ -95,7 +96,8 @@ public sealed class ManagementAndTelemetryTests
         var init = mine.Where(s => s.OperationName == "platform.init").ToList();
         var invokes = mine.Where(s => s.OperationName == "platform.invoke").ToList();
         Assert.Equal(2, init.Count); // the first cold start and the re-init after the timeout
-        Assert.Equal(3, invokes.Count);
+        Assert.Equal(4, invokes.Count);
+        Assert.Equal(true, invokes[3].GetTagItem("faas.coldstart"));
         Assert.All(init, s => Assert.Equal(ActivityKind.Internal, s.Kind));
         Assert.All(init, s => Assert.Equal(true, s.GetTagItem("faas.coldstart")));
         Assert.All(invokes, s => Assert.Equal(ActivityKind.Server, s.Kind));
