@@ -10,7 +10,8 @@ public sealed record ChatMessage(string Role, string Content);
 /// <summary>
 /// The Llama 3 tokenizer through Microsoft.ML.Tokenizers: a tiktoken rank file (tokenizer.model, as Meta ships it and as
 /// our model builder writes it) or a Hugging Face byte-level BPE tokenizer.json converted to ranks in memory.
-/// Llama 3's split regex is source-generated (AOT-friendly, no Regex interpreter at cold start).
+/// Llama 3's split regex is source-generated (AOT-friendly, no Regex interpreter at cold start). The pre-tokenizer is given
+/// no special tokens, so text never turns into them (the chat template inserts their ids itself); they still decode.
 /// </summary>
 public sealed partial class LlamaTokenizer
 {
@@ -59,7 +60,7 @@ public sealed partial class LlamaTokenizer
                 return FromHuggingFaceJson(path);
             var special = Llama3SpecialTokens();
             using var stream = File.OpenRead(path);
-            var tok = TiktokenTokenizer.Create(stream, new RegexPreTokenizer(Llama3Split(), special), normalizer: null, special);
+            var tok = TiktokenTokenizer.Create(stream, new RegexPreTokenizer(Llama3Split(), null), normalizer: null, special);
             return new LlamaTokenizer(tok, special);
         }
         catch (ModelLoadException) { throw; }
@@ -99,7 +100,7 @@ public sealed partial class LlamaTokenizer
             sb.Append(Convert.ToBase64String([.. bytes])).Append(' ').Append(entry.Value.GetInt32()).Append('\n');
         }
         using var ranks = new MemoryStream(Encoding.ASCII.GetBytes(sb.ToString()));
-        var tok = TiktokenTokenizer.Create(ranks, new RegexPreTokenizer(Llama3Split(), special), normalizer: null, special);
+        var tok = TiktokenTokenizer.Create(ranks, new RegexPreTokenizer(Llama3Split(), null), normalizer: null, special);
         return new LlamaTokenizer(tok, special);
     }
 

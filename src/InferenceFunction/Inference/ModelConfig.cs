@@ -28,6 +28,10 @@ public sealed record ModelConfig
     public bool Synthetic { get; init; }
     /// <summary>What the model builder recorded about graph optimisation already applied (null: nothing recorded).</summary>
     public GraphOptimization RecordedOptimization { get; init; } = GraphOptimization.Default;
+    /// <summary>llamaaspire.session_options.graph_optimization_level: the level the builder says to load with.</summary>
+    public GraphOptimization RecommendedOptimization { get; init; } = GraphOptimization.Default;
+    /// <summary>llamaaspire.session_options.config_entries: session config entries the builder says the model needs.</summary>
+    public IReadOnlyDictionary<string, string> SessionConfigEntries { get; init; } = new Dictionary<string, string>();
     public string ConfigSource { get; init; } = "config.json";
 }
 
@@ -133,6 +137,8 @@ public static class ModelDirectory
             Preset = ours is { } o4 ? Str(o4, "preset") : null,
             Synthetic = ours is { } o5 && o5.TryGetProperty("synthetic", out var syn) && syn.ValueKind == JsonValueKind.True,
             RecordedOptimization = ours is { } o6 ? RecordedOptimizationOf(o6) : GraphOptimization.Default,
+            RecommendedOptimization = SessionOptionsOf(ours, out var entries),
+            SessionConfigEntries = entries,
             ConfigSource = source,
         };
     }
@@ -149,6 +155,17 @@ public static class ModelDirectory
             if (opt.ValueKind == JsonValueKind.String && FunctionOptions.ParseOptimization(opt.GetString()) is var l2 && l2 != GraphOptimization.Default) return l2;
         }
         return GraphOptimization.Default;
+    }
+
+    static GraphOptimization SessionOptionsOf(JsonElement? ours, out Dictionary<string, string> entries)
+    {
+        entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (ours is not { } o || !o.TryGetProperty("session_options", out var so) || so.ValueKind != JsonValueKind.Object)
+            return GraphOptimization.Default;
+        if (so.TryGetProperty("config_entries", out var ce) && ce.ValueKind == JsonValueKind.Object)
+            foreach (var e in ce.EnumerateObject())
+                if (e.Value.ValueKind == JsonValueKind.String) entries[e.Name] = e.Value.GetString()!;
+        return FunctionOptions.ParseOptimization(Str(so, "graph_optimization_level"));
     }
 
     static JsonElement ReadJson(string path)

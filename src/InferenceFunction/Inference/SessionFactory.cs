@@ -20,7 +20,9 @@ public static class SessionFactory
 
     public static GraphOptimizationLevel ChooseOptimization(FunctionOptions options, ModelConfig config)
     {
-        var level = options.GraphOptimization != GraphOptimization.Default ? options.GraphOptimization : config.RecordedOptimization switch
+        var level = options.GraphOptimization != GraphOptimization.Default ? options.GraphOptimization
+            : config.RecommendedOptimization != GraphOptimization.Default ? config.RecommendedOptimization
+            : config.RecordedOptimization switch
         {
             // Already optimised offline at EXTENDED/ALL: only the cheap BASIC pass (constant folding etc.) is left; ORT format
             // models were saved post-optimisation, so nothing is left at all.
@@ -51,6 +53,8 @@ public static class SessionFactory
         // Lambda bills every spinning cycle and the next request may be seconds away: block, don't spin.
         so.AddSessionConfigEntry(IntraOpAllowSpinning, "0");
         so.AddSessionConfigEntry(InterOpAllowSpinning, "0");
+        foreach (var (key, value) in config.SessionConfigEntries)
+            if (key != UseMemoryMappedOrtModel || memoryMapOrt) so.AddSessionConfigEntry(key, value);
         if (config.Format == ModelFormat.Ort)
         {
             so.AddSessionConfigEntry(LoadModelFormat, "ORT");

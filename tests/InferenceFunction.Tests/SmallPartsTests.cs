@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using LlamaAspire.InferenceFunction.Inference;
+using LlamaAspire.InferenceFunction.Telemetry;
+
+namespace LlamaAspire.InferenceFunction.Tests;
+
+public class SmallPartsTests
+{
+    static Func<string, string?> Env(params (string Key, string Value)[] vars) =>
+        name => vars.FirstOrDefault(v => v.Key == name).Value;
+
+    [Theory]
+    [InlineData(128, 64, 1)]
+    [InlineData(1769, 64, 1)]
+    [InlineData(1770, 64, 2)]
+    [InlineData(3008, 64, 2)]
+    [InlineData(10240, 64, 6)]
+    [InlineData(10240, 2, 2)]     // never more than the cores present
+    public void Threads_follow_lambda_memory(int memoryMb, int cores, int expected)
+    {
+        var (threads, source) = FunctionOptions.ComputeIntraOpThreads(Env((EnvVars.FunctionMemorySize, memoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture))), cores);
+        Assert.Equal(expected, threads);
+        Assert.Equal(EnvVars.FunctionMemorySize, source);
+    }
+
+    [Fact]
+    public void Omp_num_threads_wins()
+    {
+        var (threads, source) = FunctionOptions.ComputeIntraOpThreads(Env((EnvVars.FunctionMemorySize, "10240"), (EnvVars.OmpNumThreads, "3")), 64);
+        Assert.Equal((3, EnvVars.OmpNumThreads), (threads, source));
+    }
+
+    [Fact]
+    public void Options_defaults_and_overrides()
+    {
+        var o = FunctionOptions.FromEnvironment(Env());
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "model"), o.ModelDirectory);
+        Assert.Equal(GraphOptimization.Default, o.GraphOptimization);
+        Assert.True(o.MemoryMapOrt);
+        var p = FunctionOptions.FromEnvironment(Env((EnvVars.ModelDir, "/m"), (EnvVars.GraphOptimization, "basic"), (EnvVars.MemoryMapOrt, "0"), (EnvVars.FunctionName, "fn")));
+        Assert.Equal("/m", p.ModelDirectory);
+        Assert.Equal(GraphOptimization.Basic, p.GraphOptimization);
+        Assert.False(p.MemoryMapOrt);
+        Assert.Equal("fn", p.FunctionName);
+    }
+
+    [Fact]
+    public void Xray_header_maps_to_w3c()
+    {
+        Assert.True(TraceContext.TryParseXRay("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1", out var ctx));
+        Assert.Equal("5759e988bd862e3fe1be46a994272793", ctx.TraceId.ToHexString());
+        Assert.Equal("53995c3f42cd8ad8", ctx.SpanId.ToHexString());
+        Assert.Equal(ActivityTraceFlags.Recorded, ctx.TraceFlags);
+        Assert.True(ctx.IsRemote);
+        Assert.True(TraceContext.TryParseXRay("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0", out ctx));
+        Assert.Equal(ActivityTraceFlags.None, ctx.TraceFlags);
+        Assert.False(TraceContext.TryParseXRay("Root=1-5759e988-bd862e3fe1be46a994272793", out _));
+        Assert.False(TraceContext.TryParseXRay("garbage", out _));
+        Assert.False(TraceContext.TryParseXRay(null, out _));
+    }
+
+    [Fact]
+    public void Traceparent_parses()
+    {
+        Assert.True(TraceContext.TryParseTraceParent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", out var ctx));
+        Assert.Equal("b7ad6b7169203331", ctx.SpanId.ToHexString());
+        Assert.False(TraceContext.TryParseTraceParent("nope", out _));
+    }
+
+    [Fact]
+    public void Arn_gives_resource_id_account_and_region()
+    {
+        var (id, account, region) = FaasAttributes.ParseArn("arn:aws:lambda:eu-west-1:123456789012:function:llama:live");
+        Assert.Equal("arn:aws:lambda:eu-west-1:123456789012:function:llama", id);
+        Assert.Equal("123456789012", account);
+        Assert.Equal("eu-west-1", region);
+    }
+
+    [Fact]
+    public void Process_start_time_comes_from_the_os_and_precedes_now()
+    {
+        var start = ProcessStartTime.TryRead();
+        Assert.NotNull(start);
+        Assert.True(start <= DateTimeOffset.UtcNow);
+        Assert.True(DateTimeOffset.UtcNow - start < TimeSpan.FromHours(2));
+        var reference = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+        Assert.True(Math.Abs((start.Value.UtcDateTime - reference).TotalSeconds) < 1.5, $"{start} vs {reference}");
+    }
+
+    [Theory]
+    [InlineData("Hello END world", 0, 6)]
+    [InlineData("Hello world", 0, -1)]
+    [InlineData("abcSTOPdefEND", 0, 3)]
+    public void Find_stop(string text, int from, int expected)
+    {
+        Assert.Equal(expected, Generator.FindStop(text, ["END", "STOP"], from));
+    }
+
+    [Theory]
+    [InlineData("Hello EN", 0, 6)]      // "EN" may start "END": held back
+    [InlineData("Hello E", 0, 6)]
+    [InlineData("Hello X", 0, 7)]
+    [InlineData("Hello \uFFFD", 0, 6)]  // incomplete UTF-8 held back
+    [InlineData("Hello", 5, 5)]
+    public void Safe_length(string text, int emitted, int expected)
+    {
+        Assert.Equal(expected, Generator.SafeLength(text, emitted, ["END"]));
+    }
+}
