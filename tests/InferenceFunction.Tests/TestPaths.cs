@@ -13,7 +13,7 @@ internal static class TestPaths
 
     public static string NewTempDirectory(string prefix)
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"{prefix}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+        var dir = Path.Combine(Path.GetTempPath(), $"{prefix}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..12]}");
         Directory.CreateDirectory(dir);
         return dir;
     }
