@@ -57,4 +57,22 @@ public class DeterminismTests(TinyModelFixture tiny) : IClassFixture<TinyModelFi
         Assert.Equal(0xE220A8397B1DCDAFUL, rng.Next());
         Assert.Equal(0x6E789E6AA1B965F4UL, rng.Next());
     }
+
+    [Fact]
+    public void QuantisedWeightsAreSymmetric()
+    {
+        var rng = new SplitMix64(123);
+        var bytes = new byte[1 << 16];
+        rng.FillNibbles(bytes);
+        var counts = new int[16];
+        foreach (var b in bytes)
+        {
+            counts[b & 0xF]++;
+            counts[b >> 4]++;
+        }
+
+        Assert.Equal(0, counts[0]); // value -8 never occurs: -7..7 is symmetric around the zero point 8
+        var mean = Enumerable.Range(0, 16).Sum(n => (n - 8.0) * counts[n]) / (bytes.Length * 2.0);
+        Assert.InRange(mean, -0.02, 0.02);
+    }
 }

@@ -84,4 +84,15 @@ public class VariantTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixtur
             ModelBuild.Run(new BuildRequest(Presets.Tiny, TinyModelFixture.Dims, 42, tiny.NewDir("pp4"), Prepack: true), new NullProgress()));
         Assert.Contains("accuracy level", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void OrtFormatRefusesModelsOverTwoGigabytesWithoutTouchingTheDirectory()
+    {
+        var dir = Directory.CreateDirectory(tiny.NewDir("ort-3b")).FullName;
+        File.WriteAllText(Path.Combine(dir, "config.json"), "{}");
+        var e = Assert.Throws<BuildException>(() =>
+            ModelBuild.Run(new BuildRequest(Presets.Llama3B, Presets.Get(Presets.Llama3B)!, 42, dir, ModelFormat.Ort), new NullProgress()));
+        Assert.Contains("2 GB", e.Message, StringComparison.Ordinal);
+        Assert.Equal("{}", File.ReadAllText(Path.Combine(dir, "config.json")));
+    }
 }

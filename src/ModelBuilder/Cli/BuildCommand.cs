@@ -122,9 +122,9 @@ internal static class BuildCommand
             throw new UsageException(a.Positional.Count == 1 ? $"model directory {Path.GetFullPath(a.Positional[0])} does not exist." : "verify takes one argument: the model directory.");
         }
 
-        var (create, prefill, argmax) = ModelDirectory.Load(a.Positional[0]).Verify();
+        var (create, prefill, argmax, distinct) = ModelDirectory.Load(a.Positional[0]).Verify();
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"verified: session created in {create.TotalMilliseconds:F0} ms, 8-token prefill {prefill.TotalMilliseconds:F0} ms, greedy ids {string.Join(' ', argmax)}, logits finite"));
+            $"verified: session created in {create.TotalMilliseconds:F0} ms, 8-token prefill {prefill.TotalMilliseconds:F0} ms, greedy ids {string.Join(' ', argmax)}, {distinct}/8 distinct argmax over the prompt, logits finite"));
         return CliApp.ExitOk;
     }
 }

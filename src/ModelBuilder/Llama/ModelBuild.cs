@@ -48,8 +48,6 @@ internal static class ModelBuild
         }
 
         var outDir = Path.GetFullPath(r.OutDir);
-        PrepareDirectory(outDir);
-
         var graph = LlamaGraphBuilder.Build(r.Dims, r.Seed);
         var metadata = new Dictionary<string, string>
         {
@@ -63,6 +61,7 @@ internal static class ModelBuild
             throw new BuildException($"ORT format is a FlatBuffer limited to 2 GB; this model needs {inlineSize / 1e9:F2} GB. Use --format onnx (with external data).");
         }
 
+        PrepareDirectory(outDir); // only after every refusal: a refused build leaves the directory as it was
         var external = r.ForceExternalData || r.Prepack || inlineSize > OnnxModelWriter.ProtobufLimit;
         var variant = new ModelVariant(r.Format, r.Optimize, r.Prepack, external && r.Format == ModelFormat.Onnx);
         var converting = r.Format == ModelFormat.Ort || r.Optimize || r.Prepack;

@@ -68,7 +68,7 @@ internal sealed record ModelDirectory(
     }
 
     /// <summary>Opens the session the recorded way, runs an 8-token prompt and two decode steps, checks the logits.</summary>
-    public (TimeSpan SessionCreate, TimeSpan Prefill, int[] Argmax) Verify()
+    public (TimeSpan SessionCreate, TimeSpan Prefill, int[] Argmax, int DistinctPromptArgmax) Verify()
     {
         using var options = CreateSessionOptions();
         var sw = Stopwatch.StartNew();
@@ -78,6 +78,19 @@ internal sealed record ModelDirectory(
         sw.Restart();
         var logits = runner.Forward(prompt);
         var prefill = sw.Elapsed;
+        var promptArgmax = new HashSet<int>();
+        for (var p = 0; p < prompt.Length; p++)
+        {
+            var row = logits.AsSpan(p * Dims.VocabSize, Dims.VocabSize);
+            var best = 0;
+            for (var v = 1; v < row.Length; v++)
+            {
+                best = row[v] > row[best] ? v : best;
+            }
+
+            promptArgmax.Add(best);
+        }
+
         var argmax = new List<int>();
         var last = logits.AsSpan((prompt.Length - 1) * Dims.VocabSize, Dims.VocabSize);
         for (var step = 0; step < 3; step++)
@@ -103,6 +116,6 @@ internal sealed record ModelDirectory(
             }
         }
 
-        return (create, prefill, argmax.ToArray());
+        return (create, prefill, argmax.ToArray(), promptArgmax.Count);
     }
 }

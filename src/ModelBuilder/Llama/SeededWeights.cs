@@ -33,6 +33,30 @@ internal struct SplitMix64(ulong state)
         }
     }
 
+    /// <summary>
+    /// Random int4 pairs with no bias: a nibble of 0 (value −8 after the zero point 8) becomes 8 (value 0), so values are
+    /// −7..7, symmetric around 0. (Uniform 0..15 has mean −0.5: a rank-one bias in every matrix that, summed over 16
+    /// layers, drives every position to the same argmax.)
+    /// </summary>
+    public void FillNibbles(Span<byte> bytes)
+    {
+        const ulong ones = 0x1111111111111111UL;
+        var words = MemoryMarshal.Cast<byte, ulong>(bytes);
+        for (var i = 0; i < words.Length; i++)
+        {
+            var x = Next();
+            var t = x | (x >> 1);
+            t |= t >> 2;
+            x |= (~t & ones) << 3; // bit 0 of each nibble marks a zero nibble; set its bit 3
+            words[i] = x;
+        }
+
+        if (bytes.Length % 8 != 0)
+        {
+            throw new ArgumentException("int4 rows are whole 8-byte words (K is a multiple of 32).", nameof(bytes));
+        }
+    }
+
     /// <summary>A stream seed from the model seed and a tensor name (FNV-1a), so tensors are independent of order.</summary>
     public static ulong Derive(ulong seed, string name)
     {
@@ -49,13 +73,14 @@ internal struct SplitMix64(ulong state)
 
 /// <summary>
 /// A seeded int4 weight [N, K] in MatMulNBits layout: B uint8 [N, K/32, 16] (low nibble first, zero point 8)
-/// and fp32 scales [N, K/32]. Nibbles are uniform 0..15, so a weight's standard deviation is about 4.6 × its block scale;
+/// and fp32 scales [N, K/32]. Quantised values are −7..7 (see <see cref="SplitMix64.FillNibbles"/>), standard deviation about
+/// 4.18 × the block scale;
 /// <paramref name="gain"/> sets the output's standard deviation for an input of RMS 1.
 /// </summary>
 internal sealed class Int4Weight(string name, int n, int k, float gain, ulong seed)
 {
     private const int Chunk = 1 << 20;
-    private const float NibbleStd = 4.61f; // sqrt((16^2 - 1) / 12)
+    private const float NibbleStd = 4.18f; // sqrt(2 * (1^2 + ... + 7^2) / 16)
 
     public string Name { get; } = name;
     public int N { get; } = n;
@@ -83,7 +108,7 @@ internal sealed class Int4Weight(string name, int n, int k, float gain, ulong se
         for (var left = DataBytes; left > 0;)
         {
             var span = buffer.AsSpan(0, (int)Math.Min(Chunk, left));
-            rng.Fill(span);
+            rng.FillNibbles(span);
             s.Write(span);
             left -= span.Length;
         }
@@ -119,7 +144,7 @@ internal sealed class Int4Weight(string name, int n, int k, float gain, ulong se
         var row = new float[K];
         for (var r = 0; r < N; r++)
         {
-            q.Fill(rowBytes);
+            q.FillNibbles(rowBytes);
             FillScales(ref sc, rowScales);
             for (var j = 0; j < rowBytes.Length; j++)
             {
