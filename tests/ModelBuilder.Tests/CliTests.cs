@@ -45,8 +45,13 @@ public class CliTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixture>
         Assert.Contains("skipping", skip.Out, StringComparison.Ordinal);
         Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(dir, "model.onnx")));
 
+        var otherSeed = Run("build", "--preset", "tiny", "--out", dir, "--if-missing", "--seed", "7");
+        Assert.Equal(0, otherSeed.Code);
+        Assert.Contains("built with seed 42; rebuilding", otherSeed.Out, StringComparison.Ordinal);
+        Assert.Equal(7UL, Llama.ModelDirectory.Load(dir).Seed);
+
         File.Delete(Path.Combine(dir, "tokenizer.model"));
-        var rebuild = Run("build", "--preset", "tiny", "--out", dir, "--if-missing");
+        var rebuild = Run("build", "--preset", "tiny", "--out", dir, "--if-missing", "--seed", "7");
         Assert.Equal(0, rebuild.Code);
         Assert.True(File.Exists(Path.Combine(dir, "tokenizer.model")));
     }

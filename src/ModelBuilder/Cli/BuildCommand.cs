@@ -79,7 +79,7 @@ internal static class BuildCommand
     {
         var request = Parse(args);
         var flags = new CliArgs(args, ValueOptions, Flags);
-        if (flags.Has("--if-missing") && ModelBuild.IsComplete(request.OutDir))
+        if (flags.Has("--if-missing") && ModelBuild.IsComplete(request.OutDir) && Matches(ModelDirectory.Load(request.OutDir), request, stdout))
         {
             stdout.WriteLine($"model already present in {Path.GetFullPath(request.OutDir)}; skipping (--if-missing).");
             return CliApp.ExitOk;
@@ -112,6 +112,25 @@ internal static class BuildCommand
         }
 
         return flags.Has("--verify") ? Verify([dir], stdout) : CliApp.ExitOk;
+    }
+
+    /// <summary>A complete directory built from other settings is rebuilt, not skipped (says which setting differs).</summary>
+    private static bool Matches(ModelDirectory m, BuildRequest r, TextWriter stdout)
+    {
+        var format = r.Format == ModelFormat.Ort ? "ort" : "onnx";
+        var mismatch =
+            m.Preset != r.Preset ? $"preset {m.Preset}" :
+            m.Seed != r.Seed ? $"seed {m.Seed}" :
+            m.Dims != r.Dims ? "dimensions" :
+            m.Format != format ? $"format {m.Format}" :
+            m.Prepacked != r.Prepack ? $"prepacked {m.Prepacked}" :
+            m.Format == "onnx" && m.Optimized != r.Optimize ? $"optimized {m.Optimized}" : null;
+        if (mismatch is not null)
+        {
+            stdout.WriteLine($"model in {Path.GetFullPath(r.OutDir)} was built with {mismatch}; rebuilding.");
+        }
+
+        return mismatch is null;
     }
 
     public static int Verify(string[] args, TextWriter stdout)
