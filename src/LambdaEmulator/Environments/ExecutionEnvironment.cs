@@ -159,8 +159,9 @@ public sealed partial class ExecutionEnvironment : IDisposable
         }
     }
 
-    /// <summary>The runtime finished the invoke (response sent or error reported); the environment is warm again.</summary>
-    public void CompleteInvocation(Invocation invocation, InvocationOutcome outcome)
+    /// <summary>The runtime finished the invoke (response sent or error reported): the environment is warm and
+    /// available again before the caller sees the answer, so a sequential caller never causes a spurious cold start.</summary>
+    public void CompleteInvocation(Invocation invocation, InvocationOutcome outcome, InvocationResponse? response = null)
     {
         lock (_lock)
         {
@@ -172,6 +173,9 @@ public sealed partial class ExecutionEnvironment : IDisposable
             LastUsedAt = DateTime.UtcNow;
         }
         StopTimeout();
+        Function.Unreserve(this);
+        if (response is not null)
+            invocation.Response.TrySetResult(response);
         invocation.Done.TrySetResult(outcome);
     }
 

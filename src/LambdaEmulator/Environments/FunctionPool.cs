@@ -189,7 +189,7 @@ public sealed partial class FunctionPool
         var peak = env.MeasurePeakMemory();
         var peakMb = (long)Math.Ceiling(peak / (1024.0 * 1024.0));
         var billed = Math.Ceiling(durationMs + (invocation.InitDurationMs ?? 0));
-        env.Write($"END RequestId: {invocation.RequestId}");
+        Write(invocation, $"END RequestId: {invocation.RequestId}");
         var report = string.Create(CultureInfo.InvariantCulture,
             $"REPORT RequestId: {invocation.RequestId}\tDuration: {durationMs:F2} ms\tBilled Duration: {billed:F0} ms\tMemory Size: {Options.MemorySize} MB\tMax Memory Used: {peakMb} MB");
         if (invocation.InitDurationMs is { } init)
@@ -200,8 +200,7 @@ public sealed partial class FunctionPool
             InvocationStatus.Crash or InvocationStatus.OutOfMemory => $"\tStatus: error\tError Type: {outcome.ErrorType}",
             _ => "",
         };
-        env.Write(report);
-        env.AttachLog(null);
+        Write(invocation, report);
 
         var tags = EmulatorTelemetry.Tags(Name, invocation.Trigger);
         var telemetry = Emulator.Telemetry;
@@ -232,16 +231,33 @@ public sealed partial class FunctionPool
         span?.SetTag("faas.max_memory_used", peak);
     }
 
-    /// <summary>After an invoke: a dead environment leaves the pool; a recycled one shuts down; else it waits warm.</summary>
+    /// <summary>The runtime finished its invoke: the environment may take the next one.</summary>
+    internal void Unreserve(ExecutionEnvironment env)
+    {
+        lock (Emulator.Lock)
+            _reserved.Remove(env);
+    }
+
+    /// <summary>A platform line of a finished invoke (the environment may already run the next one).</summary>
+    private void Write(Invocation invocation, string line)
+    {
+        invocation.AppendLog(line);
+        Emulator.Log.Write(line);
+    }
+
+    /// <summary>After an invoke: a dead environment leaves the pool; a recycled one shuts down; else it stays warm
+    /// (it was unreserved when the runtime answered, and may already be running the next invoke).</summary>
     private async Task ReleaseAsync(ExecutionEnvironment env)
     {
         bool remove;
         lock (Emulator.Lock)
         {
-            _reserved.Remove(env);
-            remove = !env.IsAlive || env.RetireAfterInvoke;
+            remove = !env.IsAlive || (env.RetireAfterInvoke && !_reserved.Contains(env));
             if (remove)
+            {
+                _reserved.Remove(env);
                 _environments.Remove(env);
+            }
         }
         if (remove)
             await ShutdownEnvironmentAsync(env).ConfigureAwait(false);

@@ -73,14 +73,14 @@ public static class RuntimeApiEndpoints
         if (body is null)
         {
             const string message = "Response payload size exceeded maximum allowed payload size (6291556 bytes).";
-            inv.Response.TrySetResult(new InvocationResponse(ResponseKind.FunctionError, "application/json",
-                Invocation.ErrorBody("Function.ResponseSizeTooLarge", message), null, "Function.ResponseSizeTooLarge"));
-            env!.CompleteInvocation(inv, new InvocationOutcome(InvocationStatus.Error, "Function.ResponseSizeTooLarge"));
+            env!.CompleteInvocation(inv, new InvocationOutcome(InvocationStatus.Error, "Function.ResponseSizeTooLarge"),
+                new InvocationResponse(ResponseKind.FunctionError, "application/json",
+                    Invocation.ErrorBody("Function.ResponseSizeTooLarge", message), null, "Function.ResponseSizeTooLarge"));
             await WriteStatusAsync(ctx, 413, "RequestEntityTooLarge", "Exceeded maximum allowed payload size (6291556 bytes).").ConfigureAwait(false);
             return;
         }
-        inv.Response.TrySetResult(new InvocationResponse(ResponseKind.Success, contentType, body, null, null));
-        env!.CompleteInvocation(inv, new InvocationOutcome(InvocationStatus.Success, null));
+        env!.CompleteInvocation(inv, new InvocationOutcome(InvocationStatus.Success, null),
+            new InvocationResponse(ResponseKind.Success, contentType, body, null, null));
         await WriteAcceptedAsync(ctx).ConfigureAwait(false);
     }
 
@@ -145,8 +145,8 @@ public static class RuntimeApiEndpoints
             return;
         }
         var (body, errorType) = await ReadErrorAsync(ctx).ConfigureAwait(false);
-        inv.Response.TrySetResult(new InvocationResponse(ResponseKind.FunctionError, "application/json", body, null, errorType));
-        env!.CompleteInvocation(inv, new InvocationOutcome(InvocationStatus.Error, errorType));
+        env!.CompleteInvocation(inv, new InvocationOutcome(InvocationStatus.Error, errorType),
+            new InvocationResponse(ResponseKind.FunctionError, "application/json", body, null, errorType));
         await WriteAcceptedAsync(ctx).ConfigureAwait(false);
     }
 
