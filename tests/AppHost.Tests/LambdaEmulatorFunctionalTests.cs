@@ -1,0 +1,89 @@
+using System.Net;
+
+namespace LlamaAspire.AppHost.Tests;
+
+/// <summary>The running AppHost, through the emulator's Invoke API and the dashboard's telemetry.</summary>
+[Collection(AppHostCollection.Name)]
+public class LambdaEmulatorFunctionalTests(AppHostFixture fixture)
+{
+    private const string Prompt = """{"prompt":"The capital of France is","max_tokens":4}""";
+
+    [Fact]
+    public async Task FirstInvokeIsCold_WithTheInitPhasesInTheSameTrace_AndTheSecondIsWarm()
+    {
+        await fixture.RecycleAsync("llama-jit");
+        var traceId = AppHostFixture.NewTraceId();
+
+        var first = await fixture.InvokeAsync("llama-jit", Prompt, traceId: traceId);
+        var second = await fixture.InvokeAsync("llama-jit", Prompt);
+
+        Assert.True(first.Status == HttpStatusCode.OK && first.FunctionError is null, $"{first.Status} {first.FunctionError}: {first.Body}\n{first.Log}");
+        Assert.True(first.Cold, first.Log);
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+        Assert.Null(second.FunctionError);
+        Assert.False(second.Cold, second.Log);
+
+        string[] expected = ["platform.init", "platform.invoke", "function.init"];
+        var spans = await fixture.SpanNamesAsync(traceId, expected, TimeSpan.FromSeconds(30));
+        Assert.True(expected.All(spans.Contains), $"spans in trace {traceId}: {string.Join(", ", spans)}");
+    }
+
+    [Fact]
+    public async Task TheOptimisedVariant_AnswersToo()
+    {
+        var answer = await fixture.InvokeAsync("llama-aot", Prompt);
+        Assert.True(answer.Status == HttpStatusCode.OK && answer.FunctionError is null, $"{answer.Status} {answer.FunctionError}: {answer.Body}\n{answer.Log}");
+    }
+
+    [Fact]
+    public async Task ConcurrentInvokes_StartOneEnvironmentEach()
+    {
+        await fixture.RecycleAsync("test-fn");
+
+        var invokes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => fixture.InvokeAsync("test-fn", """{"action":"sleep","ms":1500}""")));
+
+        Assert.All(invokes, i => Assert.Equal(HttpStatusCode.OK, i.Status));
+        Assert.All(invokes, i => Assert.True(i.Cold, i.Log));
+    }
+
+    [Fact]
+    public async Task ATimeout_KillsTheEnvironment_AndTheNextInvokeReInitializes()
+    {
+        await fixture.RecycleAsync("test-fn");
+        Assert.Equal(HttpStatusCode.OK, (await fixture.InvokeAsync("test-fn", """{"action":"echo"}""")).Status);
+
+        var timedOut = await fixture.InvokeAsync("test-fn", """{"action":"sleep","ms":10000}""");
+        var next = await fixture.InvokeAsync("test-fn", """{"action":"echo"}""");
+
+        Assert.Equal("Unhandled", timedOut.FunctionError);
+        Assert.Contains("Task timed out after", timedOut.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, next.Status);
+        Assert.True(next.Cold, next.Log);
+    }
+
+    [Fact]
+    public async Task InvokesBeyondReservedConcurrency_AreThrottledWith429()
+    {
+        await fixture.RecycleAsync("test-fn");
+
+        // test-fn has a reserved concurrency of 3.
+        var invokes = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => fixture.InvokeAsync("test-fn", """{"action":"sleep","ms":2000}""")));
+
+        var throttled = invokes.Where(i => i.Status == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(throttled);
+        Assert.All(throttled, t => Assert.Equal("TooManyRequestsException", t.ErrorType));
+        Assert.Equal(3, invokes.Count(i => i.Status == HttpStatusCode.OK));
+    }
+
+    [Fact]
+    public async Task AnEventInvoke_IsAccepted_AndRuns()
+    {
+        var traceId = AppHostFixture.NewTraceId();
+
+        var accepted = await fixture.InvokeAsync("test-fn", """{"action":"echo","text":"event"}""", invocationType: "Event", traceId: traceId);
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
+        var spans = await fixture.SpanNamesAsync(traceId, ["platform.invoke"], TimeSpan.FromSeconds(30));
+        Assert.Contains("platform.invoke", spans);
+    }
+}
