@@ -74,6 +74,34 @@ public class GraphTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixture>
     }
 
     [Fact]
+    public void ChunkedPrefillAfterACachedPrefixEqualsFullRecompute()
+    {
+        var d = TinyModelFixture.Dims;
+        using var full = new ModelRunner(tiny.ModelPath, d);
+        var all = full.Forward(Tokens);
+        using var chunked = new ModelRunner(tiny.ModelPath, d);
+        chunked.Forward(Tokens.AsSpan(0, 4));
+        var chunk = chunked.Forward(Tokens.AsSpan(4, 3));
+        for (var i = 0; i < 3; i++)
+        {
+            var diff = Logits.MaxRelativeDiff(chunk.AsSpan(i * d.VocabSize, d.VocabSize), all.AsSpan((4 + i) * d.VocabSize, d.VocabSize));
+            Assert.True(diff <= 1e-3f, $"chunk position {i}: relative diff {diff}");
+        }
+    }
+
+    [Fact]
+    public void StaleCacheContentsBeyondTheMaskAreIgnored()
+    {
+        var d = TinyModelFixture.Dims;
+        using var fresh = new ModelRunner(tiny.ModelPath, d);
+        var expected = fresh.Forward(Tokens.AsSpan(5));
+        using var reused = new ModelRunner(tiny.ModelPath, d);
+        reused.Forward(Tokens);
+        reused.Reset(clear: false);
+        Assert.Equal(expected, reused.Forward(Tokens.AsSpan(5)));
+    }
+
+    [Fact]
     public void RopeCacheAppliesLlama3Scaling()
     {
         var inv = RopeCache.InverseFrequencies(64);

@@ -36,12 +36,16 @@ internal sealed class ModelRunner : IDisposable
 
     public int CachedTokens => _cached;
 
-    public void Reset()
+    /// <summary>Starts a new sequence. The cache need not be cleared: GQA reads only the first total_sequence_length slots.</summary>
+    public void Reset(bool clear = true)
     {
         _cached = 0;
-        foreach (var c in _cache)
+        if (clear)
         {
-            Array.Clear(c);
+            foreach (var c in _cache)
+            {
+                Array.Clear(c);
+            }
         }
     }
 
