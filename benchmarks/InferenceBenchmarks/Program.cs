@@ -12,11 +12,12 @@ AnsiConsole.MarkupLine($"[bold]LlamaAspire inference benchmark[/] — preset [bl
 
 // 1. Inputs: the model in each format, the AOT bootstrap, and an empty AOT program for the start-up floor.
 var variants = new List<(string Name, string ModelDir)>();
-foreach (var format in options.Formats)
+foreach (var variant in options.Variants)
 {
-    var modelDir = Path.Combine(repo, "models", $"{options.Preset}-{format}");
-    Shell.Run("dotnet", $"run -c Release --project src/ModelBuilder -- build --preset {options.Preset} --out {modelDir} --format {format} --if-missing", repo);
-    variants.Add((format, modelDir));
+    var flags = ModelVariants.BuilderFlags(variant);
+    var modelDir = Path.Combine(repo, "models", $"{options.Preset}-{variant}");
+    Shell.Run("dotnet", $"run -c Release --project src/ModelBuilder -- build --preset {options.Preset} --out {modelDir} {flags} --if-missing", repo);
+    variants.Add((variant, modelDir));
 }
 
 var functionDir = Path.Combine(artifacts, "function");
@@ -52,7 +53,7 @@ foreach (var (name, modelDir) in variants)
 
 Report.Print(options, results, floors, helloStart, bandwidth, threads);
 
-internal sealed record BenchmarkOptions(string Preset, int Runs, int PromptTokens, int MaxTokens, int MemorySizeMb, IReadOnlyList<string> Formats, bool SkipPublish)
+internal sealed record BenchmarkOptions(string Preset, int Runs, int PromptTokens, int MaxTokens, int MemorySizeMb, IReadOnlyList<string> Variants, bool SkipPublish)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -70,7 +71,7 @@ internal sealed record BenchmarkOptions(string Preset, int Runs, int PromptToken
             }
             else
             {
-                throw new ArgumentException($"Unknown argument '{args[i]}'. Options: --preset, --runs, --prompt-tokens, --max-tokens, --memory-size, --formats, --skip-publish.");
+                throw new ArgumentException($"Unknown argument '{args[i]}'. Options: --preset, --runs, --prompt-tokens, --max-tokens, --memory-size, --variants, --skip-publish.");
             }
         }
 
@@ -84,7 +85,7 @@ internal sealed record BenchmarkOptions(string Preset, int Runs, int PromptToken
             Int("--prompt-tokens", 128),
             Int("--max-tokens", 32),
             Int("--memory-size", 10240),
-            values.GetValueOrDefault("--formats", "onnx,ort").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            values.GetValueOrDefault("--variants", string.Join(',', ModelVariants.All)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             flags.Contains("--skip-publish"));
     }
 
@@ -100,6 +101,24 @@ internal sealed record BenchmarkOptions(string Preset, int Runs, int PromptToken
 
         throw new InvalidOperationException("Run the benchmark from inside the LlamaAspire repository (LlamaAspire.sln not found above the build output).");
     }
+}
+
+/// <summary>The model-builder variants the benchmark compares, by name (each is a set of builder flags).</summary>
+internal static class ModelVariants
+{
+    private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
+    {
+        ["onnx"] = "--format onnx",
+        ["onnx-external"] = "--format onnx --external-data",
+        ["onnx-prepacked"] = "--format onnx --prepack",
+        ["ort"] = "--format ort",
+    };
+
+    public static IEnumerable<string> All => Flags.Keys;
+
+    public static string BuilderFlags(string variant) => Flags.TryGetValue(variant, out var flags)
+        ? flags
+        : throw new ArgumentException($"Unknown variant '{variant}' in --variants. Known: {string.Join(", ", Flags.Keys)}.");
 }
 
 internal static class Shell
