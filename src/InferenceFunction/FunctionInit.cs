@@ -10,7 +10,7 @@ namespace LlamaAspire.InferenceFunction;
 /// <summary>Everything init does, phase by phase. Any failure becomes a <see cref="LambdaFunctionException"/> (→ /init/error).</summary>
 public static class FunctionInit
 {
-    public static Task<ILambdaHandler> InitializeAsync(DateTimeOffset mainEntered, Func<string, string?> env, Action<string> log)
+    public static async Task<ILambdaHandler> InitializeAsync(DateTimeOffset mainEntered, Func<string, string?> env, Action<string> log)
     {
         var telemetryStartTime = DateTimeOffset.UtcNow;
         var telemetry = TelemetrySetup.Create(env);
@@ -21,6 +21,16 @@ public static class FunctionInit
         phases.Retroactive(FunctionTelemetry.TelemetrySetupSpan, telemetryStartTime, telemetryEnd, new KeyValuePair<string, object?>("otel.enabled", telemetry.Enabled));
         try
         {
+            // The tokenizer (parsing ~100k BPE ranks) needs only config.json: load it on another core while ONNX Runtime loads
+            // and creates the session. Its span overlaps native import / weight load in the trace.
+            var tokenizerTask = Task.Run(() => phases.Run(FunctionTelemetry.TokenizerLoadSpan, a =>
+            {
+                var tokenizerPath = ModelDirectory.Load(options.ModelDirectory, options.ContextLengthCap).TokenizerPath;
+                a?.SetTag("tokenizer.path", tokenizerPath);
+                return LlamaTokenizer.Load(tokenizerPath);
+            }));
+            _ = tokenizerTask.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+
             phases.Run(FunctionTelemetry.NativeImportSpan, a =>
             {
                 var ort = OrtEnv.Instance(); // dlopen(libonnxruntime) + OrtCreateEnv
@@ -33,8 +43,7 @@ public static class FunctionInit
             {
                 var cfg = ModelDirectory.Load(options.ModelDirectory, options.ContextLengthCap);
                 var session = SessionFactory.Create(options, cfg, out var info, out var pinned);
-                runner = new ModelRunner(session, cfg);
-                GC.KeepAlive(pinned);
+                runner = new ModelRunner(session, cfg, pinned);
                 a?.SetTag("model.path", info.ModelPath);
                 a?.SetTag("model.format", info.Format == ModelFormat.Ort ? "ort" : "onnx");
                 a?.SetTag("model.bytes_on_disk", info.BytesOnDisk);
@@ -53,11 +62,7 @@ public static class FunctionInit
                 return cfg;
             });
 
-            var tokenizer = phases.Run(FunctionTelemetry.TokenizerLoadSpan, a =>
-            {
-                a?.SetTag("tokenizer.path", config.TokenizerPath);
-                return LlamaTokenizer.Load(config.TokenizerPath);
-            });
+            var tokenizer = await tokenizerTask.ConfigureAwait(false);
 
             var generator = new Generator(runner!, tokenizer);
             if (options.Warmup)
@@ -74,7 +79,7 @@ public static class FunctionInit
 
             log(phases.Complete());
             telemetry.Flush();
-            return Task.FromResult<ILambdaHandler>(new InferenceHandler(generator, options, telemetry, env));
+            return new InferenceHandler(generator, options, telemetry, env);
         }
         catch (Exception ex)
         {

@@ -95,6 +95,26 @@ public sealed class GenerationTests(TinyModelFixture tiny)
     }
 
     [Fact]
+    public async Task Ort_format_without_mmap_reads_into_a_pinned_buffer_that_outlives_collections()
+    {
+        var mapped = TinyModelFixture.Load(tiny.OrtDirectory, out var rm, out var mappedInfo);
+        Assert.True(mappedInfo.MemoryMapped);
+        var read = TinyModelFixture.Load(tiny.OrtDirectory, out var rr, out var info, name => name == EnvVars.MemoryMapOrt ? "0" : null);
+        Assert.False(info.MemoryMapped);
+        Assert.Equal(info.BytesOnDisk, info.BytesRead);
+        using (rm)
+        using (rr)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            var x = await Generate(mapped, "Pinned bytes", Greedy(8));
+            var y = await Generate(read, "Pinned bytes", Greedy(8));
+            Assert.Equal(x.Tokens, y.Tokens);
+        }
+    }
+
+    [Fact]
     public async Task Stop_strings_end_generation_and_are_not_emitted()
     {
         var g = TinyModelFixture.Load(tiny.OnnxDirectory, out var runner);
@@ -125,7 +145,7 @@ public sealed class GenerationTests(TinyModelFixture tiny)
             var streamed = await Generate(g, "Stream this", Greedy(30), (t, _) => { pieces.Add(t); return ValueTask.CompletedTask; });
             Assert.Equal(buffered.Text, streamed.Text);
             Assert.Equal(buffered.Text, string.Concat(pieces));
-            Assert.True(pieces.Count > 1);
+            Assert.True(pieces.Count > 1, $"{streamed.CompletionTokens} tokens, {pieces.Count} pieces: '{streamed.Text}' ({streamed.FinishReason}) ids {string.Join(",", streamed.Tokens)}");
         }
     }
 

@@ -35,12 +35,15 @@ public sealed class TinyModelFixture : IDisposable
     }
 
     /// <summary>A fresh in-process model (session, runner, tokenizer) over one of the directories.</summary>
-    public static Generator Load(string directory, out ModelRunner runner, Func<string, string?>? env = null)
+    public static Generator Load(string directory, out ModelRunner runner, Func<string, string?>? env = null) =>
+        Load(directory, out runner, out _, env);
+
+    public static Generator Load(string directory, out ModelRunner runner, out WeightLoadInfo info, Func<string, string?>? env = null)
     {
         var options = FunctionOptions.FromEnvironment(name => name == EnvVars.ModelDir ? directory : env?.Invoke(name));
         var config = ModelDirectory.Load(options.ModelDirectory, options.ContextLengthCap);
-        var session = SessionFactory.Create(options, config, out _, out _);
-        runner = new ModelRunner(session, config);
+        var session = SessionFactory.Create(options, config, out info, out var pinned);
+        runner = new ModelRunner(session, config, pinned);
         return new Generator(runner, LlamaTokenizer.Load(config.TokenizerPath));
     }
 

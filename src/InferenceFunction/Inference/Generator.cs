@@ -66,6 +66,7 @@ public sealed class Generator(ModelRunner runner, LlamaTokenizer tokenizer)
             decodeStart = Stopwatch.GetTimestamp();
             while (true)
             {
+                SuppressUndecodable();
                 int token = sampler.Sample(runner.LastLogits);
                 if (generated.Count == 0)
                 {
@@ -121,6 +122,17 @@ public sealed class Generator(ModelRunner runner, LlamaTokenizer tokenizer)
         var result = new GenerationResult(text, finish, prompt.Count, generated.Count, prefillMs, decodeMs, ttftMs, decodeSteps, generated);
         if (decodeSteps > 0) FunctionTelemetry.TokensPerSecond.Record(result.DecodeTokensPerSecond);
         return result;
+    }
+
+    /// <summary>
+    /// Never sample ids the tokenizer has no text for: the gap between its BPE ranks and the special tokens (synthetic
+    /// models with a cl100k_base vocabulary), and ids past the special tokens. A real Llama 3 tokenizer has no gap.
+    /// </summary>
+    void SuppressUndecodable()
+    {
+        if (tokenizer.BaseVocabularySize < LlamaTokenizer.BeginOfText)
+            runner.SuppressLogits(tokenizer.BaseVocabularySize, LlamaTokenizer.BeginOfText);
+        runner.SuppressLogits(LlamaTokenizer.BeginOfText + LlamaTokenizer.SpecialTokenCount, runner.VocabSize);
     }
 
     /// <summary>The earliest index at which any stop string starts, searching from <paramref name="from"/>; -1 if none.</summary>

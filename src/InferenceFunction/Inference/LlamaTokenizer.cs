@@ -30,11 +30,18 @@ public sealed partial class LlamaTokenizer
     readonly TiktokenTokenizer _tokenizer;
     readonly Dictionary<string, int> _special;
 
-    LlamaTokenizer(TiktokenTokenizer tokenizer, Dictionary<string, int> special)
+    LlamaTokenizer(TiktokenTokenizer tokenizer, Dictionary<string, int> special, int baseVocabularySize)
     {
         _tokenizer = tokenizer;
         _special = special;
+        BaseVocabularySize = baseVocabularySize;
     }
+
+    /// <summary>
+    /// How many BPE ranks the tokenizer has (ids 0..n-1; specials start at 128000). Meta's Llama 3 file has 128000; the
+    /// synthetic models' cl100k_base file has 100256, leaving ids 100256..127999 with no text.
+    /// </summary>
+    public int BaseVocabularySize { get; }
 
     public Tokenizer Inner => _tokenizer;
 
@@ -59,9 +66,11 @@ public sealed partial class LlamaTokenizer
             if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
                 return FromHuggingFaceJson(path);
             var special = Llama3SpecialTokens();
-            using var stream = File.OpenRead(path);
+            var bytes = File.ReadAllBytes(path);
+            int ranks = bytes.AsSpan().Count((byte)'\n') + (bytes.Length > 0 && bytes[^1] != (byte)'\n' ? 1 : 0);
+            using var stream = new MemoryStream(bytes, writable: false);
             var tok = TiktokenTokenizer.Create(stream, new RegexPreTokenizer(Llama3Split(), null), normalizer: null, special);
-            return new LlamaTokenizer(tok, special);
+            return new LlamaTokenizer(tok, special, ranks);
         }
         catch (ModelLoadException) { throw; }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentException or InvalidOperationException or JsonException or KeyNotFoundException)
@@ -85,6 +94,7 @@ public sealed partial class LlamaTokenizer
                     special[c.GetString()!] = id.GetInt32();
         if (special.Count == 0) special = Llama3SpecialTokens();
 
+        int ranks = 0;
         var sb = new StringBuilder(vocab.EnumerateObject().Count() * 12);
         var bytes = new List<byte>(64);
         foreach (var entry in vocab.EnumerateObject())
@@ -98,10 +108,11 @@ public sealed partial class LlamaTokenizer
                 bytes.Add(b);
             }
             sb.Append(Convert.ToBase64String([.. bytes])).Append(' ').Append(entry.Value.GetInt32()).Append('\n');
+            ranks++;
         }
-        using var ranks = new MemoryStream(Encoding.ASCII.GetBytes(sb.ToString()));
-        var tok = TiktokenTokenizer.Create(ranks, new RegexPreTokenizer(Llama3Split(), null), normalizer: null, special);
-        return new LlamaTokenizer(tok, special);
+        using var rankFile = new MemoryStream(Encoding.ASCII.GetBytes(sb.ToString()));
+        var tok = TiktokenTokenizer.Create(rankFile, new RegexPreTokenizer(Llama3Split(), null), normalizer: null, special);
+        return new LlamaTokenizer(tok, special, ranks);
     }
 
     /// <summary>GPT-2's bytes_to_unicode, inverted.</summary>

@@ -34,11 +34,14 @@ public sealed class ModelRunner : IDisposable
     readonly OrtValue _stepLogits;                // [1,1,V]
     readonly float[] _logits;                     // last-position logits (float32 view or converted)
     readonly OrtValue[] _kv;                      // shared-buffer: 2 per layer; growing: current past values
+    readonly byte[]? _modelBytes;                 // ORT-format bytes the session points into when not memory-mapped
     bool _stepInputsBound;
 
-    public ModelRunner(InferenceSession session, ModelConfig config)
+    /// <param name="modelBytes">The pinned array an ORT-format session was created from (use_ort_model_bytes_directly): kept alive here.</param>
+    public ModelRunner(InferenceSession session, ModelConfig config, byte[]? modelBytes = null)
     {
         _session = session;
+        _modelBytes = modelBytes;
         _config = config;
         _context = config.ContextLength;
         _vocab = config.VocabSize;
@@ -200,6 +203,14 @@ public sealed class ModelRunner : IDisposable
         }
     }
 
+    /// <summary>Sets the logits of ids [from, to) to −∞ (ids the tokenizer has no text for), in place.</summary>
+    public void SuppressLogits(int from, int to)
+    {
+        from = Math.Clamp(from, 0, _vocab);
+        to = Math.Clamp(to, from, _vocab);
+        _logits.AsSpan(from, to - from).Fill(float.NegativeInfinity);
+    }
+
     /// <summary>The logits of the last position of the last <see cref="Forward"/> call.</summary>
     public ReadOnlySpan<float> LastLogits => _logits;
 
@@ -225,5 +236,7 @@ public sealed class ModelRunner : IDisposable
         _stepPositions.Dispose();
         _stepLogits.Dispose();
         _runOptions.Dispose();
+        _session.Dispose();
+        GC.KeepAlive(_modelBytes);
     }
 }

@@ -51,17 +51,21 @@ public static class SessionFactory
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         // Lambda bills every spinning cycle and the next request may be seconds away: block, don't spin.
-        so.AddSessionConfigEntry(IntraOpAllowSpinning, "0");
-        so.AddSessionConfigEntry(InterOpAllowSpinning, "0");
-        foreach (var (key, value) in config.SessionConfigEntries)
-            if (key != UseMemoryMappedOrtModel || memoryMapOrt) so.AddSessionConfigEntry(key, value);
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [IntraOpAllowSpinning] = "0",
+            [InterOpAllowSpinning] = "0",
+        };
+        foreach (var (key, value) in config.SessionConfigEntries) entries[key] = value; // what the model builder says the model needs
         if (config.Format == ModelFormat.Ort)
         {
-            so.AddSessionConfigEntry(LoadModelFormat, "ORT");
-            so.AddSessionConfigEntry(UseOrtModelBytesDirectly, "1");
-            so.AddSessionConfigEntry(UseOrtModelBytesForInitializers, "1");
-            if (memoryMapOrt) so.AddSessionConfigEntry(UseMemoryMappedOrtModel, "1");
+            entries[LoadModelFormat] = "ORT";
+            entries[UseOrtModelBytesDirectly] = "1";
+            entries[UseOrtModelBytesForInitializers] = "1";
+            if (memoryMapOrt) entries[UseMemoryMappedOrtModel] = "1";
         }
+        if (!memoryMapOrt) entries.Remove(UseMemoryMappedOrtModel);
+        foreach (var (key, value) in entries) so.AddSessionConfigEntry(key, value);
         return so;
     }
 

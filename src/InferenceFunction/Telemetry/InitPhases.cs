@@ -40,10 +40,10 @@ public sealed class InitPhases : IDisposable
             a.SetEndTime(end.UtcDateTime);
             a.Stop();
         }
-        _phases.Add((name, (end - start).TotalMilliseconds));
+        lock (_phases) _phases.Add((name, (end - start).TotalMilliseconds));
     }
 
-    /// <summary>Times <paramref name="phase"/> as a child span; the callback may add attributes.</summary>
+    /// <summary>Times <paramref name="phase"/> as a child span; the callback may add attributes. Thread-safe (phases may overlap).</summary>
     public T Run<T>(string name, Func<Activity?, T> phase)
     {
         long t0 = Stopwatch.GetTimestamp();
@@ -60,7 +60,7 @@ public sealed class InitPhases : IDisposable
         }
         finally
         {
-            _phases.Add((name, Stopwatch.GetElapsedTime(t0).TotalMilliseconds));
+            lock (_phases) _phases.Add((name, Stopwatch.GetElapsedTime(t0).TotalMilliseconds));
         }
     }
 
