@@ -5,6 +5,7 @@ using LlamaAspire.LambdaEmulator.InvokeApi;
 using LlamaAspire.LambdaEmulator.Management;
 using LlamaAspire.LambdaEmulator.Telemetry;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.AspNetCore;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -24,6 +25,12 @@ public static class EmulatorApp
         builder.AddServiceDefaults();
         builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddSource(EmulatorTelemetry.Name));
         builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddMeter(EmulatorTelemetry.Name));
+        // The AppHost polls the management API every second: keep those requests out of the traces, as /health is.
+        builder.Services.PostConfigure<AspNetCoreTraceInstrumentationOptions>(o =>
+        {
+            var previous = o.Filter;
+            o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/_emulator") && (previous?.Invoke(ctx) ?? true);
+        });
 
         builder.Services.AddOptions<LambdaEmulatorOptions>()
             .Bind(builder.Configuration.GetSection(LambdaEmulatorOptions.SectionName))

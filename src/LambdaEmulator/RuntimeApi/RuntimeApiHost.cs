@@ -41,6 +41,8 @@ public sealed class RuntimeApiHost : IAsyncDisposable
         builder.Services.AddSingleton(new DiagnosticListener("LlamaAspire.LambdaEmulator.RuntimeApi"));
         builder.Services.AddSingleton(new ActivitySource("LlamaAspire.LambdaEmulator.RuntimeApi.Hosting"));
         builder.WebHost.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
+        // No console lifetime: SIGTERM/SIGINT belong to the emulator's host, which shuts the environments down.
+        builder.Services.AddSingleton<IHostLifetime, NoSignalsLifetime>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, 0);
@@ -66,6 +68,14 @@ public sealed class RuntimeApiHost : IAsyncDisposable
         catch (OperationCanceledException) { }
         await _app.DisposeAsync().ConfigureAwait(false);
     }
+}
+
+/// <summary>A host lifetime that registers no signal handlers.</summary>
+internal sealed class NoSignalsLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Keeps started Runtime API hosts ready so environments get one without waiting.</summary>
