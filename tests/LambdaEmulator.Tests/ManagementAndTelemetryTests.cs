@@ -47,7 +47,7 @@ public sealed class ManagementAndTelemetryTests
         Assert.Equal(2, (await host.FunctionAsync("fn")).GetProperty("coldStarts").GetInt64());
 
         // A busy environment survives shutdown-idle.
-        var busy = host.InvokeAsync("fn", """{"action":"sleep","ms":1500}""");
+        var busy = host.InvokeAsync("fn", """{"action":"sleep","ms":3000}""");
         await Task.Delay(300);
         var second = host.InvokeAsync("fn", """{"action":"sleep","ms":100}""");
         await second;
