@@ -63,9 +63,28 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
             _initError.TrySetResult(new InvokeResult("init", true, ErrorTypeOf(ctx, body), body, ctx.Request.ContentType, null, null, reads));
             return Results.Accepted();
         });
+        // An OTLP/HTTP (protobuf) receiver beside it: the raw export bodies, by signal.
+        _app.MapPost("/v1/{signal}", async (HttpContext ctx, string signal) =>
+        {
+            using var ms = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(ms, ctx.RequestAborted);
+            Otlp.Enqueue((signal, ms.ToArray()));
+            ctx.Response.ContentType = "application/x-protobuf";
+            return Results.Ok();
+        });
         _app.StartAsync().GetAwaiter().GetResult();
         var address = _app.Urls.First();
         Endpoint = new Uri(address).Authority;
+    }
+
+    /// <summary>OTLP export bodies received (signal: traces / metrics / logs).</summary>
+    public ConcurrentQueue<(string Signal, byte[] Body)> Otlp { get; } = new();
+
+    public bool OtlpContains(string signal, ReadOnlySpan<byte> needle)
+    {
+        foreach (var (s, body) in Otlp)
+            if (s == signal && body.AsSpan().IndexOf(needle) >= 0) return true;
+        return false;
     }
 
     /// <summary>host:port for AWS_LAMBDA_RUNTIME_API.</summary>
@@ -133,9 +152,9 @@ public sealed class FunctionProcess : IDisposable
     {
         var psi = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal) || k == "TRACEPARENT").ToList())
+            psi.Environment.Remove(k);
         foreach (var (k, v) in env) psi.Environment[k] = v;
-        psi.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
-        psi.Environment.Remove("TRACEPARENT");
         _process = new Process { StartInfo = psi };
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };

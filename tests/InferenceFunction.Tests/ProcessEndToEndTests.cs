@@ -64,6 +64,39 @@ internal static class EndToEnd
         }
     }
 
+    /// <summary>With OTEL_EXPORTER_OTLP_ENDPOINT set, spans and metrics reach the collector before each response is sent.</summary>
+    public static async Task ExportsTelemetryBeforeRespondingAsync(string fileName, string[] args, string modelDir, ITestOutputHelper output)
+    {
+        await using var api = new FakeRuntimeApi();
+        const string initTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        var env = Env(api, modelDir);
+        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://{api.Endpoint}";
+        env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        env["OTEL_SERVICE_NAME"] = "llama-svc";
+        env["OTEL_RESOURCE_ATTRIBUTES"] = "deployment.environment=test";
+        env["TRACEPARENT"] = $"00-{initTraceId}-00f067aa0ba902b7-01";
+        using var fn = new FunctionProcess(fileName, args, env);
+        try
+        {
+            var r = await api.InvokeAsync("""{"prompt":"telemetry","max_tokens":4}""", InvokeTimeout);
+            Assert.False(r.IsError, r.Body);
+            // Flushed before the response: everything is here already.
+            foreach (var name in (string[])["function.init", "runtime init", "native import", "weight load", "tokenizer load", "llama", "prefill", "decode",
+                         "faas.invocation_id", "faas.coldstart", "cloud.account.id", "model.bytes_mapped", "llama-svc", "deployment.environment"])
+                Assert.True(api.OtlpContains("traces", System.Text.Encoding.UTF8.GetBytes(name)), $"'{name}' not in the exported spans");
+            Assert.True(api.OtlpContains("traces", Convert.FromHexString(initTraceId)), "function.init is not in the TRACEPARENT trace");
+            Assert.True(api.OtlpContains("traces", Convert.FromHexString("5759e988bd862e3fe1be46a994272793")), "the invoke is not in the X-Ray trace");
+            foreach (var metric in (string[])["faas.init_duration", "gen_ai.server.time_to_first_token", "llamaaspire.decode.tokens_per_second", "faas.invocations"])
+                Assert.True(api.OtlpContains("metrics", System.Text.Encoding.UTF8.GetBytes(metric)), $"metric '{metric}' not exported");
+            output.WriteLine($"OTLP exports: {string.Join(", ", api.Otlp.Select(o => $"{o.Signal} {o.Body.Length} B"))}");
+        }
+        catch
+        {
+            output.WriteLine(fn.OutputText);
+            throw;
+        }
+    }
+
     public static async Task MissingModelIsAnInitErrorAsync(string fileName, string[] args, ITestOutputHelper output)
     {
         await using var api = new FakeRuntimeApi();
@@ -92,6 +125,10 @@ public sealed class JitProcessTests(TinyModelFixture tiny, ITestOutputHelper out
     [Fact]
     public Task Jit_bootstrap_with_ort_model_answers() =>
         EndToEnd.AnswersPromptsAsync("dotnet", Args, tiny.OrtDirectory, output);
+
+    [Fact]
+    public Task Jit_bootstrap_exports_otlp_before_responding() =>
+        EndToEnd.ExportsTelemetryBeforeRespondingAsync("dotnet", Args, tiny.OnnxDirectory, output);
 
     [Fact]
     public Task Jit_bootstrap_reports_a_missing_model_as_an_init_error() =>
