@@ -118,7 +118,7 @@ public class AddLambdaFunctionTests
         var builder = ModelTestHelpers.CreateBuilder();
         var function = builder.AddLambdaFunction<Projects.InferenceFunction>("llama-aot").WithNativeAot().WithNativeAot();
 
-        var publish = Assert.Single(builder.Resources.OfType<ExecutableResource>(), r => r.Name == "llama-aot-aot-publish");
+        var publish = Assert.Single(builder.Resources.OfType<ExecutableResource>(), r => r.Name == "llama-aot-publish");
         Assert.Equal("dotnet", publish.Command);
         Assert.True(function.Resource.TryGetLastAnnotation<LambdaBuildAnnotation>(out var build));
         Assert.Equal(LambdaBuildKind.NativeAot, build.Kind);

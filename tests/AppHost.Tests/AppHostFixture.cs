@@ -56,8 +56,6 @@ public sealed class AppHostFixture : IAsyncLifetime
             cts.Token);
 
         App = await builder.BuildAsync(cts.Token);
-        var configuration = App.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
-        Console.WriteLine($"[fixture] ASPNETCORE_URLS={configuration["ASPNETCORE_URLS"]} OTLP={configuration["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"]} anon={configuration["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"]}");
         await App.StartAsync(cts.Token);
         // Healthy, or given up on (a model build or publish failed): fail at once rather than at the timeout.
         var lambda = await App.ResourceNotifications.WaitForResourceAsync("lambda", e =>
@@ -82,18 +80,16 @@ public sealed class AppHostFixture : IAsyncLifetime
         DashboardUrl = new Uri(dashboard.GetEndpoint(frontend.Name).Url);
         Dashboard = new HttpClient { BaseAddress = DashboardUrl, Timeout = TimeSpan.FromSeconds(30) };
         Dashboard.DefaultRequestHeaders.Add("x-api-key", DashboardApiKey);
-        Console.WriteLine($"[fixture] dashboard at {DashboardUrl} (endpoint {frontend.Name})");
-        for (var i = 0; i < 30; i++)
+        for (var ready = false; !ready;)
         {
             try
             {
-                using var r = await Dashboard.GetAsync("/", cts.Token);
-                Console.WriteLine($"[fixture] dashboard {(int)r.StatusCode} after {i}s");
-                break;
+                using var response = await Dashboard.GetAsync("/", cts.Token);
+                ready = true;
             }
             catch (HttpRequestException)
             {
-                await Task.Delay(1000, cts.Token);
+                await Task.Delay(500, cts.Token);
             }
         }
     }

@@ -170,7 +170,7 @@ public static class LambdaFunctionBuilderExtensions
 
     /// <summary>
     /// Runs the function as a Native AOT <c>bootstrap</c>, as on Lambda's <c>provided.al2023</c> runtime. A
-    /// <c>{name}-aot-publish</c> resource runs <c>dotnet publish -c Release -r {rid}</c> into
+    /// <c>{name}-publish</c> resource runs <c>dotnet publish -c Release -r {rid}</c> into
     /// <c>artifacts/apphost/{name}/publish</c> (its own <c>--artifacts-path</c>, so it never shares <c>obj/</c> with the
     /// JIT build) and the emulator waits for it to complete.
     /// </summary>
@@ -193,7 +193,7 @@ public static class LambdaFunctionBuilderExtensions
         var artifacts = Path.Combine(root, "artifacts", "apphost", function.Name);
         var publishDirectory = Path.Combine(artifacts, "publish");
 
-        var publish = app.AddExecutable($"{function.Name}-aot-publish", "dotnet", root,
+        var publish = app.AddExecutable($"{function.Name}-publish", "dotnet", root,
                 "publish", function.ProjectPath, "-c", "Release", "-r", runtimeIdentifier, "-p:PublishAot=true",
                 "--artifacts-path", artifacts, "-o", publishDirectory, "-nologo")
             .WithEnvironment("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
