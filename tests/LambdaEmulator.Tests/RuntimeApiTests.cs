@@ -40,4 +40,17 @@ public sealed class RuntimeApiTests
         await host.InvokeJsonAsync("fn", "{}");
         Assert.Equal(1, (await host.FunctionAsync("fn")).GetProperty("coldStarts").GetInt64());
     }
+
+    [Fact]
+    public async Task RelativeCommand_IsFoundInTheWorkingDirectory_WhichIsLambdaTaskRoot()
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Lambda:Functions:sh:Command"] = "http-response.sh",
+            ["Lambda:Functions:sh:WorkingDirectory"] = Paths.FunctionsDir,
+        };
+        await using var host = await EmulatorHost.StartAsync(config);
+        using var response = await host.Client.GetAsync("/sh/url/");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
 }

@@ -18,7 +18,9 @@ public sealed partial class ExecutionEnvironment
         var f = Function.Options;
         var emulator = Function.Emulator.Options;
         var workDir = string.IsNullOrEmpty(f.WorkingDirectory) ? Directory.GetCurrentDirectory() : Path.GetFullPath(f.WorkingDirectory);
-        var psi = new ProcessStartInfo(f.Command)
+        // A relative command (e.g. ./bootstrap) is looked up in the working directory first, then on PATH.
+        var command = !Path.IsPathRooted(f.Command) && File.Exists(Path.Combine(workDir, f.Command)) ? Path.Combine(workDir, f.Command) : f.Command;
+        var psi = new ProcessStartInfo(command)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -40,7 +42,7 @@ public sealed partial class ExecutionEnvironment
             env[k] = v;
 
         var name = Function.Name;
-        var runtimeDir = Path.IsPathRooted(f.Command) ? Path.GetDirectoryName(f.Command)! : workDir;
+        var runtimeDir = Path.IsPathRooted(command) ? Path.GetDirectoryName(command)! : workDir;
         env["AWS_LAMBDA_FUNCTION_NAME"] = name;
         env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = f.MemorySize.ToString(CultureInfo.InvariantCulture);
         env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
