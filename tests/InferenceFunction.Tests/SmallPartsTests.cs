@@ -87,6 +87,14 @@ public class SmallPartsTests
         Assert.True(Math.Abs((start.Value.UtcDateTime - reference).TotalSeconds) < 1.5, $"{start} vs {reference}");
     }
 
+    [Fact]
+    public void Sse_events_are_utf8_json_lines()
+    {
+        var delta = System.Text.Encoding.UTF8.GetString(LlamaAspire.InferenceFunction.Requests.ResponseWriter.DeltaEvent("né \"x\"\n<b>"));
+        Assert.Equal("data: {\"text\":\"né \\\"x\\\"\\n<b>\"}\n\n", delta);
+        Assert.Equal("data: [DONE]\n\n", System.Text.Encoding.UTF8.GetString(LlamaAspire.InferenceFunction.Requests.ResponseWriter.DoneEvent));
+    }
+
     [Theory]
     [InlineData("Hello END world", 0, 6)]
     [InlineData("Hello world", 0, -1)]

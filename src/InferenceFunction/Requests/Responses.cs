@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LlamaAspire.InferenceFunction.Inference;
@@ -46,21 +47,25 @@ internal sealed partial class ResponseJsonContext : JsonSerializerContext;
 
 public static class ResponseWriter
 {
+    // Generated text goes out as UTF-8, not \uXXXX escapes (smaller, readable streams). Still valid JSON: only the HTML-safety
+    // escaping is relaxed, which does not matter for an API response.
+    static readonly ResponseJsonContext Json = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
     public const string JsonContentType = "application/json";
     public const string EventStreamContentType = "text/event-stream";
 
     public static byte[] Buffered(GenerationResponse response, bool http)
     {
-        if (!http) return JsonSerializer.SerializeToUtf8Bytes(response, ResponseJsonContext.Default.GenerationResponse);
-        string body = JsonSerializer.Serialize(response, ResponseJsonContext.Default.GenerationResponse);
+        if (!http) return JsonSerializer.SerializeToUtf8Bytes(response, Json.GenerationResponse);
+        string body = JsonSerializer.Serialize(response, Json.GenerationResponse);
         var wrapped = new ApiGatewayResponse(200, new Dictionary<string, string> { ["content-type"] = JsonContentType }, body, false);
-        return JsonSerializer.SerializeToUtf8Bytes(wrapped, ResponseJsonContext.Default.ApiGatewayResponse);
+        return JsonSerializer.SerializeToUtf8Bytes(wrapped, Json.ApiGatewayResponse);
     }
 
-    public static byte[] DeltaEvent(string text) => Event(JsonSerializer.SerializeToUtf8Bytes(new StreamDelta(text), ResponseJsonContext.Default.StreamDelta));
+    public static byte[] DeltaEvent(string text) => Event(JsonSerializer.SerializeToUtf8Bytes(new StreamDelta(text), Json.StreamDelta));
 
     public static byte[] FinalEvent(GenerationResponse response) =>
-        Event(JsonSerializer.SerializeToUtf8Bytes(response with { Text = null }, ResponseJsonContext.Default.GenerationResponse));
+        Event(JsonSerializer.SerializeToUtf8Bytes(response with { Text = null }, Json.GenerationResponse));
 
     public static readonly byte[] DoneEvent = "data: [DONE]\n\n"u8.ToArray();
 
