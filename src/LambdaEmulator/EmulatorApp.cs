@@ -38,6 +38,7 @@ public static class EmulatorApp
         builder.Services.AddSingleton<IValidateOptions<LambdaEmulatorOptions>, LambdaEmulatorOptionsValidator>();
         builder.Services.AddSingleton<PlatformLog>();
         builder.Services.AddSingleton<ResourceLimits>();
+        builder.Services.AddSingleton<OrphanGuard>();
         builder.Services.AddSingleton<EmulatorTelemetry>();
         builder.Services.AddSingleton<Emulator>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Emulator>());

@@ -17,8 +17,9 @@ public sealed class Emulator : IHostedService, IAsyncDisposable
     private bool _stopped;
 
     public Emulator(IOptions<LambdaEmulatorOptions> options, PlatformLog log, ResourceLimits limits,
-        EmulatorTelemetry telemetry, ILogger<Emulator> logger)
+        EmulatorTelemetry telemetry, OrphanGuard guard, ILogger<Emulator> logger)
     {
+        Guard = guard;
         Options = options.Value;
         Log = log;
         Limits = limits;
@@ -39,6 +40,7 @@ public sealed class Emulator : IHostedService, IAsyncDisposable
     public ResourceLimits Limits { get; }
     public EmulatorTelemetry Telemetry { get; }
     public RuntimeApiHostPool Hosts { get; }
+    public OrphanGuard Guard { get; }
     public IReadOnlyDictionary<string, FunctionPool> Functions { get; }
 
     /// <summary>Guards every pool's environment lists and concurrency counts (account concurrency spans functions).</summary>

@@ -75,6 +75,7 @@ public sealed partial class ExecutionEnvironment
             catch (InvalidOperationException) { code = -1; }
             // Let the output readers catch up so the function's last lines precede the platform's.
             process.WaitForExit(200);
+            Function.Emulator.Guard.Untrack(process.Id);
             OnExited(code);
             exited.TrySetResult(code);
             ResourceLimits.RemoveCgroup(_cgroup);
@@ -86,6 +87,7 @@ public sealed partial class ExecutionEnvironment
             StartedAt = DateTime.UtcNow;
         }
         process.Start();
+        Function.Emulator.Guard.Track(process.Id);
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
