@@ -68,6 +68,10 @@ public sealed class AotPublishTests(TinyModelFixture tiny, AotPublishFixture aot
         EndToEnd.ExportsTelemetryBeforeRespondingAsync(aot.Bootstrap, [], tiny.OrtDirectory, output);
 
     [Fact]
+    public Task Aot_bootstrap_exports_otlp_grpc_before_responding() =>
+        EndToEnd.ExportsTelemetryBeforeRespondingAsync(aot.Bootstrap, [], tiny.OnnxDirectory, output, grpc: true);
+
+    [Fact]
     public Task Aot_bootstrap_reports_a_missing_model_as_an_init_error() =>
         EndToEnd.MissingModelIsAnInitErrorAsync(aot.Bootstrap, [], output);
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace LlamaAspire.InferenceFunction.Tests;
@@ -27,7 +28,12 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Loopback, 0);
+            // OTLP/gRPC needs HTTP/2 without TLS (prior knowledge): a second, HTTP/2-only listener.
+            k.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+        });
         _app = builder.Build();
         const string root = "/2018-06-01/runtime";
         _app.MapGet($"{root}/invocation/next", async (HttpContext ctx) =>
@@ -72,9 +78,22 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
             ctx.Response.ContentType = "application/x-protobuf";
             return Results.Ok();
         });
+        // OTLP/gRPC: /opentelemetry.proto.collector.{trace|metrics|logs}.v1.{Service}/Export; answer an empty message, grpc-status 0.
+        _app.MapPost("/{service}/Export", async (HttpContext ctx, string service) =>
+        {
+            using var ms = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(ms, ctx.RequestAborted);
+            string signal = service.Contains(".trace.", StringComparison.Ordinal) ? "traces" : service.Contains(".metrics.", StringComparison.Ordinal) ? "metrics" : "logs";
+            Otlp.Enqueue((signal, ms.ToArray()));
+            ctx.Response.ContentType = "application/grpc";
+            await ctx.Response.Body.WriteAsync(new byte[5]);
+            ctx.Response.AppendTrailer("grpc-status", "0");
+        });
         _app.StartAsync().GetAwaiter().GetResult();
-        var address = _app.Urls.First();
-        Endpoint = new Uri(address).Authority;
+        var addresses = _app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.GetRequiredFeature<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>().Addresses.Select(a => new Uri(a).Authority).ToList();
+        Endpoint = addresses[0];
+        GrpcEndpoint = addresses[1];
     }
 
     /// <summary>OTLP export bodies received (signal: traces / metrics / logs).</summary>
@@ -87,8 +106,11 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
         return false;
     }
 
-    /// <summary>host:port for AWS_LAMBDA_RUNTIME_API.</summary>
+    /// <summary>host:port for AWS_LAMBDA_RUNTIME_API (HTTP/1.1; OTLP/HTTP too).</summary>
     public string Endpoint { get; }
+
+    /// <summary>host:port of the HTTP/2-only listener (OTLP/gRPC).</summary>
+    public string GrpcEndpoint { get; }
 
     /// <summary>How many times the function has asked for the next invoke (it is ready when this is &gt; 0).</summary>
     public int NextCalls => Volatile.Read(ref _next);

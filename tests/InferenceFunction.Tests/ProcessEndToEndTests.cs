@@ -65,13 +65,13 @@ internal static class EndToEnd
     }
 
     /// <summary>With OTEL_EXPORTER_OTLP_ENDPOINT set, spans and metrics reach the collector before each response is sent.</summary>
-    public static async Task ExportsTelemetryBeforeRespondingAsync(string fileName, string[] args, string modelDir, ITestOutputHelper output)
+    public static async Task ExportsTelemetryBeforeRespondingAsync(string fileName, string[] args, string modelDir, ITestOutputHelper output, bool grpc = false)
     {
         await using var api = new FakeRuntimeApi();
         const string initTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         var env = Env(api, modelDir);
-        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://{api.Endpoint}";
-        env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://{(grpc ? api.GrpcEndpoint : api.Endpoint)}";
+        env["OTEL_EXPORTER_OTLP_PROTOCOL"] = grpc ? "grpc" : "http/protobuf";
         env["OTEL_SERVICE_NAME"] = "llama-svc";
         env["OTEL_RESOURCE_ATTRIBUTES"] = "deployment.environment=test";
         env["TRACEPARENT"] = $"00-{initTraceId}-00f067aa0ba902b7-01";
