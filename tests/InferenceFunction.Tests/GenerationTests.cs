@@ -80,6 +80,31 @@ public sealed class GenerationTests(TinyModelFixture tiny)
     }
 
     [Fact]
+    public void Decode_steps_allocate_no_tensors_once_positions_were_seen()
+    {
+        TinyModelFixture.Load(tiny.OnnxDirectory, out var runner);
+        using (runner)
+        {
+            int[] prompt = [LlamaTokenizer.BeginOfText, 1000, 2000, 3000];
+            void Run()
+            {
+                runner.Reset();
+                runner.Forward(prompt);
+                for (int i = 0; i < 32; i++) runner.Forward([Sampler.ArgMax(runner.LastLogits)]);
+            }
+            Run(); // first time: the [1,T] attention-mask views are created
+            runner.Reset();
+            runner.Forward(prompt);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 32; i++) runner.Forward([Sampler.ArgMax(runner.LastLogits)]);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            // The one managed allocation per step: ORT's C# BindInput converts the name "attention_mask" to a UTF-8 byte[] (40 B).
+            // No OrtValue, no tensor buffer (either would be hundreds of bytes or the vocabulary's 500 kB of logits).
+            Assert.True(allocated <= 32 * 48, $"32 decode steps allocated {allocated} managed bytes");
+        }
+    }
+
+    [Fact]
     public async Task Onnx_and_ort_formats_agree()
     {
         var a = TinyModelFixture.Load(tiny.OnnxDirectory, out var ra);

@@ -10,8 +10,9 @@ namespace LlamaAspire.InferenceFunction.Inference;
 /// <c>present.i.*</c> output are bound to the same preallocated OrtValue [1, kv, C, hd], so GroupQueryAttention writes the
 /// cache in place. input_ids / position_ids / attention_mask live in pinned buffers allocated once; the decode step's
 /// [1,1] tensors and logits [1,1,V] are OrtValues created once; the attention-mask views [1,T] over the all-ones buffer are
-/// created the first time a length T is reached and reused by every later request. After the first request the decode loop
-/// allocates nothing. Prefill allocates its [1,S] views and its [1,S,V] logits once per request.</para>
+/// created the first time a length T is reached and reused by every later request. After the first request a decode step
+/// allocates no OrtValue and no buffer (the only managed garbage is the 40-byte UTF-8 copy of "attention_mask" that ORT's
+/// C# BindInput makes). Prefill allocates its [1,S] views and its [1,S,V] logits once per request.</para>
 /// <para><b>growing</b> (transformers.js / Optimum exports): past is [1, kv, P, hd] and present [1, kv, P+S, hd], so ORT
 /// allocates the present outputs each step and they become the next step's past. That per-token allocation is inherent
 /// to those graphs and accepted there.</para>
