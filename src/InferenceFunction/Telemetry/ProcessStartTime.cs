@@ -1,10 +1,13 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace LlamaAspire.InferenceFunction.Telemetry;
 
 /// <summary>
 /// When the OS started this process: /proc/self/stat field 22 (starttime, clock ticks after boot) plus the boot time,
-/// taken as now − /proc/uptime (finer than /proc/stat's btime, which is whole seconds). Resolution: one clock tick (10 ms).
+/// taken as now − (time since boot). Time since boot is CLOCK_MONOTONIC (Stopwatch, ns) when it agrees with /proc/uptime
+/// (no suspend since boot, as on servers), else /proc/uptime (10 ms). /proc/stat's btime is whole seconds, too coarse.
+/// Resolution: one clock tick (10 ms), the kernel's starttime granularity; the estimate errs early, never late.
 /// </summary>
 public static class ProcessStartTime
 {
@@ -14,10 +17,12 @@ public static class ProcessStartTime
     {
         try
         {
-            var now = DateTimeOffset.UtcNow;
             string uptimeText = File.ReadAllText("/proc/uptime");
             string stat = File.ReadAllText("/proc/self/stat");
+            var now = DateTimeOffset.UtcNow;
+            double monotonic = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
             double uptime = double.Parse(uptimeText.AsSpan(0, uptimeText.IndexOf(' ')), CultureInfo.InvariantCulture);
+            if (Math.Abs(monotonic - uptime) < 0.5) uptime = monotonic;
             // The command name (field 2) may hold spaces or ')': fields after it start past the last ')'.
             var rest = stat.AsSpan(stat.LastIndexOf(')') + 2);
             // rest starts at field 3 (state); starttime is field 22 → index 19 in rest.
