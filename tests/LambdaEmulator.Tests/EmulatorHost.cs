@@ -51,7 +51,15 @@ public sealed class EmulatorHost : IAsyncDisposable
         var app = EmulatorApp.Build(["--urls", "http://127.0.0.1:0"], b => b.Configuration.AddInMemoryCollection(settings));
         var lines = new List<string>();
         var log = app.Services.GetRequiredService<PlatformLog>();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var host = new EmulatorHost(app, new Uri(address));
         log.LineWritten += line =>

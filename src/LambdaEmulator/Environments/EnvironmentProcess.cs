@@ -7,6 +7,7 @@ namespace LlamaAspire.LambdaEmulator.Environments;
 public sealed partial class ExecutionEnvironment
 {
     private Process? _process;
+    private int _pid;
     private TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _cgroup;
 
@@ -82,11 +83,14 @@ public sealed partial class ExecutionEnvironment
         };
         lock (_lock)
         {
+            if (_state is EnvironmentState.ShuttingDown or EnvironmentState.Dead)
+                throw new InvalidOperationException("The execution environment was shut down before its runtime started.");
             _process = process;
             _exited = exited;
             StartedAt = DateTime.UtcNow;
         }
         process.Start();
+        Volatile.Write(ref _pid, process.Id);
         Function.Emulator.Guard.Track(process.Id);
         process.StandardInput.Close();
         process.BeginOutputReadLine();
@@ -121,9 +125,9 @@ public sealed partial class ExecutionEnvironment
     /// <summary>Reads the peak now (REPORT's Max Memory Used).</summary>
     public long MeasurePeakMemory()
     {
-        if (_process is { } p)
+        if (Pid is > 0 and var pid)
         {
-            var (_, peak) = ResourceLimits.ReadMemory(p.Id);
+            var (_, peak) = ResourceLimits.ReadMemory(pid);
             if (peak > PeakMemoryBytes)
                 PeakMemoryBytes = peak;
         }
@@ -134,11 +138,11 @@ public sealed partial class ExecutionEnvironment
     public void Kill()
     {
         var p = _process;
-        if (p is null)
+        if (p is null || Pid == 0)
             return;
         try
         {
-            NativeMethods.Signal(p.Id, NativeMethods.SIGCONT);
+            NativeMethods.Signal(Pid, NativeMethods.SIGCONT);
             p.Kill(entireProcessTree: true);
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception) { }
@@ -167,9 +171,9 @@ public sealed partial class ExecutionEnvironment
             Thaw();
             p = _process;
         }
-        if (p is not null && !_exited.Task.IsCompleted)
+        if (p is not null && Pid > 0 && !_exited.Task.IsCompleted)
         {
-            NativeMethods.Signal(p.Id, NativeMethods.SIGTERM);
+            NativeMethods.Signal(Pid, NativeMethods.SIGTERM);
             var grace = TimeSpan.FromSeconds(Function.Emulator.Options.ShutdownGracePeriod);
             if (await Task.WhenAny(_exited.Task, Task.Delay(grace)).ConfigureAwait(false) != _exited.Task)
             {

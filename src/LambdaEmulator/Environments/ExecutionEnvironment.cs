@@ -64,7 +64,8 @@ public sealed partial class ExecutionEnvironment : IDisposable
     public FunctionPool Function { get; }
     public RuntimeApiHost RuntimeApi { get; }
     public string LogStreamName { get; }
-    public int Pid => _process?.Id ?? 0;
+    /// <summary>The runtime's pid, 0 until its process has started.</summary>
+    public int Pid => Volatile.Read(ref _pid);
     public int Invocations { get; private set; }
     public DateTime StartedAt { get; private set; } = DateTime.UtcNow;
     public DateTime LastUsedAt { get; private set; } = DateTime.UtcNow;
@@ -146,8 +147,8 @@ public sealed partial class ExecutionEnvironment : IDisposable
             return ready;
         lock (_lock)
         {
-            if (_state == EnvironmentState.Warm && Function.Emulator.Options.Freeze && _inbox.Reader.Count == 0 && !_frozen && _process is not null)
-                _frozen = NativeMethods.Signal(_process.Id, NativeMethods.SIGSTOP);
+            if (_state == EnvironmentState.Warm && Function.Emulator.Options.Freeze && _inbox.Reader.Count == 0 && !_frozen && _pid > 0)
+                _frozen = NativeMethods.Signal(_pid, NativeMethods.SIGSTOP);
         }
         try
         {
@@ -252,8 +253,8 @@ public sealed partial class ExecutionEnvironment : IDisposable
 
     private void Thaw()
     {
-        if (_frozen && _process is not null)
-            NativeMethods.Signal(_process.Id, NativeMethods.SIGCONT);
+        if (_frozen && _pid > 0)
+            NativeMethods.Signal(_pid, NativeMethods.SIGCONT);
         _frozen = false;
     }
 

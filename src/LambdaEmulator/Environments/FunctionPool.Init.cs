@@ -53,7 +53,7 @@ public sealed partial class FunctionPool
                 result = await env.WaitInitAsync(TimeSpan.FromMilliseconds(functionTimeoutMs)).ConfigureAwait(false);
             }
         }
-        catch (Win32Exception ex)
+        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
         {
             result = new InitResult.Error(Invocation.ErrorBody("Runtime.InvalidEntrypoint",
                 $"RequestId: {invocation.RequestId} Error: cannot start '{Options.Command}': {ex.Message}"), "Runtime.InvalidEntrypoint");
