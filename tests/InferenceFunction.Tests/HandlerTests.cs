@@ -23,13 +23,22 @@ public sealed class HandlerTests(TinyModelFixture tiny)
         return JsonDocument.Parse(buffered.Body).RootElement.Clone();
     }
 
-    internal static async Task<List<string>> StreamEvents(LambdaResponse response)
+    internal static async Task<List<string>> StreamEvents(LambdaResponse response, bool http = false)
     {
         var streaming = Assert.IsType<StreamingLambdaResponse>(response);
-        Assert.Equal("text/event-stream", streaming.ContentType);
+        Assert.Equal(http ? "application/vnd.awslambda.http-integration-response" : "text/event-stream", streaming.ContentType);
         using var ms = new MemoryStream();
         await streaming.WriteAsync(ms, CancellationToken.None);
         var text = Encoding.UTF8.GetString(ms.ToArray());
+        if (http)
+        {
+            int nul = text.IndexOf("\0\0\0\0\0\0\0\0", StringComparison.Ordinal);
+            Assert.True(nul > 0, "no prelude");
+            using var prelude = JsonDocument.Parse(text[..nul]);
+            Assert.Equal(200, prelude.RootElement.GetProperty("statusCode").GetInt32());
+            Assert.Equal("text/event-stream", prelude.RootElement.GetProperty("headers").GetProperty("content-type").GetString());
+            text = text[(nul + 8)..];
+        }
         Assert.EndsWith("data: [DONE]\n\n", text);
         return [.. text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => { Assert.StartsWith("data: ", e); return e[6..]; })];
     }
@@ -169,7 +178,7 @@ public sealed class HandlerTests(TinyModelFixture tiny)
         var handler = TinyModelFixture.Handler(tiny.OnnxDirectory);
         var body = JsonSerializer.Serialize("""{"prompt":"Hello","max_tokens":4,"stream":true}""");
         var evt = $$$"""{"version":"2.0","rawPath":"/","headers":{"traceparent":"00-{{{traceId}}}-b7ad6b7169203331-01"},"requestContext":{},"body":{{{body}}}}""";
-        await StreamEvents(await handler.InvokeAsync(Invocation(evt), default));
+        await StreamEvents(await handler.InvokeAsync(Invocation(evt), default), http: true);
         var server = Assert.Single(spans, s => s.Kind == ActivityKind.Server);
         Assert.Equal("http", server.GetTagItem("faas.trigger"));
         Assert.Equal("b7ad6b7169203331", server.ParentSpanId.ToHexString());

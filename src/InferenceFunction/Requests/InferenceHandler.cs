@@ -47,8 +47,9 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
                 var detached = activity;
                 activity = null; // the stream callback owns it now
                 Activity.Current = null;
-                return LambdaResponse.Streaming(ResponseWriter.EventStreamContentType,
-                    (stream, token) => StreamAsync(stream, detached, prompt, settings, coldStart, start, token));
+                bool http = request.IsHttp;
+                return LambdaResponse.Streaming(http ? ResponseWriter.HttpIntegrationResponseContentType : ResponseWriter.EventStreamContentType,
+                    (stream, token) => StreamAsync(stream, http, detached, prompt, settings, coldStart, start, token));
             }
 
             var result = await generator.GenerateAsync(prompt, settings, null, start, cancellationToken).ConfigureAwait(false);
@@ -73,11 +74,13 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
         }
     }
 
-    async Task StreamAsync(Stream stream, Activity? activity, List<int> prompt, GenerationSettings settings, bool coldStart, long start, CancellationToken token)
+    async Task StreamAsync(Stream stream, bool http, Activity? activity, List<int> prompt, GenerationSettings settings, bool coldStart, long start, CancellationToken token)
     {
         Activity.Current = activity; // prefill/decode nest under the invoke span
         try
         {
+            // Function URL events: status and headers go first, as the prelude (what awslambda.HttpResponseStream.from writes).
+            if (http) await stream.WriteAsync(ResponseWriter.HttpStreamingPrelude(), token).ConfigureAwait(false);
             var result = await generator.GenerateAsync(prompt, settings, async (text, ct) =>
             {
                 await stream.WriteAsync(ResponseWriter.DeltaEvent(text), ct).ConfigureAwait(false);

@@ -39,7 +39,13 @@ public sealed record ApiGatewayResponse(
     [property: JsonPropertyName("body")] string Body,
     [property: JsonPropertyName("isBase64Encoded")] bool IsBase64Encoded);
 
+/// <summary>The metadata prelude of a streamed function URL response.</summary>
+public sealed record HttpPrelude(
+    [property: JsonPropertyName("statusCode")] int StatusCode,
+    [property: JsonPropertyName("headers")] Dictionary<string, string> Headers);
+
 [JsonSourceGenerationOptions(WriteIndented = false)]
+[JsonSerializable(typeof(HttpPrelude))]
 [JsonSerializable(typeof(GenerationResponse))]
 [JsonSerializable(typeof(StreamDelta))]
 [JsonSerializable(typeof(ApiGatewayResponse))]
@@ -53,6 +59,21 @@ public static class ResponseWriter
 
     public const string JsonContentType = "application/json";
     public const string EventStreamContentType = "text/event-stream";
+    /// <summary>Function URL response streaming: a JSON prelude (statusCode, headers), 8 NUL bytes, then the body.</summary>
+    public const string HttpIntegrationResponseContentType = "application/vnd.awslambda.http-integration-response";
+
+    public static byte[] HttpStreamingPrelude()
+    {
+        var prelude = new HttpPrelude(200, new Dictionary<string, string>
+        {
+            ["content-type"] = EventStreamContentType,
+            ["cache-control"] = "no-cache",
+        });
+        var json = JsonSerializer.SerializeToUtf8Bytes(prelude, Json.HttpPrelude);
+        var bytes = new byte[json.Length + 8];
+        json.CopyTo(bytes, 0);
+        return bytes; // the trailing 8 bytes are already NUL
+    }
 
     public static byte[] Buffered(GenerationResponse response, bool http)
     {
