@@ -10,8 +10,9 @@ namespace LlamaAspire.AppHost.Tests;
 /// <summary>
 /// The real AppHost, started once for every distributed test: tiny model, the dashboard on free ports with anonymous
 /// access (so tests read telemetry from <c>/api/telemetry</c> and a browser opens it), and the <c>test-fn</c> TestFunction
-/// beside the inference functions. The Native AOT publish is left out (<c>Lambda:NativeAot=false</c>) so a cold CI run
-/// stays within minutes; <c>llama-aot</c> then runs the JIT build with the ORT-format model.
+/// beside the inference functions. The Native AOT publish is left out (<c>Lambda:NativeAot=false</c>, unless
+/// <c>LLAMAASPIRE_TEST_AOT=1</c>) so a cold CI run stays within minutes; <c>llama-aot</c> then runs the JIT build with the
+/// ORT-format model.
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
@@ -38,7 +39,8 @@ public sealed class AppHostFixture : IAsyncLifetime
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
-                "--Lambda:NativeAot=false",
+                // LLAMAASPIRE_TEST_AOT=1 keeps the Native AOT publish (minutes on a cold machine).
+                $"--Lambda:NativeAot={Environment.GetEnvironmentVariable("LLAMAASPIRE_TEST_AOT") is "1" or "true"}",
                 "--Lambda:TestFunction=true",
                 "--Model:Preset=tiny",
                 $"--ASPNETCORE_URLS={dashboardUrl}",
@@ -137,44 +139,49 @@ public sealed class AppHostFixture : IAsyncLifetime
     }
 
     /// <summary>The names of the spans the dashboard holds for a trace, polled until <paramref name="expected"/> are all there.</summary>
-    public async Task<IReadOnlyCollection<string>> SpanNamesAsync(string traceId, IReadOnlyCollection<string> expected, TimeSpan timeout)
+    public async Task<IReadOnlyCollection<string>> SpanNamesAsync(string traceId, IReadOnlyCollection<string> expected, TimeSpan timeout) =>
+        (await SpansAsync(traceId, expected, timeout)).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The spans the dashboard holds for a trace (OTLP JSON from <c>GET /api/telemetry/traces/{id}</c>), polled until <paramref name="expected"/> are there.</summary>
+    public async Task<IReadOnlyList<Span>> SpansAsync(string traceId, IReadOnlyCollection<string> expected, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        HashSet<string> names = [];
+        List<Span> spans = [];
         while (DateTime.UtcNow < deadline)
         {
             using var response = await Dashboard.GetAsync($"/api/telemetry/traces/{traceId}");
             if (response.IsSuccessStatusCode)
             {
-                names = SpanNames(await response.Content.ReadAsStringAsync());
-                if (expected.All(names.Contains))
+                spans = Spans(await response.Content.ReadAsStringAsync());
+                if (expected.All(e => spans.Any(s => s.Name == e)))
                 {
-                    return names;
+                    return spans;
                 }
             }
 
             await Task.Delay(500);
         }
 
-        return names;
+        return spans;
     }
 
     public static string NewTraceId() => Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
 
-    private static HashSet<string> SpanNames(string otlpJson)
+    private static List<Span> Spans(string otlpJson)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        var spans = new List<Span>();
         using var document = JsonDocument.Parse(otlpJson);
         Collect(document.RootElement);
-        return names;
+        return spans;
 
         void Collect(JsonElement element)
         {
             if (element.ValueKind == JsonValueKind.Object)
             {
-                if (element.TryGetProperty("spanId", out _) && element.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+                if (element.TryGetProperty("spanId", out var id) && element.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
                 {
-                    names.Add(name.GetString()!);
+                    var parent = element.TryGetProperty("parentSpanId", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+                    spans.Add(new Span(name.GetString()!, id.GetString()!, string.IsNullOrEmpty(parent) ? null : parent));
                 }
 
                 foreach (var property in element.EnumerateObject())
@@ -199,6 +206,9 @@ public sealed class AppHostFixture : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>A span of a trace, as the dashboard's telemetry API returns it.</summary>
+public sealed record Span(string Name, string SpanId, string? ParentSpanId);
 
 /// <summary>An Invoke API answer.</summary>
 public sealed record Invoke(HttpStatusCode Status, string Body, string? FunctionError, string? ErrorType, string Log)
