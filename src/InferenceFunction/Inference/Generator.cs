@@ -114,7 +114,8 @@ public sealed class Generator(ModelRunner runner, LlamaTokenizer tokenizer)
             decodeSpan?.Dispose();
         }
 
-        string text = finalLength >= 0 ? decoded[..finalLength] : decoded;
+        // A generation cut by max_tokens / the deadline can end inside a UTF-8 sequence: drop that incomplete tail.
+        string text = (finalLength >= 0 ? decoded[..finalLength] : decoded).TrimEnd('\uFFFD');
         if (onText is not null && text.Length > emitted && !cancellationToken.IsCancellationRequested)
             await onText(text[emitted..], cancellationToken).ConfigureAwait(false);
 
