@@ -51,7 +51,10 @@ foreach (var (name, modelDir) in variants)
     }
 }
 
-Report.Print(options, results, floors, helloStart, bandwidth, threads);
+var markdown = Report.Print(options, results, floors, helloStart, bandwidth, threads);
+var markdownPath = Path.Combine(artifacts, $"results-{options.Preset}.md");
+await File.WriteAllTextAsync(markdownPath, markdown);
+AnsiConsole.MarkupLineInterpolated($"Markdown table written to [blue]{markdownPath}[/]");
 
 internal sealed record BenchmarkOptions(string Preset, int Runs, int PromptTokens, int MaxTokens, int MemorySizeMb, IReadOnlyList<string> Variants, bool SkipPublish)
 {

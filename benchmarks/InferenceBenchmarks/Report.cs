@@ -1,11 +1,16 @@
+using System.Globalization;
+using System.Text;
 using Spectre.Console;
 
 namespace LlamaAspire.Benchmarks;
 
-/// <summary>Prints the results beside their floors, with the ratios the targets are stated in.</summary>
+/// <summary>
+/// Prints the results beside their floors, with the ratios the targets are stated in, as a console table
+/// and as Markdown (for docs/benchmarks.md). One column per variant, one row per measure.
+/// </summary>
 internal static class Report
 {
-    public static void Print(
+    public static string Print(
         BenchmarkOptions options,
         List<ColdStartResult> results,
         Dictionary<string, (long Bytes, TimeSpan Read)> floors,
@@ -13,67 +18,68 @@ internal static class Report
         double bandwidth,
         int threads)
     {
-        var phaseNames = results.SelectMany(r => r.Phases.Select(p => p.Name)).Distinct().ToList();
-        var table = new Table().Title($"Cold start, {options.Preset}, median of {options.Runs} (ms unless stated)");
-        table.AddColumn("variant");
-        table.AddColumn("start → ready");
-        table.AddColumn("function.init");
-        foreach (var phase in phaseNames)
+        var variants = results.Select(r => r.Variant).Distinct().ToList();
+        var byVariant = variants.ToDictionary(v => v, v => results.Where(r => r.Variant == v).ToList());
+        var rows = new List<(string Measure, Func<string, string> Value)>
         {
-            table.AddColumn(phase);
+            ("model bytes on disk (MB)", v => F(floors[v].Bytes / 1048576.0)),
+            ("process start → ready for /next (ms)", v => F(Median(byVariant[v], r => r.StartToReady.TotalMilliseconds))),
+            ("function.init span (ms)", v => F(Median(byVariant[v], r => r.FunctionInit?.TotalMilliseconds ?? double.NaN))),
+        };
+
+        foreach (var phase in results.SelectMany(r => r.Phases.Select(p => p.Name)).Distinct())
+        {
+            rows.Add(($"  ▸ {phase} (ms)", v => F(Median(byVariant[v], r =>
+                r.Phases.Where(p => p.Name == phase).Select(p => p.Duration.TotalMilliseconds).DefaultIfEmpty(double.NaN).First()))));
         }
 
-        table.AddColumns("TTFT", "decode tok/s", "peak RSS MB", "floor (start + read)", "ready ÷ floor");
-        foreach (var group in results.GroupBy(r => r.Variant))
+        rows.Add(($"time to first token, {options.PromptTokens}-token prompt (ms)", v => F(Median(byVariant[v], r => r.TimeToFirstTokenMs))));
+        rows.Add(("decode tokens/s", v => F(Median(byVariant[v], r => r.DecodeTokensPerSecond), "F2")));
+        rows.Add(("peak RSS (MB)", v => F(Median(byVariant[v], r => r.PeakRssBytes / 1048576.0))));
+        rows.Add(("floor: AOT hello start + page-cache read of the model (ms)", v => F(InitFloor(v))));
+        rows.Add(("ready ÷ floor", v => F(Median(byVariant[v], r => r.StartToReady.TotalMilliseconds) / InitFloor(v), "F2") + "×"));
+        rows.Add(("decode bound: bandwidth ÷ model bytes (tok/s)", v => F(bandwidth / floors[v].Bytes, "F2")));
+        rows.Add(("decode bound ÷ measured", v => F(bandwidth / floors[v].Bytes / Median(byVariant[v], r => r.DecodeTokensPerSecond), "F2") + "×"));
+
+        var table = new Table().Title($"{options.Preset}: median of {options.Runs} cold starts per variant, {threads} intra-op threads");
+        table.AddColumn("measure");
+        foreach (var variant in variants)
         {
-            var runs = group.ToList();
-            var ready = Median(runs.Select(r => r.StartToReady.TotalMilliseconds));
-            var floor = helloStart.TotalMilliseconds + floors[group.Key].Read.TotalMilliseconds;
-            var row = new List<string>
-            {
-                group.Key,
-                F(ready),
-                F(Median(runs.Select(r => r.FunctionInit?.TotalMilliseconds ?? double.NaN))),
-            };
-            row.AddRange(phaseNames.Select(phase => F(Median(runs.Select(r =>
-                r.Phases.Where(p => p.Name == phase).Select(p => p.Duration.TotalMilliseconds).DefaultIfEmpty(double.NaN).First())))));
-            row.Add(F(Median(runs.Select(r => r.TimeToFirstTokenMs))));
-            row.Add(Median(runs.Select(r => r.DecodeTokensPerSecond)).ToString("F2"));
-            row.Add(F(Median(runs.Select(r => r.PeakRssBytes / 1048576.0))));
-            row.Add(F(floor));
-            row.Add((ready / floor).ToString("F2") + "×");
-            table.AddRow(row.ToArray());
+            table.AddColumn(new TableColumn(variant).RightAligned());
+        }
+
+        foreach (var (measure, value) in rows)
+        {
+            table.AddRow([Markup.Escape(measure), .. variants.Select(value)]);
         }
 
         AnsiConsole.Write(table);
+        var floorsLine = $"Floors in the same run: AOT hello-world start → exit {helloStart.TotalMilliseconds:F1} ms (median of 20); " +
+            $"memory read bandwidth {bandwidth / 1e9:F2} GB/s ({threads} threads); page-cache read " +
+            string.Join(", ", floors.Select(f => $"{f.Key} {f.Value.Read.TotalMilliseconds:F0} ms ({f.Value.Bytes / f.Value.Read.TotalSeconds / 1e9:F2} GB/s)")) +
+            $"; prompt tokens as counted by the function: {string.Join(", ", results.Select(r => r.PromptTokens).Distinct())}.";
+        AnsiConsole.WriteLine(floorsLine);
 
-        var floorTable = new Table().Title("Floors measured in the same run");
-        floorTable.AddColumns("floor", "value");
-        floorTable.AddRow("AOT hello-world process start → exit (median of 20)", $"{helloStart.TotalMilliseconds:F1} ms");
-        foreach (var (variant, (bytes, read)) in floors)
+        var markdown = new StringBuilder();
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"| measure | {string.Join(" | ", variants)} |");
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"| --- |{string.Concat(variants.Select(_ => " ---: |"))}");
+        foreach (var (measure, value) in rows)
         {
-            floorTable.AddRow($"read {variant} model bytes once from the page cache ({bytes / 1048576.0:F0} MB)",
-                $"{read.TotalMilliseconds:F0} ms ({bytes / read.TotalSeconds / 1e9:F2} GB/s)");
+            markdown.AppendLine(CultureInfo.InvariantCulture, $"| {measure} | {string.Join(" | ", variants.Select(value))} |");
         }
 
-        floorTable.AddRow($"memory read bandwidth ({threads} threads)", $"{bandwidth / 1e9:F2} GB/s");
-        foreach (var group in results.GroupBy(r => r.Variant))
-        {
-            var bound = bandwidth / floors[group.Key].Bytes;
-            var measured = Median(group.Select(r => r.DecodeTokensPerSecond));
-            floorTable.AddRow($"decode bound for {group.Key} (bandwidth ÷ model bytes)", $"{bound:F2} tok/s; measured {measured:F2} = {measured / bound:P0} of bound");
-        }
+        markdown.AppendLine().AppendLine(floorsLine);
+        return markdown.ToString();
 
-        var prompts = results.Select(r => r.PromptTokens).Distinct();
-        floorTable.AddRow("prompt tokens (as the function counted them)", string.Join(", ", prompts));
-        AnsiConsole.Write(floorTable);
+        double InitFloor(string variant) => helloStart.TotalMilliseconds + floors[variant].Read.TotalMilliseconds;
     }
 
-    private static double Median(IEnumerable<double> values)
+    private static double Median(List<ColdStartResult> runs, Func<ColdStartResult, double> value)
     {
-        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToList();
+        var sorted = runs.Select(value).Where(v => !double.IsNaN(v)).Order().ToList();
         return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
     }
 
-    private static string F(double value) => double.IsNaN(value) ? "—" : value.ToString("F0");
+    private static string F(double value, string format = "F0") =>
+        double.IsNaN(value) ? "—" : value.ToString(format, CultureInfo.InvariantCulture);
 }
