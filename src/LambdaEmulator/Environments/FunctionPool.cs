@@ -100,6 +100,10 @@ public sealed partial class FunctionPool
         {
             await InvokeAsync(invocation, env, span, Options.Timeout * 1000.0).ConfigureAwait(false);
         }
+        catch (Exception ex)
+        {
+            Abandon(invocation, env, ex);
+        }
         finally
         {
             await ReleaseAsync(env).ConfigureAwait(false);
@@ -131,11 +135,24 @@ public sealed partial class FunctionPool
             invocation.FailResponse("ServiceException", ex.Message);
             invocation.Done.TrySetResult(new InvocationOutcome(InvocationStatus.Error, "ServiceException"));
         }
+        catch (Exception ex) when (env is not null)
+        {
+            Abandon(invocation, env, ex);
+        }
         finally
         {
             if (env is not null)
                 await ReleaseAsync(env).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>An emulator fault mid-invoke: the caller gets a ServiceException and the environment is discarded.</summary>
+    private void Abandon(Invocation invocation, ExecutionEnvironment env, Exception ex)
+    {
+        Emulator.Log.Write($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {invocation.RequestId} emulator error: {ex.Message}");
+        invocation.FailResponse("ServiceException", ex.Message);
+        invocation.Done.TrySetResult(new InvocationOutcome(InvocationStatus.Error, "ServiceException"));
+        env.Kill();
     }
 
     private Activity? StartInvokeSpan(Invocation invocation, bool cold)
