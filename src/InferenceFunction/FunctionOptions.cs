@@ -13,6 +13,7 @@ public static class EnvVars
     public const string MaxRequestBytes = "LLAMA_MAX_REQUEST_BYTES";     // default 6291456 (Lambda's sync payload limit)
     public const string DefaultMaxTokens = "LLAMA_DEFAULT_MAX_TOKENS";   // default 128
     public const string StreamChunkTokens = "LLAMA_STREAM_CHUNK_TOKENS"; // tokens per SSE event (default 1)
+    public const string DeadlineMarginMs = "LLAMA_DEADLINE_MARGIN_MS";   // stop generating this long before the deadline (default 300)
 
     // Standard ones.
     public const string OmpNumThreads = "OMP_NUM_THREADS";
@@ -47,6 +48,8 @@ public sealed record FunctionOptions
     public int MaxRequestBytes { get; init; } = 6 * 1024 * 1024;
     public int DefaultMaxTokens { get; init; } = 128;
     public int StreamChunkTokens { get; init; } = 1;
+    /// <summary>Generation stops this long before the invoke's deadline so the partial answer (finish_reason "timeout") still gets out.</summary>
+    public TimeSpan DeadlineMargin { get; init; } = TimeSpan.FromMilliseconds(300);
     public string FunctionName { get; init; } = "inference";
 
     public static FunctionOptions FromEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
@@ -69,6 +72,7 @@ public sealed record FunctionOptions
             MaxRequestBytes = PositiveInt(env, EnvVars.MaxRequestBytes) ?? 6 * 1024 * 1024,
             DefaultMaxTokens = PositiveInt(env, EnvVars.DefaultMaxTokens) ?? 128,
             StreamChunkTokens = PositiveInt(env, EnvVars.StreamChunkTokens) ?? 1,
+            DeadlineMargin = TimeSpan.FromMilliseconds(int.TryParse(env(EnvVars.DeadlineMarginMs), out var margin) && margin >= 0 ? margin : 300),
             FunctionName = env(EnvVars.FunctionName) is { Length: > 0 } name ? name : "inference",
         };
     }

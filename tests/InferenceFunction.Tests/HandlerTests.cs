@@ -118,6 +118,28 @@ public sealed class HandlerTests(TinyModelFixture tiny)
         Assert.True(ok.GetProperty("usage").GetProperty("completion_tokens").GetInt32() >= 1);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Generation_stops_before_the_deadline_with_finish_reason_timeout(bool stream)
+    {
+        var handler = TinyModelFixture.Handler(tiny.OnnxDirectory); // deadline margin: 300 ms
+        var json = $$"""{"prompt":"Keep going","max_tokens":500,"temperature":1,"stream":{{(stream ? "true" : "false")}}}""";
+        var invocation = Invocation(json) with { Deadline = DateTimeOffset.UtcNow.AddMilliseconds(400) };
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var response = await handler.InvokeAsync(invocation, default);
+        JsonElement answer;
+        if (stream)
+        {
+            var events = await StreamEvents(response);
+            answer = JsonDocument.Parse(events[^2]).RootElement;
+        }
+        else answer = Json(response);
+        Assert.True(sw.ElapsedMilliseconds < 1500, $"{sw.ElapsedMilliseconds} ms");
+        Assert.Equal("timeout", answer.GetProperty("finish_reason").GetString());
+        Assert.True(answer.GetProperty("usage").GetProperty("completion_tokens").GetInt32() < 500);
+    }
+
     [Fact]
     public async Task Prompt_longer_than_the_context_is_an_invalid_request()
     {

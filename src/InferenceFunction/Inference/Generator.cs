@@ -116,7 +116,7 @@ public sealed class Generator(ModelRunner runner, LlamaTokenizer tokenizer)
 
         // A generation cut by max_tokens / the deadline can end inside a UTF-8 sequence: drop that incomplete tail.
         string text = (finalLength >= 0 ? decoded[..finalLength] : decoded).TrimEnd('\uFFFD');
-        if (onText is not null && text.Length > emitted && !cancellationToken.IsCancellationRequested)
+        if (onText is not null && text.Length > emitted)
             await onText(text[emitted..], cancellationToken).ConfigureAwait(false);
 
         double decodeMs = decodeStart == 0 ? 0 : Stopwatch.GetElapsedTime(decodeStart, decodeEnd).TotalMilliseconds;

@@ -48,11 +48,17 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
                 activity = null; // the stream callback owns it now
                 Activity.Current = null;
                 bool http = request.IsHttp;
+                var remaining = invocation.RemainingTime;
                 return LambdaResponse.Streaming(http ? ResponseWriter.HttpIntegrationResponseContentType : ResponseWriter.EventStreamContentType,
-                    (stream, token) => StreamAsync(stream, http, detached, prompt, settings, coldStart, start, token));
+                    async (stream, token) =>
+                    {
+                        using var budget = Budget(remaining - Stopwatch.GetElapsedTime(start), token);
+                        await StreamAsync(stream, http, detached, prompt, settings, coldStart, start, budget.Token, token).ConfigureAwait(false);
+                    });
             }
 
-            var result = await generator.GenerateAsync(prompt, settings, null, start, cancellationToken).ConfigureAwait(false);
+            using var generationBudget = Budget(invocation.RemainingTime, cancellationToken);
+            var result = await generator.GenerateAsync(prompt, settings, null, start, generationBudget.Token).ConfigureAwait(false);
             Complete(activity, result, start);
             var body = ResponseWriter.Buffered(GenerationResponse.From(result, coldStart), request.IsHttp);
             activity?.Dispose();
@@ -74,18 +80,31 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
         }
     }
 
-    async Task StreamAsync(Stream stream, bool http, Activity? activity, List<int> prompt, GenerationSettings settings, bool coldStart, long start, CancellationToken token)
+    /// <summary>Fires <see cref="FunctionOptions.DeadlineMargin"/> before the deadline (or with <paramref name="token"/>).</summary>
+    CancellationTokenSource Budget(TimeSpan remaining, CancellationToken token)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
+        if (remaining < TimeSpan.FromDays(1))
+        {
+            var budget = remaining - options.DeadlineMargin;
+            cts.CancelAfter(budget > TimeSpan.Zero ? budget : TimeSpan.Zero);
+        }
+        return cts;
+    }
+
+    async Task StreamAsync(Stream stream, bool http, Activity? activity, List<int> prompt, GenerationSettings settings, bool coldStart, long start, CancellationToken generation, CancellationToken token)
     {
         Activity.Current = activity; // prefill/decode nest under the invoke span
         try
         {
             // Function URL events: status and headers go first, as the prelude (what awslambda.HttpResponseStream.from writes).
             if (http) await stream.WriteAsync(ResponseWriter.HttpStreamingPrelude(), token).ConfigureAwait(false);
-            var result = await generator.GenerateAsync(prompt, settings, async (text, ct) =>
+            // Generation stops at the budget (before the deadline); writes only give up at the deadline itself.
+            var result = await generator.GenerateAsync(prompt, settings, async (text, _) =>
             {
-                await stream.WriteAsync(ResponseWriter.DeltaEvent(text), ct).ConfigureAwait(false);
-                await stream.FlushAsync(ct).ConfigureAwait(false);
-            }, start, token).ConfigureAwait(false);
+                await stream.WriteAsync(ResponseWriter.DeltaEvent(text), token).ConfigureAwait(false);
+                await stream.FlushAsync(token).ConfigureAwait(false);
+            }, start, generation).ConfigureAwait(false);
             Complete(activity, result, start);
             await stream.WriteAsync(ResponseWriter.FinalEvent(GenerationResponse.From(result, coldStart)), CancellationToken.None).ConfigureAwait(false);
             activity?.Dispose();
