@@ -85,6 +85,7 @@ public class AddLambdaFunctionTests
         var dll = env.Text(p + "Arguments__0");
         Assert.NotNull(dll);
         Assert.EndsWith(Path.Combine("InferenceFunction", "bin", "Debug", "net10.0", "bootstrap.dll"), dll, StringComparison.Ordinal);
+        Assert.True(File.Exists(dll), $"the AppHost build did not leave the JIT build where the emulator is told to run it: {dll}");
         Assert.Equal(Path.GetDirectoryName(dll), env.Text(p + "WorkingDirectory"));
         Assert.Equal("10240", env.Text(p + "MemorySize"));
         Assert.Equal("60", env.Text(p + "Timeout"));
