@@ -248,7 +248,7 @@ public static class LambdaFunctionBuilderExtensions
             context.Logger.LogInformation("{Function}: {Action} → {Body}", function.Name, action, body);
             return CommandResults.Success(success);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or FormatException || (ex is TaskCanceledException && !context.CancellationToken.IsCancellationRequested))
         {
             return CommandResults.Failure(ex.Message);
         }
@@ -288,7 +288,7 @@ public static class LambdaFunctionBuilderExtensions
                 ? CommandResults.Success(summary, body, CommandResultFormat.Json)
                 : CommandResults.Failure($"{summary} ({functionError ?? "error"}): {body}");
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or FormatException || (ex is TaskCanceledException && !context.CancellationToken.IsCancellationRequested))
         {
             return CommandResults.Failure(ex.Message);
         }
