@@ -53,5 +53,12 @@ public sealed class InitTelemetryTests(TinyModelFixture tiny)
         Assert.Equal(true, weights.GetTagItem("model.memory_mapped"));
         Assert.Equal("ORT_DISABLE_ALL", weights.GetTagItem("ort.graph_optimization_level"));
         Assert.Contains(lines, l => l.StartsWith("INIT\tphases", StringComparison.Ordinal) && l.Contains("weight load=", StringComparison.Ordinal));
+
+        // The cold-start invoke links to function.init.
+        var invoke = new LambdaInvocation("r1", DateTimeOffset.UtcNow.AddMinutes(1), "", $"Root=1-4bf92f35-77b34da6a3ce929d0e0e4736;Parent=53995c3f42cd8ad8;Sampled=1", null, null,
+            System.Text.Encoding.UTF8.GetBytes("""{"prompt":"hi","max_tokens":2}"""));
+        await handler.InvokeAsync(invoke, default);
+        var server = Assert.Single(spans, s => s.Kind == ActivityKind.Server);
+        Assert.Equal(init.SpanId, Assert.Single(server.Links).Context.SpanId);
     }
 }

@@ -12,6 +12,9 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
 
     public Generator Generator => generator;
 
+    /// <summary>function.init's span: the cold-start invoke links to it (init ran before the invoke's trace was known).</summary>
+    public ActivityContext InitContext { get; init; }
+
     public async Task<LambdaResponse> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
@@ -141,7 +144,8 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
 
         FunctionTelemetry.Invocations.Add(1);
         if (coldStart) FunctionTelemetry.ColdStarts.Add(1);
-        return FunctionTelemetry.Source.StartActivity(options.FunctionName, ActivityKind.Server, parent, tags);
+        IEnumerable<ActivityLink>? links = coldStart && InitContext != default ? [new ActivityLink(InitContext)] : null;
+        return FunctionTelemetry.Source.StartActivity(options.FunctionName, ActivityKind.Server, parent, tags, links);
     }
 
     static void Complete(Activity? activity, GenerationResult result, long start)

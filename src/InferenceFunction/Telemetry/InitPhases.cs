@@ -29,6 +29,8 @@ public sealed class InitPhases : IDisposable
     }
 
     public DateTimeOffset ProcessStart => _processStart;
+    /// <summary>The function.init span's context (default when nothing listens).</summary>
+    public ActivityContext InitContext => _init?.Context ?? default;
     public IReadOnlyList<(string Name, double Ms)> Phases => _phases;
 
     /// <summary>A span for something that already happened (explicit start and end).</summary>
