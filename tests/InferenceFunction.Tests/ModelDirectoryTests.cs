@@ -18,6 +18,7 @@ public sealed class ModelDirectoryTests(TinyModelFixture tiny) : IDisposable
         Assert.Equal(KvCacheMode.SharedBuffer, c.KvCache);
         Assert.Equal(ModelFormat.Onnx, c.Format);
         Assert.Equal(512, c.ContextLength);
+        Assert.Equal(512, ModelDirectory.Load(tiny.OnnxDirectory, contextCap: 128).ContextLength); // the graph's fixed length wins
         Assert.Equal(128256, c.VocabSize);
         Assert.Equal([128001, 128008, 128009], c.EosTokenIds);
         Assert.EndsWith("tokenizer.model", c.TokenizerPath);
@@ -63,6 +64,7 @@ public sealed class ModelDirectoryTests(TinyModelFixture tiny) : IDisposable
         var c = ModelDirectory.Load(_dir, contextCap: 1024);
         Assert.Equal(KvCacheMode.SharedBuffer, c.KvCache);
         Assert.Equal(1024, c.ContextLength);
+        Assert.Equal(4096, ModelDirectory.Load(_dir).ContextLength); // never a 128k-token cache by default
         Assert.Equal(16, c.NumLayers);
         Assert.Equal(8, c.NumKeyValueHeads);
         Assert.Equal(64, c.HeadDim);

@@ -95,8 +95,10 @@ public static class ModelDirectory
             mode = KvCacheMode.Growing;
             context = maxPos;
         }
-        int cap = contextCap ?? int.Parse(DefaultContextCap, System.Globalization.CultureInfo.InvariantCulture);
-        if (mode == KvCacheMode.Growing || contextCap is not null) context = Math.Min(context, cap);
+        // Our models' graphs are built for context_length (a fixed KV dimension): taken as is. Exports say 128k positions:
+        // the KV cache we allocate (shared-buffer) or allow (growing) is capped, by LLAMA_CONTEXT_LENGTH or 4096.
+        if (ours is null || Str(ours.Value, "kv_cache") is null)
+            context = Math.Min(context, contextCap ?? int.Parse(DefaultContextCap, System.Globalization.CultureInfo.InvariantCulture));
         if (context < 2)
             throw new ModelLoadException(ModelLoadException.ConfigError, $"Model config '{source}': context length {context} is too small.");
 
