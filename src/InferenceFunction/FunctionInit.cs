@@ -79,7 +79,7 @@ public static class FunctionInit
 
             log(phases.Complete());
             telemetry.Flush();
-            return new InferenceHandler(generator, options, telemetry, env) { InitContext = phases.InitContext };
+            return new InferenceHandler(generator, options, telemetry, env) { InitContext = phases.InitContext, Log = log };
         }
         catch (Exception ex)
         {

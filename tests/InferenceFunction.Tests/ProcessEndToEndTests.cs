@@ -55,7 +55,8 @@ internal static class EndToEnd
             var chat = await api.InvokeAsync("""{"messages":[{"role":"user","content":"Hi"}],"max_tokens":4}""", InvokeTimeout);
             Assert.False(chat.IsError, chat.Body);
 
-            foreach (var line in fn.Output.Where(l => l.StartsWith("INIT", StringComparison.Ordinal))) output.WriteLine(line);
+            foreach (var line in fn.Output.Where(l => l.StartsWith("INIT", StringComparison.Ordinal) || l.StartsWith("INVOKE", StringComparison.Ordinal))) output.WriteLine(line);
+            Assert.Contains(fn.Output, l => l.StartsWith("INVOKE\tprompt=", StringComparison.Ordinal));
         }
         catch
         {

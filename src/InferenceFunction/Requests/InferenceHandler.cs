@@ -15,6 +15,9 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
     /// <summary>function.init's span: the cold-start invoke links to it (init ran before the invoke's trace was known).</summary>
     public ActivityContext InitContext { get; init; }
 
+    /// <summary>Where one summary line per invoke goes (the function's log; Program: stderr).</summary>
+    public Action<string>? Log { get; init; }
+
     public async Task<LambdaResponse> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
@@ -148,8 +151,10 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
         return FunctionTelemetry.Source.StartActivity(options.FunctionName, ActivityKind.Server, parent, tags, links);
     }
 
-    static void Complete(Activity? activity, GenerationResult result, long start)
+    void Complete(Activity? activity, GenerationResult result, long start)
     {
+        Log?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"INVOKE\tprompt={result.PromptTokens}\tcompletion={result.CompletionTokens}\tfinish={result.FinishReason}\tprefill={result.PrefillMs:F1}ms\tttft={result.TimeToFirstTokenMs:F1}ms\tdecode={result.DecodeTokensPerSecond:F1}tok/s"));
         FunctionTelemetry.InvokeDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
         FunctionTelemetry.GeneratedTokens.Add(result.CompletionTokens);
         if (result.FinishReason == FinishReasons.Timeout) FunctionTelemetry.Timeouts.Add(1);
