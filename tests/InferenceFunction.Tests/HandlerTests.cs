@@ -135,7 +135,7 @@ public sealed class HandlerTests(TinyModelFixture tiny)
             answer = JsonDocument.Parse(events[^2]).RootElement;
         }
         else answer = Json(response);
-        Assert.True(sw.ElapsedMilliseconds < 1500, $"{sw.ElapsedMilliseconds} ms");
+        Assert.True(sw.ElapsedMilliseconds < 10_000, $"{sw.ElapsedMilliseconds} ms");
         Assert.Equal("timeout", answer.GetProperty("finish_reason").GetString());
         Assert.True(answer.GetProperty("usage").GetProperty("completion_tokens").GetInt32() < 500);
     }
