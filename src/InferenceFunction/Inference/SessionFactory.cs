@@ -18,6 +18,31 @@ public static class SessionFactory
     public const string UseOrtModelBytesForInitializers = "session.use_ort_model_bytes_for_initializers";
     public const string UseMemoryMappedOrtModel = "session.use_memory_mapped_ort_model";
 
+    /// <summary>
+    /// How many bytes of <paramref name="path"/> the process has mapped right now (/proc/self/maps), so the weight-load span
+    /// says what ORT really did rather than what was asked. Null where /proc is not there.
+    /// </summary>
+    public static long? MappedBytes(string path)
+    {
+        try
+        {
+            string full = Path.GetFullPath(path);
+            long total = 0;
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+            {
+                if (!line.EndsWith(full, StringComparison.Ordinal)) continue;
+                int dash = line.IndexOf('-'), space = line.IndexOf(' ');
+                if (dash <= 0 || space <= dash) continue;
+                total += Convert.ToInt64(line[(dash + 1)..space], 16) - Convert.ToInt64(line[..dash], 16);
+            }
+            return total;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+
     public static GraphOptimizationLevel ChooseOptimization(FunctionOptions options, ModelConfig config)
     {
         var level = options.GraphOptimization != GraphOptimization.Default ? options.GraphOptimization
@@ -88,7 +113,9 @@ public static class SessionFactory
             try
             {
                 var session = new InferenceSession(config.ModelPath, so);
-                info = new WeightLoadInfo(config.ModelPath, config.Format, onDisk, onDisk, 0, so.GraphOptimizationLevel, options.IntraOpThreads, true, null);
+                long mapped = Math.Min(MappedBytes(config.ModelPath) ?? onDisk, onDisk); // mappings are whole pages
+                info = new WeightLoadInfo(config.ModelPath, config.Format, onDisk, mapped, onDisk - Math.Min(mapped, onDisk), so.GraphOptimizationLevel, options.IntraOpThreads, mapped > 0,
+                    mapped > 0 ? null : "ORT did not keep the .ort file mapped");
                 return session;
             }
             catch (OnnxRuntimeException ex)
@@ -114,7 +141,8 @@ public static class SessionFactory
                 {
                     // .onnx: the protobuf is parsed (read); external data, when present, is memory-mapped by ORT on CPU.
                     session = new InferenceSession(config.ModelPath, so);
-                    info = new WeightLoadInfo(config.ModelPath, config.Format, onDisk + externalBytes, externalBytes, onDisk, so.GraphOptimizationLevel, options.IntraOpThreads, externalBytes > 0, fallback);
+                    long mapped = externalBytes > 0 ? Math.Min(MappedBytes(external) ?? externalBytes, externalBytes) : 0;
+                    info = new WeightLoadInfo(config.ModelPath, config.Format, onDisk + externalBytes, mapped, onDisk + externalBytes - mapped, so.GraphOptimizationLevel, options.IntraOpThreads, mapped > 0, fallback);
                 }
                 return session;
             }
