@@ -49,6 +49,9 @@ public sealed class AotPublishTests(TinyModelFixture tiny, AotPublishFixture aot
         Assert.True(File.Exists(Path.Combine(aot.OutputDirectory, "libonnxruntime.so")));
         Assert.Empty(Directory.GetFiles(aot.OutputDirectory, "*.dll"));
         Assert.Empty(Directory.GetFiles(aot.OutputDirectory, "*.exe"));
+        // Deployable as is: bootstrap + libonnxruntime*.so, no symbol files.
+        Assert.Equal(["bootstrap", "libonnxruntime.so", "libonnxruntime_providers_shared.so"],
+            Directory.GetFiles(aot.OutputDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         // A native ELF executable, not a managed apphost.
         var head = File.ReadAllBytes(aot.Bootstrap).AsSpan(0, 4).ToArray();
         Assert.Equal(new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F' }, head);
