@@ -238,6 +238,28 @@ public sealed class GenerationTests(TinyModelFixture tiny)
     }
 
     [Fact]
+    public void Incremental_decoding_equals_whole_decoding_across_split_utf8()
+    {
+        var g = TinyModelFixture.Load(tiny.OnnxDirectory, out var runner);
+        using (runner)
+        {
+            const string text = "naïve café — 日本語のテキスト 🦙🦙 emoji and ∑ math ≠ ascii";
+            var ids = g.Tokenizer.EncodePrompt(text).Skip(1).ToList();
+            var decoder = new IncrementalDecoder(g.Tokenizer);
+            string last = "";
+            bool sawPartial = false;
+            for (int i = 0; i < ids.Count; i++)
+            {
+                last = decoder.Add(ids[i]);
+                Assert.Equal(g.Tokenizer.Decode(ids.Take(i + 1).ToList()), last);
+                sawPartial |= last.EndsWith('\uFFFD');
+            }
+            Assert.Equal(text, last);
+            Assert.True(sawPartial, "expected at least one token boundary inside a multi-byte character");
+        }
+    }
+
+    [Fact]
     public void Corrupt_tokenizer_is_an_init_error_naming_the_path()
     {
         var dir = TestPaths.NewTempDirectory("llama-badtok");

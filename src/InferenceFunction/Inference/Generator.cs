@@ -20,6 +20,32 @@ public sealed record GenerationResult(
     public double DecodeTokensPerSecond => DecodeMs > 0 ? DecodeSteps / (DecodeMs / 1000.0) : 0;
 }
 
+/// <summary>
+/// The text of a growing token list. Only the tokens after the last clean UTF-8 boundary are decoded again, so each token
+/// costs O(1), not O(tokens so far). An incomplete multi-byte character shows as a trailing U+FFFD until it completes.
+/// </summary>
+public sealed class IncrementalDecoder(LlamaTokenizer tokenizer)
+{
+    readonly List<int> _ids = [];
+    string _stable = "";
+    int _stableCount;
+
+    public IReadOnlyList<int> Ids => _ids;
+
+    /// <summary>Adds a token; returns the whole text so far.</summary>
+    public string Add(int id)
+    {
+        _ids.Add(id);
+        string text = _stable + tokenizer.Decode(_ids.GetRange(_stableCount, _ids.Count - _stableCount));
+        if (text.Length == 0 || text[^1] != '\uFFFD')
+        {
+            _stable = text;
+            _stableCount = _ids.Count;
+        }
+        return text;
+    }
+}
+
 /// <summary>The generation loop: one prefill Run over the prompt, then one decode Run per token.</summary>
 public sealed class Generator(ModelRunner runner, LlamaTokenizer tokenizer)
 {
@@ -44,6 +70,7 @@ public sealed class Generator(ModelRunner runner, LlamaTokenizer tokenizer)
         int maxStop = settings.Stop.Count == 0 ? 0 : settings.Stop.Max(s => s.Length);
         string finish = FinishReasons.Length;
         string decoded = "";
+        var text = new IncrementalDecoder(tokenizer);
         int emitted = 0, sinceEmit = 0, finalLength = -1, decodeSteps = 0;
         double prefillMs = 0, ttftMs = 0;
         long decodeStart = 0, decodeEnd = 0;
@@ -77,7 +104,7 @@ public sealed class Generator(ModelRunner runner, LlamaTokenizer tokenizer)
                 generated.Add(token);
                 sinceEmit++;
 
-                decoded = tokenizer.Decode(generated);
+                decoded = text.Add(token);
                 if (maxStop > 0 && FindStop(decoded, settings.Stop, Math.Max(0, emitted - maxStop)) is var at && at >= 0)
                 {
                     finalLength = at;
@@ -115,12 +142,12 @@ public sealed class Generator(ModelRunner runner, LlamaTokenizer tokenizer)
         }
 
         // A generation cut by max_tokens / the deadline can end inside a UTF-8 sequence: drop that incomplete tail.
-        string text = (finalLength >= 0 ? decoded[..finalLength] : decoded).TrimEnd('\uFFFD');
-        if (onText is not null && text.Length > emitted)
-            await onText(text[emitted..], cancellationToken).ConfigureAwait(false);
+        string final = (finalLength >= 0 ? decoded[..finalLength] : decoded).TrimEnd('\uFFFD');
+        if (onText is not null && final.Length > emitted)
+            await onText(final[emitted..], cancellationToken).ConfigureAwait(false);
 
         double decodeMs = decodeStart == 0 ? 0 : Stopwatch.GetElapsedTime(decodeStart, decodeEnd).TotalMilliseconds;
-        var result = new GenerationResult(text, finish, prompt.Count, generated.Count, prefillMs, decodeMs, ttftMs, decodeSteps, generated);
+        var result = new GenerationResult(final, finish, prompt.Count, generated.Count, prefillMs, decodeMs, ttftMs, decodeSteps, generated);
         if (decodeSteps > 0) FunctionTelemetry.TokensPerSecond.Record(result.DecodeTokensPerSecond);
         return result;
     }
