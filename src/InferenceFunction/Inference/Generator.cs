@@ -104,8 +104,9 @@ public sealed class Generator(ModelRunner runner, LlamaTokenizer tokenizer)
                 generated.Add(token);
                 sinceEmit++;
 
+                int previousLength = decoded.Length;
                 decoded = text.Add(token);
-                if (maxStop > 0 && FindStop(decoded, settings.Stop, Math.Max(0, emitted - maxStop)) is var at && at >= 0)
+                if (maxStop > 0 && FindStop(decoded, settings.Stop, Math.Max(0, previousLength - maxStop - 1)) is var at && at >= 0)
                 {
                     finalLength = at;
                     finish = FinishReasons.Stop;
