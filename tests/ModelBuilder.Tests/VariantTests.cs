@@ -55,6 +55,41 @@ public class VariantTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixtur
     }
 
     [Fact]
+    public void SessionsSplitsTheLayersIntoChainedPartsWithTheirOwnExternalData()
+    {
+        var dir = tiny.NewDir("sessions2");
+        var result = ModelBuild.Run(new BuildRequest(Presets.Tiny, TinyModelFixture.Dims, 42, dir, ForceExternalData: true, Sessions: 2), new NullProgress());
+        Assert.Equal(["model.part0.onnx", "model.part1.onnx"], result.Variant.ModelFiles);
+        Assert.True(ModelBuild.IsComplete(dir));
+        var m = ModelDirectory.Load(dir);
+        Assert.Equal(2, m.Sessions);
+        Assert.Equal("model.part0.onnx", m.ModelFile);
+        Assert.Equal("model.part0.onnx.data", m.ExternalDataFile);
+        var ranges = LlamaGraphBuilder.SplitLayers(TinyModelFixture.Dims, 2);
+        Assert.Equal((0, TinyModelFixture.Dims.Layers), (ranges[0].First, ranges[^1].End));
+        using var part0 = new Microsoft.ML.OnnxRuntime.InferenceSession(Path.Combine(dir, "model.part0.onnx"));
+        using var part1 = new Microsoft.ML.OnnxRuntime.InferenceSession(Path.Combine(dir, "model.part1.onnx"));
+        var hidden = LlamaGraphBuilder.HiddenStates(ranges[0].End);
+        Assert.Contains(hidden, part0.OutputMetadata.Keys);
+        Assert.Contains(hidden, part1.InputMetadata.Keys);
+        Assert.DoesNotContain("logits", part0.OutputMetadata.Keys);
+        Assert.Contains("logits", part1.OutputMetadata.Keys);
+        Assert.Contains("input_ids", part0.InputMetadata.Keys);
+        Assert.DoesNotContain("input_ids", part1.InputMetadata.Keys);
+        Assert.Contains(LlamaGraphBuilder.PastKey(ranges[0].End), part1.InputMetadata.Keys);
+        Assert.DoesNotContain(LlamaGraphBuilder.PastKey(ranges[0].End), part0.InputMetadata.Keys);
+        Assert.True(File.Exists(Path.Combine(dir, "model.part1.onnx.data")));
+        Assert.Throws<BuildException>(() => m.Verify());
+    }
+
+    [Fact]
+    public void SessionSplitBalancesPrepackedWeightWithTheLmHeadInTheLastPart()
+    {
+        var ranges = LlamaGraphBuilder.SplitLayers(Presets.Get(Presets.Llama1B)!, 2);
+        Assert.Equal([(0, 10), (10, 16)], ranges);
+    }
+
+    [Fact]
     public void OptimizedOnnxMatches()
     {
         var dir = tiny.NewDir("optimized");

@@ -8,7 +8,7 @@ internal static class BuildCommand
 {
     private static readonly HashSet<string> ValueOptions =
     [
-        "--preset", "--out", "--format", "--seed", "--context-length", "--embedding", "--accuracy-level",
+        "--preset", "--out", "--format", "--seed", "--context-length", "--embedding", "--accuracy-level", "--sessions",
         "--hidden-size", "--layers", "--heads", "--kv-heads", "--head-dim", "--intermediate-size", "--vocab-size",
     ];
 
@@ -72,7 +72,8 @@ internal static class BuildCommand
 
         var name = custom ? Presets.Custom : preset;
         return new BuildRequest(name, dims, a.GetULong("--seed") ?? DefaultSeed, a.Get("--out") ?? Path.Combine("models", preset), format,
-            Optimize: a.Has("--optimize"), Prepack: a.Has("--prepack"), ForceExternalData: a.Has("--external-data"));
+            Optimize: a.Has("--optimize"), Prepack: a.Has("--prepack"), ForceExternalData: a.Has("--external-data") || (a.GetInt("--sessions", min: 1) ?? 1) > 1,
+            Sessions: a.GetInt("--sessions", min: 1) ?? 1);
     }
 
     public static int Run(string[] args, TextWriter stdout)
@@ -124,6 +125,7 @@ internal static class BuildCommand
             m.Dims != r.Dims ? "dimensions" :
             m.Format != format ? $"format {m.Format}" :
             m.Prepacked != r.Prepack ? $"prepacked {m.Prepacked}" :
+            m.Sessions != r.Sessions ? $"sessions {m.Sessions}" :
             m.Format == "onnx" && m.Optimized != r.Optimize ? $"optimized {m.Optimized}" : null;
         if (mismatch is not null)
         {

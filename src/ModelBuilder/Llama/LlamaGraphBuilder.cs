@@ -19,21 +19,69 @@ internal static class LlamaGraphBuilder
 
     public static string PresentValue(int layer) => $"present.{layer}.value";
 
-    public static OnnxGraph Build(LlamaDims d, ulong seed)
+    /// <summary>The residual stream entering <paramref name="layer"/>: output of one session part, input of the next.</summary>
+    public static string HiddenStates(int layer) => $"hidden_states.{layer}";
+
+    /// <summary>
+    /// Splits the layers into <paramref name="parts"/> contiguous ranges of about equal MatMulNBits weight (what ONNX Runtime
+    /// pre-packs, serially, at session creation), the LM head counting with the last part.
+    /// </summary>
+    public static (int First, int End)[] SplitLayers(LlamaDims d, int parts)
+    {
+        double layer = (double)d.QkvSize * d.HiddenSize + (double)d.HiddenSize * d.Heads * d.HeadDim + 3.0 * d.IntermediateSize * d.HiddenSize;
+        double head = (double)d.VocabSize * d.HiddenSize / layer;  // in layers
+        var ranges = new List<(int, int)>();
+        int first = 0;
+        for (var p = 0; p < parts; p++)
+        {
+            var remaining = parts - p;
+            var end = p == parts - 1 ? d.Layers : first + (int)Math.Round((d.Layers - first + head) / remaining);
+            end = Math.Clamp(end, first + 1, d.Layers - (parts - p - 1));
+            ranges.Add((first, end));
+            first = end;
+        }
+
+        return [.. ranges];
+    }
+
+    public static OnnxGraph Build(LlamaDims d, ulong seed) => Build(d, seed, 0, d.Layers);
+
+    /// <summary>
+    /// Layers [<paramref name="firstLayer"/>, <paramref name="endLayer"/>) as one graph. The first part takes input_ids and embeds;
+    /// a later part takes <see cref="HiddenStates"/>(firstLayer) instead. The last part ends in the final norm and LM head; an
+    /// earlier one outputs <see cref="HiddenStates"/>(endLayer). Weights are seeded by name, so the parts together compute
+    /// the same model as the whole graph.
+    /// </summary>
+    public static OnnxGraph Build(LlamaDims d, ulong seed, int firstLayer, int endLayer)
     {
         var g = new OnnxGraph("llama");
+        bool isFirst = firstLayer == 0, isLast = endLayer == d.Layers;
         const string batch = "batch_size", seq = "sequence_length", total = "total_sequence_length";
-        g.Inputs.Add(new ValueInfo(InputIds, OnnxDataType.Int64, [batch, seq]));
+        if (isFirst)
+        {
+            g.Inputs.Add(new ValueInfo(InputIds, OnnxDataType.Int64, [batch, seq]));
+        }
+        else
+        {
+            g.Inputs.Add(new ValueInfo(HiddenStates(firstLayer), OnnxDataType.Float, [batch, seq, d.HiddenSize]));
+        }
+
         g.Inputs.Add(new ValueInfo(AttentionMask, OnnxDataType.Int64, [batch, total]));
-        g.Inputs.Add(new ValueInfo(PositionIds, OnnxDataType.Int64, [batch, seq]));
-        for (var i = 0; i < d.Layers; i++)
+        if (isFirst)
+        {
+            g.Inputs.Add(new ValueInfo(PositionIds, OnnxDataType.Int64, [batch, seq]));
+        }
+
+        for (var i = firstLayer; i < endLayer; i++)
         {
             g.Inputs.Add(new ValueInfo(PastKey(i), OnnxDataType.Float, [batch, d.KvHeads, d.ContextLength, d.HeadDim]));
             g.Inputs.Add(new ValueInfo(PastValue(i), OnnxDataType.Float, [batch, d.KvHeads, d.ContextLength, d.HeadDim]));
         }
 
-        g.Outputs.Add(new ValueInfo(Logits, OnnxDataType.Float, [batch, seq, d.VocabSize]));
-        for (var i = 0; i < d.Layers; i++)
+        g.Outputs.Add(isLast
+            ? new ValueInfo(Logits, OnnxDataType.Float, [batch, seq, d.VocabSize])
+            : new ValueInfo(HiddenStates(endLayer), OnnxDataType.Float, [batch, seq, d.HiddenSize]));
+        for (var i = firstLayer; i < endLayer; i++)
         {
             g.Outputs.Add(new ValueInfo(PresentKey(i), OnnxDataType.Float, [batch, d.KvHeads, d.ContextLength, d.HeadDim]));
             g.Outputs.Add(new ValueInfo(PresentValue(i), OnnxDataType.Float, [batch, d.KvHeads, d.ContextLength, d.HeadDim]));
@@ -54,26 +102,38 @@ internal static class LlamaGraphBuilder
         // Embedding, tied to the LM head: one seeded int4 tensor; fp32 embeddings are its exact dequantisation.
         var embed = new Int4Weight("model.embed_tokens", d.VocabSize, d.HiddenSize, gain: 3f, seed);
         string hidden;
-        if (d.Embedding == EmbeddingKind.Fp32)
+        if (!isFirst)
+        {
+            // nothing to embed: the residual stream comes in
+        }
+        else if (d.Embedding == EmbeddingKind.Fp32)
         {
             g.Initializer(embed.Dequantized("model.embed_tokens.weight"));
             g.Node("Gather", "embed_tokens", ["model.embed_tokens.weight", InputIds], ["embeddings"], attributes: Attr.Int("axis", 0));
         }
         else
         {
+            if (!isLast)
+            {
+                // The LM head (whose bytes the int4 embedding reads) lives in the last part: this part gets its own copy.
+                g.Initializer(embed.Data("lm_head.MatMul.weight_Q4"));
+                g.Initializer(embed.Scales("lm_head.MatMul.weight_scales"));
+            }
+
             // GatherBlockQuantized reads the LM head's bytes through a free reshape [V, H/32, 16] → [V, H/2].
             g.Node("Reshape", "embed_reshape", ["lm_head.MatMul.weight_Q4", g.Int64Vector("const_embed_shape", d.VocabSize, d.HiddenSize / 2)], ["embed_q4_flat"]);
             g.Node("GatherBlockQuantized", "embed_tokens", ["embed_q4_flat", InputIds, "lm_head.MatMul.weight_scales"], ["embeddings"], OnnxGraph.MsDomain,
                 Attr.Int("gather_axis", 0), Attr.Int("quantize_axis", 1), Attr.Int("block_size", LlamaDims.BlockSize), Attr.Int("bits", 4));
         }
 
-        hidden = "embeddings";
-        g.Initializer(SmallTensors.NormWeight("model.layers.0.input_layernorm.weight", d.HiddenSize, seed));
-        g.Node("SimplifiedLayerNormalization", "layers.0.input_layernorm", [hidden, "model.layers.0.input_layernorm.weight"], ["layers.0.attn_in"],
+        hidden = isFirst ? "embeddings" : HiddenStates(firstLayer);
+        var firstNorm = $"model.layers.{firstLayer}.input_layernorm.weight";
+        g.Initializer(SmallTensors.NormWeight(firstNorm, d.HiddenSize, seed));
+        g.Node("SimplifiedLayerNormalization", $"layers.{firstLayer}.input_layernorm", [hidden, firstNorm], [$"layers.{firstLayer}.attn_in"],
             attributes: [Attr.Int("axis", -1), Attr.Float("epsilon", (float)LlamaDims.RmsNormEps), Attr.Int("stash_type", 1)]);
-        var normed = "layers.0.attn_in";
+        var normed = $"layers.{firstLayer}.attn_in";
 
-        for (var i = 0; i < d.Layers; i++)
+        for (var i = firstLayer; i < endLayer; i++)
         {
             var p = $"model.layers.{i}";
             var qkv = MatMul(g, d, $"{p}.attn.qkv_proj", normed, d.QkvSize, d.HiddenSize, 1f, seed);
@@ -94,6 +154,13 @@ internal static class LlamaGraphBuilder
             g.Node("Mul", $"layers.{i}.mlp.act.silu", [gate, $"layers.{i}.gate_sigmoid"], [$"layers.{i}.gate_silu"]);
             g.Node("Mul", $"layers.{i}.mlp.act.mul", [$"layers.{i}.gate_silu", up], [$"layers.{i}.mlp_act"]);
             var down = MatMul(g, d, $"{p}.mlp.down_proj", $"layers.{i}.mlp_act", d.HiddenSize, d.IntermediateSize, 1f, seed);
+
+            if (i == endLayer - 1 && !isLast)
+            {
+                // Part boundary: hand the residual stream on; the next part norms it (as layer 0 norms the embeddings).
+                g.Node("Add", $"layers.{i}.residual_out", [down, hidden], [HiddenStates(endLayer)]);
+                return g;
+            }
 
             var last = i == d.Layers - 1;
             var normName = last ? "model.norm.weight" : $"model.layers.{i + 1}.input_layernorm.weight";

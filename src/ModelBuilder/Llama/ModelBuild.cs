@@ -12,7 +12,8 @@ internal sealed record BuildRequest(
     ModelFormat Format = ModelFormat.Onnx,
     bool Optimize = false,
     bool Prepack = false,
-    bool ForceExternalData = false);
+    bool ForceExternalData = false,
+    int Sessions = 1);
 
 internal sealed record BuildResult(ModelVariant Variant, IReadOnlyList<string> Files, long TotalBytes, TimeSpan Elapsed);
 
@@ -47,7 +48,22 @@ internal static class ModelBuild
             throw new BuildException("--prepack needs accuracy level 0 or 1: ONNX Runtime 1.31.1 saves int8-path (level 4) MatMulNBits pre-packs without their scales.");
         }
 
+        if (r.Sessions > 1 && (r.Format != ModelFormat.Onnx || r.Optimize || r.Prepack))
+        {
+            throw new BuildException("--sessions applies to plain --format onnx (no --optimize/--prepack): each part is written with its own external data.");
+        }
+
+        if (r.Sessions < 1 || r.Sessions > r.Dims.Layers)
+        {
+            throw new BuildException($"--sessions must be between 1 and the number of layers ({r.Dims.Layers}).");
+        }
+
         var outDir = Path.GetFullPath(r.OutDir);
+        if (r.Sessions > 1)
+        {
+            return RunSplit(r, outDir, progress, started);
+        }
+
         var graph = LlamaGraphBuilder.Build(r.Dims, r.Seed);
         var metadata = new Dictionary<string, string>
         {
@@ -105,6 +121,35 @@ internal static class ModelBuild
         return new BuildResult(variant, files, total, started.Elapsed);
     }
 
+    /// <summary>--sessions N: N part graphs, each with page-aligned external data (mmapped by ORT), loaded as N parallel sessions.</summary>
+    private static BuildResult RunSplit(BuildRequest r, string outDir, IBuildProgress progress, System.Diagnostics.Stopwatch started)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["llamaaspire.preset"] = r.Preset,
+            ["llamaaspire.seed"] = r.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["llamaaspire.context_length"] = r.Dims.ContextLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        PrepareDirectory(outDir);
+        var variant = new ModelVariant(ModelFormat.Onnx, Optimized: false, Prepacked: false, ExternalData: true, r.Sessions);
+        var ranges = LlamaGraphBuilder.SplitLayers(r.Dims, r.Sessions);
+        for (var p = 0; p < ranges.Length; p++)
+        {
+            var graph = LlamaGraphBuilder.Build(r.Dims, r.Seed, ranges[p].First, ranges[p].End);
+            progress.Phase($"weights (part {p}: layers {ranges[p].First}–{ranges[p].End - 1})", graph.InitializerBytes);
+            OnnxModelWriter.Write(graph, Path.Combine(outDir, variant.ModelFiles[p]), external: true, metadata, progress.Advance);
+        }
+
+        progress.Phase("tokenizer", 0);
+        TokenizerWriter.Write(Path.Combine(outDir, TokenizerWriter.FileName));
+        var configTemp = Path.Combine(outDir, ModelConfig.FileName + ".tmp");
+        File.WriteAllBytes(configTemp, ModelConfig.Serialize(r.Dims, r.Preset, r.Seed, variant));
+        File.Move(configTemp, Path.Combine(outDir, ModelConfig.FileName), overwrite: true);
+        var files = variant.ModelFiles.SelectMany(f => new[] { f, f + ".data" }).Append(TokenizerWriter.FileName).Append(ModelConfig.FileName)
+            .Where(f => File.Exists(Path.Combine(outDir, f))).ToList();
+        return new BuildResult(variant, files, files.Sum(f => new FileInfo(Path.Combine(outDir, f)).Length), started.Elapsed);
+    }
+
     /// <summary>True when <paramref name="dir"/> holds config.json, its model file (and external data) and the tokenizer.</summary>
     public static bool IsComplete(string dir)
     {
@@ -126,8 +171,11 @@ internal static class ModelBuild
             var model = Get("model_file");
             var tokenizer = Get("tokenizer_file");
             var data = Get("external_data_file");
+            var parts = la.TryGetProperty("model_files", out var mf) && mf.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? mf.EnumerateArray().Select(e => e.GetString()).ToList() : [];
             return model is not null && tokenizer is not null
                 && File.Exists(Path.Combine(dir, model)) && File.Exists(Path.Combine(dir, tokenizer))
+                && parts.All(f => f is not null && File.Exists(Path.Combine(dir, f)) && File.Exists(Path.Combine(dir, f + ".data")))
                 && (data is null || File.Exists(Path.Combine(dir, data)));
         }
         catch (System.Text.Json.JsonException)
@@ -141,9 +189,9 @@ internal static class ModelBuild
         try
         {
             Directory.CreateDirectory(outDir);
-            foreach (var f in OwnedFiles)
+            foreach (var f in OwnedFiles.Concat(Directory.EnumerateFiles(outDir, "model.part*.onnx*").Select(Path.GetFileName)))
             {
-                File.Delete(Path.Combine(outDir, f)); // never mix files from another variant
+                File.Delete(Path.Combine(outDir, f!)); // never mix files from another variant
             }
 
             var probe = Path.Combine(outDir, ".write-test");

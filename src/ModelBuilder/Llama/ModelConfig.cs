@@ -55,6 +55,18 @@ internal static class ModelConfig
             w.WriteNumber("seed", seed);
             w.WriteBoolean("synthetic", true);
             w.WriteString("model_file", v.ModelFile);
+            if (v.Sessions > 1)
+            {
+                // One session per file, created in parallel, run in this order; each file's external data is file + ".data".
+                w.WriteStartArray("model_files");
+                foreach (var f in v.ModelFiles)
+                {
+                    w.WriteStringValue(f);
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteString("tokenizer_file", TokenizerWriter.FileName);
             w.WriteString("format", v.Format == ModelFormat.Ort ? "ort" : "onnx");
             w.WriteBoolean("optimized", v.Optimized || v.Format == ModelFormat.Ort);

@@ -21,6 +21,9 @@ internal sealed record ModelDirectory(
 {
     public string ModelPath => System.IO.Path.Combine(Path, ModelFile);
 
+    /// <summary>How many sessions (part files) the model is split into (--sessions); 1 for one model file.</summary>
+    public int Sessions { get; init; } = 1;
+
     public static ModelDirectory Load(string dir)
     {
         var configPath = System.IO.Path.Combine(dir, ModelConfig.FileName);
@@ -49,7 +52,10 @@ internal sealed record ModelDirectory(
         return new ModelDirectory(dir, dims, la.GetProperty("preset").GetString()!, la.GetProperty("seed").GetUInt64(),
             la.GetProperty("model_file").GetString()!, la.GetProperty("tokenizer_file").GetString()!, la.GetProperty("format").GetString()!,
             la.GetProperty("optimized").GetBoolean(), la.GetProperty("prepacked").GetBoolean(),
-            data.ValueKind == JsonValueKind.String ? data.GetString() : null, so.GetProperty("graph_optimization_level").GetString()!, entries);
+            data.ValueKind == JsonValueKind.String ? data.GetString() : null, so.GetProperty("graph_optimization_level").GetString()!, entries)
+        {
+            Sessions = la.TryGetProperty("model_files", out var parts) && parts.ValueKind == JsonValueKind.Array ? parts.GetArrayLength() : 1,
+        };
     }
 
     /// <summary>SessionOptions as config.json tells the loader to set them.</summary>
@@ -70,6 +76,11 @@ internal sealed record ModelDirectory(
     /// <summary>Opens the session the recorded way, runs an 8-token prompt and two decode steps, checks the logits.</summary>
     public (TimeSpan SessionCreate, TimeSpan Prefill, int[] Argmax, int DistinctPromptArgmax) Verify()
     {
+        if (Sessions > 1)
+        {
+            throw new BuildException($"{Path} is split into {Sessions} session parts; verify runs single-file models (the inference function loads and chains the parts).");
+        }
+
         using var options = CreateSessionOptions();
         var sw = Stopwatch.StartNew();
         using var runner = new ModelRunner(ModelPath, Dims, options);
