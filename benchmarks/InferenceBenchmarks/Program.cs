@@ -115,6 +115,7 @@ internal static class ModelVariants
         ["onnx-external"] = "--format onnx --external-data",
         ["onnx-prepacked"] = "--format onnx --prepack",
         ["ort"] = "--format ort",
+        ["onnx-sessions2"] = "--format onnx --sessions 2",
     };
 
     public static IEnumerable<string> All => Flags.Keys;

@@ -42,8 +42,17 @@ public static class FunctionInit
             var config = phases.Run(FunctionTelemetry.WeightLoadSpan, a =>
             {
                 var cfg = ModelDirectory.Load(options.ModelDirectory, options.ContextLengthCap);
-                var session = SessionFactory.Create(options, cfg, out var info, out var pinned);
-                runner = new ModelRunner(session, cfg, pinned);
+                WeightLoadInfo info;
+                if (cfg.PartPaths.Count > 1)
+                {
+                    runner = new ModelRunner(SessionFactory.CreateParts(options, cfg, out info), cfg);
+                    a?.SetTag("model.sessions", cfg.PartPaths.Count);
+                }
+                else
+                {
+                    var session = SessionFactory.Create(options, cfg, out info, out var pinned);
+                    runner = new ModelRunner(session, cfg, pinned);
+                }
                 a?.SetTag("model.path", info.ModelPath);
                 a?.SetTag("model.format", info.Format == ModelFormat.Ort ? "ort" : "onnx");
                 a?.SetTag("model.bytes_on_disk", info.BytesOnDisk);

@@ -105,6 +105,39 @@ public sealed class GenerationTests(TinyModelFixture tiny)
     }
 
     [Fact]
+    public async Task A_model_split_into_two_sessions_matches_the_single_file_model()
+    {
+        var single = TinyModelFixture.Load(tiny.OnnxDirectory, out var rs);
+        var split = TinyModelFixture.Load(tiny.SplitDirectory, out var rp);
+        using (rs)
+        using (rp)
+        {
+            Assert.Equal(1, rs.Parts);
+            Assert.Equal(2, rp.Parts);
+            int[] prompt = [LlamaTokenizer.BeginOfText, 1000, 2000, 3000, 4000];
+            rs.Forward(prompt);
+            rp.Forward(prompt);
+            for (int step = 0; step < 12; step++)
+            {
+                var a = rs.LastLogits.ToArray();
+                var b = rp.LastLogits.ToArray();
+                float maxDiff = 0;
+                for (int i = 0; i < a.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(a[i] - b[i]));
+                Assert.True(maxDiff < 1e-3f, $"step {step}: logits differ by {maxDiff}");
+                int next = Sampler.ArgMax(a);
+                rs.Forward([next]);
+                rp.Forward([next]);
+            }
+
+            rs.Reset();
+            rp.Reset();
+            var x = await Generate(single, "The capital of France is", Greedy(16));
+            var y = await Generate(split, "The capital of France is", Greedy(16));
+            Assert.Equal(x.Tokens, y.Tokens);
+        }
+    }
+
+    [Fact]
     public async Task Onnx_and_ort_formats_agree()
     {
         var a = TinyModelFixture.Load(tiny.OnnxDirectory, out var ra);

@@ -16,7 +16,12 @@ public sealed class TinyModelFixture : IDisposable
         OrtDirectory = Path.Combine(_root, "ort");
         Build(OnnxDirectory);
         Build(OrtDirectory, "--format", "ort", "--optimize");
+        SplitDirectory = Path.Combine(_root, "sessions2");
+        Build(SplitDirectory, "--sessions", "2");
     }
+
+    /// <summary>The same model split into two session parts (builder --sessions 2).</summary>
+    public string SplitDirectory { get; }
 
     public string OnnxDirectory { get; }
     public string OrtDirectory { get; }
@@ -42,8 +47,15 @@ public sealed class TinyModelFixture : IDisposable
     {
         var options = FunctionOptions.FromEnvironment(name => name == EnvVars.ModelDir ? directory : env?.Invoke(name));
         var config = ModelDirectory.Load(options.ModelDirectory, options.ContextLengthCap);
-        var session = SessionFactory.Create(options, config, out info, out var pinned);
-        runner = new ModelRunner(session, config, pinned);
+        if (config.PartPaths.Count > 1)
+        {
+            runner = new ModelRunner(SessionFactory.CreateParts(options, config, out info), config);
+        }
+        else
+        {
+            var session = SessionFactory.Create(options, config, out info, out var pinned);
+            runner = new ModelRunner(session, config, pinned);
+        }
         return new Generator(runner, LlamaTokenizer.Load(config.TokenizerPath));
     }
 

@@ -11,6 +11,8 @@ public sealed record ModelConfig
 {
     public required string Directory { get; init; }
     public required string ModelPath { get; init; }
+    /// <summary>llamaaspire.model_files: a model split into sessions (builder --sessions N), in chain order; empty for one file.</summary>
+    public IReadOnlyList<string> PartPaths { get; init; } = [];
     public required ModelFormat Format { get; init; }
     public required string TokenizerPath { get; init; }
     public int HiddenSize { get; init; }
@@ -111,6 +113,17 @@ public static class ModelDirectory
         if (!File.Exists(modelPath))
             throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model file '{modelPath}' named by '{source}' does not exist.");
 
+        var partPaths = new List<string>();
+        if (ours is { } o7 && o7.TryGetProperty("model_files", out var mf) && mf.ValueKind == JsonValueKind.Array && mf.GetArrayLength() > 1)
+            foreach (var f in mf.EnumerateArray())
+            {
+                var part = f.ValueKind == JsonValueKind.String ? Path.Combine(directory, f.GetString()!)
+                    : throw new ModelLoadException(ModelLoadException.ConfigError, $"Model config '{source}': model_files must be file names.");
+                if (!File.Exists(part))
+                    throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model file '{part}' named by '{source}' does not exist.");
+                partPaths.Add(part);
+            }
+
         string? tokFile = ours is { } o3 ? Str(o3, "tokenizer_file") : null;
         string tokenizerPath = tokFile is not null
             ? Path.Combine(directory, tokFile)
@@ -123,6 +136,7 @@ public static class ModelDirectory
         {
             Directory = directory,
             ModelPath = modelPath,
+            PartPaths = partPaths,
             Format = modelPath.EndsWith(".ort", StringComparison.OrdinalIgnoreCase) ? ModelFormat.Ort : ModelFormat.Onnx,
             TokenizerPath = tokenizerPath,
             HiddenSize = hidden,

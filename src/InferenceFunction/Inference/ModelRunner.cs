@@ -16,12 +16,21 @@ namespace LlamaAspire.InferenceFunction.Inference;
 /// <para><b>growing</b> (transformers.js / Optimum exports): past is [1, kv, P, hd] and present [1, kv, P+S, hd], so ORT
 /// allocates the present outputs each step and they become the next step's past. That per-token allocation is inherent
 /// to those graphs and accepted there.</para>
+/// <para><b>parts</b> (builder <c>--sessions N</c>): the decoder is N sessions over contiguous layer ranges, created in parallel
+/// (ORT pre-packs MatMulNBits weights serially inside one session). They run in a chain per forward pass: each part's
+/// <c>hidden_states.L</c> output is bound to the same OrtValue as the next part's input ([1,1,H] once for decode steps,
+/// [1,S,H] per prefill); every part reads attention_mask and owns the KV buffers of its layers.</para>
 /// </summary>
 public sealed class ModelRunner : IDisposable
 {
-    readonly InferenceSession _session;
+    readonly InferenceSession[] _sessions;
     readonly ModelConfig _config;
-    readonly OrtIoBinding _binding;
+    readonly OrtIoBinding[] _bindings;
+    readonly OrtIoBinding _binding;               // first part: input_ids, position_ids
+    readonly OrtIoBinding _lastBinding;           // last part: logits
+    readonly string[] _hiddenNames;               // boundary b: output of part b, input of part b+1
+    readonly OrtValue[] _stepHidden;              // [1,1,H] per boundary
+    readonly int[] _hiddenSizes;
     readonly RunOptions _runOptions = new();
     readonly OrtMemoryInfo _cpu = OrtMemoryInfo.DefaultInstance;
     readonly int _context;
@@ -40,19 +49,32 @@ public sealed class ModelRunner : IDisposable
 
     /// <param name="modelBytes">The pinned array an ORT-format session was created from (use_ort_model_bytes_directly): kept alive here.</param>
     public ModelRunner(InferenceSession session, ModelConfig config, byte[]? modelBytes = null)
+        : this([session], config, modelBytes)
     {
-        _session = session;
+    }
+
+    /// <param name="sessions">One session, or the parts of a split model in chain order.</param>
+    public ModelRunner(IReadOnlyList<InferenceSession> sessions, ModelConfig config, byte[]? modelBytes = null)
+    {
+        if (sessions.Count == 0) throw new ArgumentException("No session.", nameof(sessions));
+        _sessions = [.. sessions];
         _modelBytes = modelBytes;
         _config = config;
         _context = config.ContextLength;
         _vocab = config.VocabSize;
         int layers = config.NumLayers;
-        var inputs = session.InputMetadata;
-        foreach (var required in (string[])["input_ids", "attention_mask"])
-            if (!inputs.ContainsKey(required))
-                throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' has no '{required}' input (inputs: {string.Join(", ", inputs.Keys)}).");
-        if (!session.OutputMetadata.TryGetValue("logits", out var logitsMeta))
+        var first = _sessions[0];
+        var lastSession = _sessions[^1];
+        var inputs = first.InputMetadata;
+        if (!inputs.ContainsKey("input_ids"))
+            throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' has no 'input_ids' input (inputs: {string.Join(", ", inputs.Keys)}).");
+        foreach (var s in _sessions)
+            if (!s.InputMetadata.ContainsKey("attention_mask"))
+                throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' has no 'attention_mask' input (inputs: {string.Join(", ", s.InputMetadata.Keys)}).");
+        if (!lastSession.OutputMetadata.TryGetValue("logits", out var logitsMeta))
             throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' has no 'logits' output.");
+        if (_sessions.Length > 1 && config.KvCache != KvCacheMode.SharedBuffer)
+            throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}': a model split into sessions needs the shared-buffer KV cache.");
         _logitsType = logitsMeta.ElementDataType;
         if (_logitsType is not (TensorElementType.Float or TensorElementType.Float16))
             throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}': logits are {_logitsType}; float32 or float16 expected.");
@@ -67,10 +89,14 @@ public sealed class ModelRunner : IDisposable
             _presentNames[2 * i] = $"present.{i}.key";
             _presentNames[2 * i + 1] = $"present.{i}.value";
         }
-        foreach (var name in _pastNames)
-            if (!inputs.ContainsKey(name))
-                throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' has no '{name}' input but config.json says {layers} layers.");
-        var kvMeta = inputs[_pastNames[0]];
+        var owner = new int[_pastNames.Length];
+        for (int i = 0; i < _pastNames.Length; i++)
+        {
+            owner[i] = Array.FindIndex(_sessions, s => s.InputMetadata.ContainsKey(_pastNames[i]));
+            if (owner[i] < 0)
+                throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' has no '{_pastNames[i]}' input but config.json says {layers} layers.");
+        }
+        var kvMeta = _sessions[owner[0]].InputMetadata[_pastNames[0]];
         _kvType = kvMeta.ElementDataType;
         if (config.KvCache == KvCacheMode.SharedBuffer && kvMeta.Dimensions.Length == 4 && kvMeta.Dimensions[2] > 0 && kvMeta.Dimensions[2] != _context)
             throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}': past length is {kvMeta.Dimensions[2]} but config.json context_length is {_context}.");
@@ -87,16 +113,42 @@ public sealed class ModelRunner : IDisposable
             ? OrtValue.CreateTensorValueWithData(_cpu, TensorElementType.Float, [1, 1, _vocab], Marshal.UnsafeAddrOfPinnedArrayElement(_logits, 0), (long)_vocab * sizeof(float))
             : OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float16, [1, 1, _vocab]);
 
-        _binding = session.CreateIoBinding();
+        _bindings = [.. _sessions.Select(s => s.CreateIoBinding())];
+        _binding = _bindings[0];
+        _lastBinding = _bindings[^1];
+        _hiddenNames = new string[_sessions.Length - 1];
+        _hiddenSizes = new int[_sessions.Length - 1];
+        _stepHidden = new OrtValue[_sessions.Length - 1];
+        for (int b = 0; b < _hiddenNames.Length; b++)
+        {
+            var name = _sessions[b].OutputMetadata.Keys.FirstOrDefault(k => k.StartsWith("hidden_states", StringComparison.Ordinal) && _sessions[b + 1].InputMetadata.ContainsKey(k))
+                ?? throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}': part {b} has no hidden_states output that part {b + 1} takes.");
+            _hiddenNames[b] = name;
+            var dims = _sessions[b].OutputMetadata[name].Dimensions;
+            _hiddenSizes[b] = dims.Length == 3 && dims[2] > 0 ? dims[2] : config.HiddenSize;
+            _stepHidden[b] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [1, 1, _hiddenSizes[b]]);
+        }
         _kv = new OrtValue[2 * layers];
         long kvHeads = config.NumKeyValueHeads, headDim = config.HeadDim;
         for (int i = 0; i < _kv.Length; i++)
         {
             long length = config.KvCache == KvCacheMode.SharedBuffer ? _context : 0;
             _kv[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _kvType, [1, kvHeads, length, headDim]);
-            _binding.BindInput(_pastNames[i], _kv[i]);
+            _bindings[owner[i]].BindInput(_pastNames[i], _kv[i]);
             if (config.KvCache == KvCacheMode.SharedBuffer)
-                _binding.BindOutput(_presentNames[i], _kv[i]);
+                _bindings[owner[i]].BindOutput(_presentNames[i], _kv[i]);
+        }
+    }
+
+    /// <summary>How many sessions the decoder runs as (1, or the parts of a split model).</summary>
+    public int Parts => _sessions.Length;
+
+    void BindHidden(OrtValue[] values)
+    {
+        for (int b = 0; b < values.Length; b++)
+        {
+            _bindings[b].BindOutput(_hiddenNames[b], values[b]);
+            _bindings[b + 1].BindInput(_hiddenNames[b], values[b]);
         }
     }
 
@@ -140,7 +192,8 @@ public sealed class ModelRunner : IDisposable
         if (s == 0) throw new ArgumentException("No tokens.", nameof(tokens));
         if (Position + s > _context) throw new InvalidOperationException($"Context full: {Position} + {s} > {_context}.");
         int total = Position + s;
-        _binding.BindInput("attention_mask", MaskView(total));
+        var mask = MaskView(total);
+        foreach (var b in _bindings) b.BindInput("attention_mask", mask);
 
         if (s == 1)
         {
@@ -150,7 +203,8 @@ public sealed class ModelRunner : IDisposable
             {
                 _binding.BindInput("input_ids", _stepIds);
                 if (_hasPositionIds) _binding.BindInput("position_ids", _stepPositions);
-                _binding.BindOutput("logits", _stepLogits);
+                _lastBinding.BindOutput("logits", _stepLogits);
+                BindHidden(_stepHidden);
                 _stepInputsBound = true;
             }
             Run();
@@ -162,9 +216,13 @@ public sealed class ModelRunner : IDisposable
         using var ids = View(_ids, 0, [1, s]);
         using var positions = View(_positions, 0, [1, s]);
         using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _logitsType, [1, s, _vocab]);
+        var hidden = new OrtValue[_stepHidden.Length];
+        for (int b = 0; b < hidden.Length; b++)
+            hidden[b] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [1, s, _hiddenSizes[b]]);
         _binding.BindInput("input_ids", ids);
         if (_hasPositionIds) _binding.BindInput("position_ids", positions);
-        _binding.BindOutput("logits", logits);
+        _lastBinding.BindOutput("logits", logits);
+        BindHidden(hidden);
         _stepInputsBound = false;
         try
         {
@@ -175,7 +233,9 @@ public sealed class ModelRunner : IDisposable
             // Never leave the binding pointing at values we are about to dispose.
             _binding.BindInput("input_ids", _stepIds);
             if (_hasPositionIds) _binding.BindInput("position_ids", _stepPositions);
-            _binding.BindOutput("logits", _stepLogits);
+            _lastBinding.BindOutput("logits", _stepLogits);
+            BindHidden(_stepHidden);
+            foreach (var h in hidden) h.Dispose();
             _stepInputsBound = true;
         }
         Position = total;
@@ -186,12 +246,12 @@ public sealed class ModelRunner : IDisposable
     {
         if (SharedBuffer)
         {
-            _session.RunWithBinding(_runOptions, _binding);
+            for (int p = 0; p < _sessions.Length; p++) _sessions[p].RunWithBinding(_runOptions, _bindings[p]);
             return;
         }
         // growing: ORT allocates present [1, kv, P+S, hd]; it becomes the next past.
         foreach (var name in _presentNames) _binding.BindOutputToDevice(name, _cpu);
-        _session.RunWithBinding(_runOptions, _binding);
+        _sessions[0].RunWithBinding(_runOptions, _binding);
         var outputs = _binding.GetOutputValues();
         var names = _binding.GetOutputNames();
         for (int o = 0; o < outputs.Count; o++)
@@ -230,14 +290,15 @@ public sealed class ModelRunner : IDisposable
 
     public void Dispose()
     {
-        _binding.Dispose();
+        foreach (var b in _bindings) b.Dispose();
         foreach (var v in _kv) v.Dispose();
+        foreach (var v in _stepHidden) v.Dispose();
         foreach (var v in _maskViews) v?.Dispose();
         _stepIds.Dispose();
         _stepPositions.Dispose();
         _stepLogits.Dispose();
         _runOptions.Dispose();
-        _session.Dispose();
+        foreach (var session in _sessions) session.Dispose();
         GC.KeepAlive(_modelBytes);
     }
 }
