@@ -87,7 +87,9 @@ public static class FunctionInit
             }
 
             log(phases.Complete());
-            telemetry.Flush();
+            // Export the init spans off the critical path: the first /next is not delayed by the exporter's first
+            // connection, and the handler flushes again (waiting for this one) before the first response is sent.
+            telemetry.FlushInBackground();
             return new InferenceHandler(generator, options, telemetry, env) { InitContext = phases.InitContext, Log = log };
         }
         catch (Exception ex)

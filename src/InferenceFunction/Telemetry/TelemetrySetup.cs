@@ -18,6 +18,7 @@ public sealed class TelemetrySetup : IDisposable
     readonly TracerProvider? _tracer;
     readonly MeterProvider? _meter;
     readonly int _flushTimeoutMs;
+    Task? _backgroundFlush;
 
     TelemetrySetup(TracerProvider? tracer, MeterProvider? meter, int flushTimeoutMs)
     {
@@ -58,14 +59,31 @@ public sealed class TelemetrySetup : IDisposable
         return new TelemetrySetup(tracer, meter, flushTimeout);
     }
 
+    /// <summary>
+    /// Starts exporting what is pending without waiting for it (at the end of init: the exporter's first connection
+    /// then overlaps the wait for the first invoke instead of delaying <c>/next</c>). The next <see cref="Flush"/> waits for it.
+    /// </summary>
+    public void FlushInBackground()
+    {
+        if (_tracer is null) return;
+        _backgroundFlush = Task.Run(FlushNow);
+    }
+
     /// <summary>Exports what is pending (spans, then metrics). Returns the time it took.</summary>
     public TimeSpan Flush()
     {
         if (_tracer is null) return TimeSpan.Zero;
         long t0 = Stopwatch.GetTimestamp();
-        _tracer.ForceFlush(_flushTimeoutMs);
-        _meter?.ForceFlush(_flushTimeoutMs);
+        // One flush at a time: a metric collection already in progress would not include what was recorded since.
+        Interlocked.Exchange(ref _backgroundFlush, null)?.GetAwaiter().GetResult();
+        FlushNow();
         return Stopwatch.GetElapsedTime(t0);
+    }
+
+    void FlushNow()
+    {
+        _tracer?.ForceFlush(_flushTimeoutMs);
+        _meter?.ForceFlush(_flushTimeoutMs);
     }
 
     public void Dispose()
