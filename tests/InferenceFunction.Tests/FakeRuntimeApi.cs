@@ -152,7 +152,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
             using var doc = JsonDocument.Parse(body);
             if (doc.RootElement.TryGetProperty("errorType", out var t)) return t.GetString();
         }
-        catch (JsonException) { }
+        catch (JsonException) { } // no JSON body: the header alone names the error type
         return header.Length > 0 ? header : null;
     }
 

@@ -74,7 +74,7 @@ public sealed class TinyModelFixture : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { } // best-effort temp cleanup; a busy file only leaves /tmp litter
     }
 }
 

@@ -73,7 +73,7 @@ public sealed class Emulator : IHostedService, IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) { }
+        catch (OperationCanceledException) { } // the emulator is stopping: the sweep ends with it
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

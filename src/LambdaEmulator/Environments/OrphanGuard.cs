@@ -99,7 +99,7 @@ public sealed class OrphanGuard : IDisposable
         lock (_lock)
         {
             try { _guardian.StandardInput.Close(); }
-            catch (IOException) { }
+            catch (IOException) { } // the guard already exited: there is no pipe left to close
         }
         _guardian.WaitForExit(2000);
         _guardian.Dispose();

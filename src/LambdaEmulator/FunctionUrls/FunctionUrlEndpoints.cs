@@ -216,7 +216,7 @@ public static class ApiGatewayV2
             root = doc.RootElement.Clone();
             structured = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("statusCode", out _);
         }
-        catch (JsonException) { }
+        catch (JsonException) { } // not JSON: Lambda answers such a payload as a plain 200 body, below
 
         if (!structured)
         {

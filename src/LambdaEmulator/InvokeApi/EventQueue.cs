@@ -44,7 +44,7 @@ public sealed class EventQueue : BackgroundService
             await foreach (var item in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
                 _ = RunAsync(item, stoppingToken);
         }
-        catch (OperationCanceledException) { }
+        catch (OperationCanceledException) { } // host shutdown; queued events are in memory only, as documented
     }
 
     private async Task RunAsync(EventInvoke item, CancellationToken stoppingToken)
@@ -78,7 +78,7 @@ public sealed class EventQueue : BackgroundService
                     item.RequestId, item.Function.Name, attempt + 1, error);
             }
         }
-        catch (OperationCanceledException) { }
+        catch (OperationCanceledException) { } // host shutdown between retries
         finally
         {
             Interlocked.Decrement(ref _pending);

@@ -65,7 +65,7 @@ public sealed class RuntimeApiHost : IAsyncDisposable
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try { await _app.StopAsync(cts.Token).ConfigureAwait(false); }
-        catch (OperationCanceledException) { }
+        catch (OperationCanceledException) { } // graceful stop took over 1 s: dispose closes the listener anyway
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 }
