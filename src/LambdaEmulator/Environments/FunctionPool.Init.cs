@@ -15,7 +15,6 @@ public sealed partial class FunctionPool
     /// time budget in ms, or null when init failed (the invocation has then been answered and finished).</summary>
     private async Task<double?> InitAsync(Invocation invocation, ExecutionEnvironment env, Activity? invokeSpan)
     {
-        invocation.ColdStart = true;
         Interlocked.Increment(ref _coldStarts);
         var tags = EmulatorTelemetry.Tags(Name, invocation.Trigger);
         Emulator.Telemetry.ColdStarts.Add(1, tags);

@@ -69,7 +69,6 @@ public sealed class Invocation
     public long DeadlineMs { get; set; }
     public string TraceHeader { get; set; } = "";
     public long StartTimestamp { get; set; }
-    public bool ColdStart { get; set; }
     public double? InitDurationMs { get; set; }
     public string? EnvironmentId { get; set; }
 
