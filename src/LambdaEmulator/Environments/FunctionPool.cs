@@ -307,7 +307,9 @@ public sealed partial class FunctionPool
         lock (Emulator.Lock)
             foreach (var e in _environments.Where(_reserved.Contains))
                 e.RetireAfterInvoke = true;
-        return await ShutdownIdleAsync(expiredOnly: false).ConfigureAwait(false) + _environments.Count(e => e.RetireAfterInvoke);
+        var shutDown = await ShutdownIdleAsync(expiredOnly: false).ConfigureAwait(false);
+        lock (Emulator.Lock)
+            return shutDown + _environments.Count(e => e.RetireAfterInvoke);
     }
 
     /// <summary>Emulator stop: every environment, busy or not.</summary>
