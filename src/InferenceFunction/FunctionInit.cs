@@ -21,11 +21,15 @@ public static class FunctionInit
         phases.Retroactive(FunctionTelemetry.TelemetrySetupSpan, telemetryStartTime, telemetryEnd, new KeyValuePair<string, object?>("otel.enabled", telemetry.Enabled));
         try
         {
+            // config.json is parsed once, by whichever phase needs it first (normally the tokenizer task, so it lands in
+            // that span); a parse failure is cached and rethrown to both.
+            var modelConfig = new Lazy<ModelConfig>(() => ModelDirectory.Load(options.ModelDirectory, options.ContextLengthCap), LazyThreadSafetyMode.ExecutionAndPublication);
+
             // The tokenizer (parsing ~100k BPE ranks) needs only config.json: load it on another core while ONNX Runtime loads
             // and creates the session. Its span overlaps native import / weight load in the trace.
             var tokenizerTask = Task.Run(() => phases.Run(FunctionTelemetry.TokenizerLoadSpan, a =>
             {
-                var tokenizerPath = ModelDirectory.Load(options.ModelDirectory, options.ContextLengthCap).TokenizerPath;
+                var tokenizerPath = modelConfig.Value.TokenizerPath;
                 a?.SetTag("tokenizer.path", tokenizerPath);
                 return LlamaTokenizer.Load(tokenizerPath);
             }));
@@ -41,7 +45,7 @@ public static class FunctionInit
             ModelRunner? runner = null;
             var config = phases.Run(FunctionTelemetry.WeightLoadSpan, a =>
             {
-                var cfg = ModelDirectory.Load(options.ModelDirectory, options.ContextLengthCap);
+                var cfg = modelConfig.Value;
                 WeightLoadInfo info;
                 if (cfg.PartPaths.Count > 1)
                 {
