@@ -110,7 +110,7 @@ public static class InvokeEndpoints
             // Invoke (not InvokeWithResponseStream) buffers a streamed response.
             try
             {
-                body = await RuntimeApiEndpoints.ReadLimitedAsync(stream, MaxSyncPayload + 100, ctx.RequestAborted).ConfigureAwait(false)
+                body = await RuntimeApiEndpoints.ReadLimitedAsync(stream, RuntimeApiEndpoints.MaxResponseBytes, ctx.RequestAborted).ConfigureAwait(false)
                     ?? Invocation.ErrorBody("Function.ResponseSizeTooLarge", "Response payload size exceeded maximum allowed payload size (6291556 bytes).");
             }
             catch (IOException)
