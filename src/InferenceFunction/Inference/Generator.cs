@@ -21,8 +21,9 @@ public sealed record GenerationResult(
 }
 
 /// <summary>
-/// The text of a growing token list. Only the tokens after the last clean UTF-8 boundary are decoded again, so each token
-/// costs O(1), not O(tokens so far). An incomplete multi-byte character shows as a trailing U+FFFD until it completes.
+/// The text of a growing token list. Only the tokens after the last clean UTF-8 boundary are decoded again, so the
+/// tokenizer's work per token is O(1); returning the whole text still copies it (O(length), cheap next to a forward pass).
+/// An incomplete multi-byte character shows as a trailing U+FFFD until it completes.
 /// </summary>
 public sealed class IncrementalDecoder(LlamaTokenizer tokenizer)
 {
