@@ -3,6 +3,7 @@ using LlamaAspire.InferenceFunction.Inference;
 using LlamaAspire.InferenceFunction.Requests;
 using LlamaAspire.InferenceFunction.Telemetry;
 using LlamaAspire.LambdaRuntime;
+using LlamaAspire.LlamaModel;
 using Microsoft.ML.OnnxRuntime;
 
 namespace LlamaAspire.InferenceFunction;
@@ -23,7 +24,7 @@ public static class FunctionInit
         {
             // config.json is parsed once, by whichever phase needs it first (normally the tokenizer task, so it lands in
             // that span); a parse failure is cached and rethrown to both.
-            var modelConfig = new Lazy<ModelConfig>(() => ModelDirectory.Load(options.ModelDirectory, options.ContextLengthCap), LazyThreadSafetyMode.ExecutionAndPublication);
+            var modelConfig = new Lazy<ModelConfig>(() => LoadModelConfig(options), LazyThreadSafetyMode.ExecutionAndPublication);
 
             // The tokenizer (parsing ~100k BPE ranks) needs only config.json: load it on another core while ONNX Runtime loads
             // and creates the session. Its span overlaps native import / weight load in the trace.
@@ -31,7 +32,7 @@ public static class FunctionInit
             {
                 var tokenizerPath = modelConfig.Value.TokenizerPath;
                 a?.SetTag("tokenizer.path", tokenizerPath);
-                return LlamaTokenizer.Load(tokenizerPath);
+                return Llama3Tokenizer.Load(tokenizerPath);
             }));
             _ = tokenizerTask.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
 
@@ -83,8 +84,8 @@ public static class FunctionInit
                 phases.Run(FunctionTelemetry.WarmupSpan, _ =>
                 {
                     runner!.Reset();
-                    runner.Forward([LlamaTokenizer.BeginOfText]);
-                    runner.Forward([LlamaTokenizer.BeginOfText]);
+                    runner.Forward([Llama3SpecialTokens.BeginOfText]);
+                    runner.Forward([Llama3SpecialTokens.BeginOfText]);
                     runner.Reset();
                     return 0;
                 });
@@ -100,8 +101,8 @@ public static class FunctionInit
         {
             var (type, message) = ex switch
             {
-                ModelLoadException m => (m.ErrorType, m.Message),
-                OnnxRuntimeException o => (ModelLoadException.ModelLoadError, $"ONNX Runtime failed for model directory '{options.ModelDirectory}': {o.Message}"),
+                ModelLoadException m => (InitErrorTypes.Of(m.Failure), m.Message),
+                OnnxRuntimeException o => (InitErrorTypes.ModelLoadError, $"ONNX Runtime failed for model directory '{options.ModelDirectory}': {o.Message}"),
                 DllNotFoundException d => ("Runtime.NativeImportError", $"libonnxruntime could not be loaded: {d.Message}"),
                 _ => ("Runtime.InitError", $"{ex.GetType().Name}: {ex.Message} (model directory '{options.ModelDirectory}')"),
             };
@@ -110,5 +111,16 @@ public static class FunctionInit
             telemetry.Flush();
             throw new LambdaFunctionException(type, message, ex);
         }
+    }
+
+    /// <summary>The shared model-directory reader, after a directory check whose message says which variable sets the path.</summary>
+    static ModelConfig LoadModelConfig(FunctionOptions options)
+    {
+        if (!Directory.Exists(options.ModelDirectory))
+        {
+            throw new ModelLoadException(ModelLoadFailure.Model, $"Model directory '{options.ModelDirectory}' does not exist (set {EnvVars.ModelDir}).");
+        }
+
+        return ModelDirectory.Load(options.ModelDirectory, options.ContextLengthCap);
     }
 }

@@ -1,3 +1,5 @@
+using LlamaAspire.LlamaModel;
+
 namespace LlamaAspire.InferenceFunction;
 
 /// <summary>Every environment variable the function reads, in one place.</summary>
@@ -29,8 +31,6 @@ public static class EnvVars
     public const string OtelServiceName = "OTEL_SERVICE_NAME";
     public const string OtelResourceAttributes = "OTEL_RESOURCE_ATTRIBUTES";
 }
-
-public enum GraphOptimization { Default, DisableAll, Basic, Extended, All }
 
 /// <summary>The function's configuration, read once from the environment at init.</summary>
 public sealed record FunctionOptions
@@ -66,7 +66,7 @@ public sealed record FunctionOptions
             ContextLengthCap = PositiveInt(env, EnvVars.ContextLength),
             IntraOpThreads = threads,
             IntraOpThreadsSource = source,
-            GraphOptimization = ParseOptimization(env(EnvVars.GraphOptimization)),
+            GraphOptimization = GraphOptimizationNames.Parse(env(EnvVars.GraphOptimization)),
             MemoryMapOrt = Flag(env, EnvVars.MemoryMapOrt, true),
             Warmup = Flag(env, EnvVars.Warmup, false),
             MaxRequestBytes = PositiveInt(env, EnvVars.MaxRequestBytes) ?? 6 * 1024 * 1024,
@@ -103,14 +103,5 @@ public sealed record FunctionOptions
         "1" or "true" or "yes" or "on" => true,
         "0" or "false" or "no" or "off" => false,
         _ => fallback,
-    };
-
-    public static GraphOptimization ParseOptimization(string? value) => value?.Trim().ToLowerInvariant().Replace("ort_", "", StringComparison.Ordinal) switch
-    {
-        "disable_all" or "disabled" or "none" or "off" => GraphOptimization.DisableAll,
-        "basic" or "enable_basic" => GraphOptimization.Basic,
-        "extended" or "enable_extended" => GraphOptimization.Extended,
-        "all" or "enable_all" => GraphOptimization.All,
-        _ => GraphOptimization.Default,
     };
 }

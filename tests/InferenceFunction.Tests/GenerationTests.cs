@@ -1,4 +1,5 @@
 using LlamaAspire.InferenceFunction.Inference;
+using LlamaAspire.LlamaModel;
 
 namespace LlamaAspire.InferenceFunction.Tests;
 
@@ -85,7 +86,7 @@ public sealed class GenerationTests(TinyModelFixture tiny)
         TinyModelFixture.Load(tiny.OnnxDirectory, out var runner);
         using (runner)
         {
-            int[] prompt = [LlamaTokenizer.BeginOfText, 1000, 2000, 3000];
+            int[] prompt = [Llama3SpecialTokens.BeginOfText, 1000, 2000, 3000];
             void Run()
             {
                 runner.Reset();
@@ -114,7 +115,7 @@ public sealed class GenerationTests(TinyModelFixture tiny)
         {
             Assert.Equal(1, rs.Parts);
             Assert.Equal(2, rp.Parts);
-            int[] prompt = [LlamaTokenizer.BeginOfText, 1000, 2000, 3000, 4000];
+            int[] prompt = [Llama3SpecialTokens.BeginOfText, 1000, 2000, 3000, 4000];
             rs.Forward(prompt);
             rp.Forward(prompt);
             for (int step = 0; step < 12; step++)
@@ -215,7 +216,7 @@ public sealed class GenerationTests(TinyModelFixture tiny)
         {
             var r = await Generate(g, "Count", new GenerationSettings(3, new SamplingSettings(1f, 0, 1f, 5), []));
             Assert.True(r.CompletionTokens <= 3);
-            var ids = Enumerable.Repeat(1000, runner.ContextLength - 2).Prepend(LlamaTokenizer.BeginOfText).ToList();
+            var ids = Enumerable.Repeat(1000, runner.ContextLength - 2).Prepend(Llama3SpecialTokens.BeginOfText).ToList();
             var full = await g.GenerateAsync(ids, new GenerationSettings(100, new SamplingSettings(1f, 0, 1f, 5), []), null, 0, default);
             Assert.True(full.CompletionTokens <= 2, $"{full.CompletionTokens}"); // the cache fills at C; the logits at C give one last token
             Assert.Throws<ArgumentException>(() => g.GenerateAsync(Enumerable.Repeat(1000, runner.ContextLength).ToList(), Greedy(1), null, 0, default).GetAwaiter().GetResult());
@@ -252,20 +253,20 @@ public sealed class GenerationTests(TinyModelFixture tiny)
             var t = g.Tokenizer;
             const string text = "Hello, world! Ünïcödé 日本語 and numbers 12345.";
             var ids = t.EncodePrompt(text);
-            Assert.Equal(LlamaTokenizer.BeginOfText, ids[0]);
+            Assert.Equal(Llama3SpecialTokens.BeginOfText, ids[0]);
             Assert.Equal(text, t.Decode(ids));
             // User text never becomes special tokens.
-            Assert.DoesNotContain(LlamaTokenizer.EndOfTurn, t.EncodePrompt("<|eot_id|>"));
+            Assert.DoesNotContain(Llama3SpecialTokens.EndOfTurn, t.EncodePrompt("<|eot_id|>"));
 
             var chat = t.EncodeChat([new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hi")]);
-            Assert.Equal(LlamaTokenizer.BeginOfText, chat[0]);
-            Assert.Equal(LlamaTokenizer.StartHeader, chat[1]);
-            Assert.Equal(2, chat.Count(i => i == LlamaTokenizer.EndOfTurn));
-            Assert.Equal(3, chat.Count(i => i == LlamaTokenizer.StartHeader));
-            int lastHeader = chat.LastIndexOf(LlamaTokenizer.EndHeader);
-            Assert.Equal("assistant", t.Decode(chat.Skip(chat.LastIndexOf(LlamaTokenizer.StartHeader) + 1).Take(lastHeader - chat.LastIndexOf(LlamaTokenizer.StartHeader) - 1).ToList()));
+            Assert.Equal(Llama3SpecialTokens.BeginOfText, chat[0]);
+            Assert.Equal(Llama3SpecialTokens.StartHeader, chat[1]);
+            Assert.Equal(2, chat.Count(i => i == Llama3SpecialTokens.EndOfTurn));
+            Assert.Equal(3, chat.Count(i => i == Llama3SpecialTokens.StartHeader));
+            int lastHeader = chat.LastIndexOf(Llama3SpecialTokens.EndHeader);
+            Assert.Equal("assistant", t.Decode(chat.Skip(chat.LastIndexOf(Llama3SpecialTokens.StartHeader) + 1).Take(lastHeader - chat.LastIndexOf(Llama3SpecialTokens.StartHeader) - 1).ToList()));
             Assert.Equal("\n\n", t.Decode(chat.Skip(lastHeader + 1).ToList()));
-            var rendered = t.Inner.Decode(chat);
+            var rendered = t.DecodeIncludingSpecialTokens(chat);
             Assert.Equal("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n", rendered);
         }
     }
@@ -301,8 +302,8 @@ public sealed class GenerationTests(TinyModelFixture tiny)
             foreach (var f in Directory.GetFiles(tiny.OnnxDirectory)) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
             var tok = Path.Combine(dir, "tokenizer.model");
             File.WriteAllText(tok, "this is not base64!! 12\n@@@ x\n");
-            var ex = Assert.Throws<ModelLoadException>(() => LlamaTokenizer.Load(tok));
-            Assert.Equal(ModelLoadException.TokenizerLoadError, ex.ErrorType);
+            var ex = Assert.Throws<ModelLoadException>(() => Llama3Tokenizer.Load(tok));
+            Assert.Equal(ModelLoadFailure.Tokenizer, ex.Failure);
             Assert.Contains(tok, ex.Message);
         }
         finally

@@ -28,7 +28,7 @@ public sealed class InitErrorTests : IDisposable
     {
         var missing = Path.Combine(_dir, "nope");
         var ex = await InitFails(missing);
-        Assert.Equal(ModelLoadException.ModelLoadError, ex.ErrorType);
+        Assert.Equal(InitErrorTypes.ModelLoadError, ex.ErrorType);
         Assert.Contains($"'{missing}' does not exist", ex.Message);
     }
 
@@ -36,7 +36,7 @@ public sealed class InitErrorTests : IDisposable
     public async Task Missing_config()
     {
         var ex = await InitFails(_dir);
-        Assert.Equal(ModelLoadException.ConfigError, ex.ErrorType);
+        Assert.Equal(InitErrorTypes.ConfigError, ex.ErrorType);
         Assert.Contains(Path.Combine(_dir, "config.json"), ex.Message);
         Assert.Contains("not found", ex.Message);
     }
@@ -46,7 +46,7 @@ public sealed class InitErrorTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_dir, "config.json"), "{ \"hidden_size\": 64, ");
         var ex = await InitFails(_dir);
-        Assert.Equal(ModelLoadException.ConfigError, ex.ErrorType);
+        Assert.Equal(InitErrorTypes.ConfigError, ex.ErrorType);
         Assert.Contains(Path.Combine(_dir, "config.json"), ex.Message);
         Assert.Contains("not valid JSON", ex.Message);
     }
@@ -64,7 +64,7 @@ public sealed class InitErrorTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_dir, "config.json"), Config);
         var ex = await InitFails(_dir);
-        Assert.Equal(ModelLoadException.ModelLoadError, ex.ErrorType);
+        Assert.Equal(InitErrorTypes.ModelLoadError, ex.ErrorType);
         Assert.Contains($"No model file in '{_dir}'", ex.Message);
     }
 
@@ -76,7 +76,7 @@ public sealed class InitErrorTests : IDisposable
         var model = Path.Combine(_dir, "model.onnx");
         File.WriteAllBytes(model, [0x08, 0xFF, 0xFF, 0x13, 0x37, 0x00, 0x42]);
         var ex = await InitFails(_dir);
-        Assert.Equal(ModelLoadException.ModelLoadError, ex.ErrorType);
+        Assert.Equal(InitErrorTypes.ModelLoadError, ex.ErrorType);
         Assert.Contains($"Model '{model}' could not be loaded", ex.Message);
     }
 
@@ -88,7 +88,7 @@ public sealed class InitErrorTests : IDisposable
         var model = Path.Combine(_dir, "model.ort");
         File.WriteAllBytes(model, new byte[4096]);
         var ex = await InitFails(_dir);
-        Assert.Equal(ModelLoadException.ModelLoadError, ex.ErrorType);
+        Assert.Equal(InitErrorTypes.ModelLoadError, ex.ErrorType);
         Assert.Contains(model, ex.Message);
     }
 }

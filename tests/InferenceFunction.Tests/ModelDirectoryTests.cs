@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using LlamaAspire.InferenceFunction.Inference;
+using LlamaAspire.LlamaModel;
 
 namespace LlamaAspire.InferenceFunction.Tests;
 
@@ -71,6 +72,21 @@ public sealed class ModelDirectoryTests(TinyModelFixture tiny) : IDisposable
         Assert.Equal(3, c.EosTokenIds.Count);
     }
 
+    [Fact]
+    public void A_missing_external_data_file_is_named()
+    {
+        foreach (var f in Directory.GetFiles(tiny.OnnxDirectory))
+        {
+            File.Copy(f, Path.Combine(_dir, Path.GetFileName(f)));
+        }
+
+        var configPath = Path.Combine(_dir, ModelDirectoryLayout.ConfigFile);
+        File.WriteAllText(configPath, File.ReadAllText(configPath).Replace("\"external_data_file\": null", "\"external_data_file\": \"model.onnx.data\"", StringComparison.Ordinal));
+        var ex = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(_dir));
+        Assert.Equal(ModelLoadFailure.Model, ex.Failure);
+        Assert.Contains(Path.Combine(_dir, "model.onnx.data"), ex.Message);
+    }
+
     /// <summary>A Hugging Face byte-level tokenizer.json (what real Llama 3.2 exports ship) encodes like the tiktoken file.</summary>
     [Fact]
     public void Hugging_face_tokenizer_json_matches_the_tiktoken_file()
@@ -78,8 +94,8 @@ public sealed class ModelDirectoryTests(TinyModelFixture tiny) : IDisposable
         var modelFile = Path.Combine(tiny.OnnxDirectory, "tokenizer.model");
         var jsonFile = Path.Combine(_dir, "tokenizer.json");
         WriteTokenizerJson(modelFile, jsonFile);
-        var a = LlamaTokenizer.Load(modelFile);
-        var b = LlamaTokenizer.Load(jsonFile);
+        var a = Llama3Tokenizer.Load(modelFile);
+        var b = Llama3Tokenizer.Load(jsonFile);
         Assert.Equal(a.BaseVocabularySize, b.BaseVocabularySize);
         foreach (var text in (string[])["Hello, world!", "  leading spaces and\nnewlines\n\n", "Ünïcödé 日本語 12345 don't"])
         {
@@ -88,7 +104,8 @@ public sealed class ModelDirectoryTests(TinyModelFixture tiny) : IDisposable
         }
     }
 
-    static void WriteTokenizerJson(string tiktokenFile, string jsonFile)
+    /// <summary>Writes <paramref name="tiktokenFile"/> as a Hugging Face byte-level BPE tokenizer.json, Llama 3 specials as added_tokens.</summary>
+    internal static void WriteTokenizerJson(string tiktokenFile, string jsonFile)
     {
         var byteToChar = new char[256];
         int n = 0;
@@ -101,7 +118,7 @@ public sealed class ModelDirectoryTests(TinyModelFixture tiny) : IDisposable
         using var w = new Utf8JsonWriter(fs);
         w.WriteStartObject();
         w.WriteStartArray("added_tokens");
-        foreach (var (token, id) in LlamaTokenizer.Llama3SpecialTokens())
+        foreach (var (token, id) in Llama3SpecialTokens.ByName)
         {
             w.WriteStartObject();
             w.WriteNumber("id", id);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LlamaAspire.InferenceFunction.Inference;
 using LlamaAspire.InferenceFunction.Telemetry;
+using LlamaAspire.LlamaModel;
 
 namespace LlamaAspire.InferenceFunction.Tests;
 

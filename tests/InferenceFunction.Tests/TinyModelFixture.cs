@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LlamaAspire.InferenceFunction.Inference;
 using LlamaAspire.InferenceFunction.Requests;
 using LlamaAspire.InferenceFunction.Telemetry;
+using LlamaAspire.LlamaModel;
 
 namespace LlamaAspire.InferenceFunction.Tests;
 
@@ -56,7 +57,7 @@ public sealed class TinyModelFixture : IDisposable
             var session = SessionFactory.Create(options, config, out info, out var pinned);
             runner = new ModelRunner(session, config, pinned);
         }
-        return new Generator(runner, LlamaTokenizer.Load(config.TokenizerPath));
+        return new Generator(runner, Llama3Tokenizer.Load(config.TokenizerPath));
     }
 
     public static InferenceHandler Handler(string directory)

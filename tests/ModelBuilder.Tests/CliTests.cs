@@ -48,7 +48,7 @@ public class CliTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixture>
         var otherSeed = Run("build", "--preset", "tiny", "--out", dir, "--if-missing", "--seed", "7");
         Assert.Equal(0, otherSeed.Code);
         Assert.Contains("built with seed 42; rebuilding", otherSeed.Out, StringComparison.Ordinal);
-        Assert.Equal(7UL, Llama.ModelDirectory.Load(dir).Seed);
+        Assert.Equal(7UL, Llama.BuiltModel.Load(dir).Seed);
 
         File.Delete(Path.Combine(dir, "tokenizer.model"));
         var rebuild = Run("build", "--preset", "tiny", "--out", dir, "--if-missing", "--seed", "7");
@@ -87,7 +87,7 @@ public class CliTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixture>
     public void InspectOfADirectoryWithoutConfigIsReported()
     {
         var empty = Directory.CreateDirectory(tiny.NewDir("empty")).FullName;
-        AssertOneLineError(Run("inspect", empty), "config.json not found");
+        AssertOneLineError(Run("inspect", empty), "config.json' not found");
     }
 
     [Fact]

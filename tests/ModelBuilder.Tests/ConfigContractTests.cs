@@ -53,7 +53,7 @@ public class ConfigContractTests(TinyModelFixture tiny) : IClassFixture<TinyMode
         var dir = tiny.NewDir("ctx");
         var dims = Presets.Get(Presets.Tiny, contextLength: 128)!;
         ModelBuild.Run(new BuildRequest(Presets.Tiny, dims, 42, dir), new NullProgress());
-        var m = ModelDirectory.Load(dir);
+        var m = BuiltModel.Load(dir);
         Assert.Equal(128, m.Dims.ContextLength);
         using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(m.ModelPath);
         Assert.Equal(128, session.InputMetadata["past_key_values.0.key"].Dimensions[2]);

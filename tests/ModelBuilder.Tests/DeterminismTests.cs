@@ -42,7 +42,7 @@ public class DeterminismTests(TinyModelFixture tiny) : IClassFixture<TinyModelFi
         var summary = OnnxReader.Read(Path.Combine(a, "model.onnx"));
         Assert.True(summary.Initializers.Count(t => t.External) >= 20);
         Assert.True(new FileInfo(Path.Combine(a, "model.onnx")).Length < 64 * 1024);
-        Assert.Equal("model.onnx.data", ModelDirectory.Load(a).ExternalDataFile);
+        Assert.Equal("model.onnx.data", BuiltModel.Load(a).ExternalDataFile);
         using var runner = new ModelRunner(Path.Combine(a, "model.onnx"), TinyModelFixture.Dims);
         using var inline = new ModelRunner(tiny.ModelPath, TinyModelFixture.Dims);
         long[] prompt = [128000, 1, 2, 3];

@@ -1,3 +1,4 @@
+using LlamaAspire.LlamaModel;
 using LlamaAspire.ModelBuilder.Llama;
 
 namespace LlamaAspire.ModelBuilder.Tests;
@@ -25,7 +26,7 @@ public class VariantTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixtur
 
     private static float[] RunAsConfigured(string dir, bool zeroCopy = false)
     {
-        var m = ModelDirectory.Load(dir);
+        var m = BuiltModel.Load(dir);
         using var options = m.CreateSessionOptions();
         if (zeroCopy)
         {
@@ -48,8 +49,8 @@ public class VariantTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixtur
         var result = ModelBuild.Run(new BuildRequest(Presets.Tiny, TinyModelFixture.Dims, 42, dir, ModelFormat.Ort), new NullProgress());
         Assert.Equal("model.ort", result.Variant.ModelFile);
         Assert.False(File.Exists(Path.Combine(dir, "model.onnx")));
-        var m = ModelDirectory.Load(dir);
-        Assert.Equal(("ort", "ORT_DISABLE_ALL"), (m.Format, m.OptimizationLevel));
+        var m = BuiltModel.Load(dir);
+        Assert.Equal((ModelFormat.Ort, GraphOptimization.DisableAll), (m.Format, m.OptimizationLevel));
         Assert.Equal("ORT", m.ConfigEntries["session.load_model_format"]);
         Assert.True(Logits.MaxRelativeDiff(RunAsConfigured(dir, zeroCopy), ReferenceLogits()) <= 1e-3f);
     }
@@ -61,7 +62,7 @@ public class VariantTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixtur
         var result = ModelBuild.Run(new BuildRequest(Presets.Tiny, TinyModelFixture.Dims, 42, dir, ForceExternalData: true, Sessions: 2), new NullProgress());
         Assert.Equal(["model.part0.onnx", "model.part1.onnx"], result.Variant.ModelFiles);
         Assert.True(ModelBuild.IsComplete(dir));
-        var m = ModelDirectory.Load(dir);
+        var m = BuiltModel.Load(dir);
         Assert.Equal(2, m.Sessions);
         Assert.Equal("model.part0.onnx", m.ModelFile);
         Assert.Equal("model.part0.onnx.data", m.ExternalDataFile);
@@ -94,9 +95,9 @@ public class VariantTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixtur
     {
         var dir = tiny.NewDir("optimized");
         ModelBuild.Run(new BuildRequest(Presets.Tiny, TinyModelFixture.Dims, 42, dir, Optimize: true), new NullProgress());
-        var m = ModelDirectory.Load(dir);
+        var m = BuiltModel.Load(dir);
         Assert.True(m.Optimized);
-        Assert.Equal("ORT_DISABLE_ALL", m.OptimizationLevel);
+        Assert.Equal(GraphOptimization.DisableAll, m.OptimizationLevel);
         Assert.True(Logits.MaxRelativeDiff(RunAsConfigured(dir), ReferenceLogits()) <= 1e-3f);
     }
 
@@ -106,7 +107,7 @@ public class VariantTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixtur
         var dir = tiny.NewDir("prepacked");
         var dims = TinyModelFixture.Dims with { AccuracyLevel = 1 };
         ModelBuild.Run(new BuildRequest(Presets.Tiny, dims, 42, dir, Prepack: true), new NullProgress());
-        var m = ModelDirectory.Load(dir);
+        var m = BuiltModel.Load(dir);
         Assert.True(m.Prepacked);
         Assert.Equal("model.onnx.data", m.ExternalDataFile);
         Assert.True(Logits.MaxRelativeDiff(RunAsConfigured(dir), ReferenceLogits(accuracyLevel: 1)) <= 1e-3f);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LlamaAspire.InferenceFunction.Telemetry;
+using LlamaAspire.LlamaModel;
 using Microsoft.ML.OnnxRuntime;
 
 namespace LlamaAspire.InferenceFunction.Inference;
@@ -25,7 +26,7 @@ public sealed record GenerationResult(
 /// tokenizer's work per token is O(1); returning the whole text still copies it (O(length), cheap next to a forward pass).
 /// An incomplete multi-byte character shows as a trailing U+FFFD until it completes.
 /// </summary>
-public sealed class IncrementalDecoder(LlamaTokenizer tokenizer)
+public sealed class IncrementalDecoder(Llama3Tokenizer tokenizer)
 {
     readonly List<int> _ids = [];
     string _stable = "";
@@ -48,12 +49,12 @@ public sealed class IncrementalDecoder(LlamaTokenizer tokenizer)
 }
 
 /// <summary>The generation loop: one prefill Run over the prompt, then one decode Run per token.</summary>
-public sealed class Generator(ModelRunner runner, LlamaTokenizer tokenizer)
+public sealed class Generator(ModelRunner runner, Llama3Tokenizer tokenizer)
 {
-    readonly HashSet<int> _eos = [.. runner.Config.EosTokenIds, LlamaTokenizer.EndOfTurn, LlamaTokenizer.EndOfMessage, LlamaTokenizer.EndOfText];
+    readonly HashSet<int> _eos = [.. runner.Config.EosTokenIds, Llama3SpecialTokens.EndOfTurn, Llama3SpecialTokens.EndOfMessage, Llama3SpecialTokens.EndOfText];
 
     public ModelRunner Runner => runner;
-    public LlamaTokenizer Tokenizer => tokenizer;
+    public Llama3Tokenizer Tokenizer => tokenizer;
 
     /// <param name="onText">Called with each new piece of text as it becomes final (stop strings held back, never emitted).</param>
     /// <param name="startTimestamp">Stopwatch timestamp the time to first token counts from (the invoke's start).</param>
@@ -160,9 +161,9 @@ public sealed class Generator(ModelRunner runner, LlamaTokenizer tokenizer)
     /// </summary>
     void SuppressUndecodable()
     {
-        if (tokenizer.BaseVocabularySize < LlamaTokenizer.BeginOfText)
-            runner.SuppressLogits(tokenizer.BaseVocabularySize, LlamaTokenizer.BeginOfText);
-        runner.SuppressLogits(LlamaTokenizer.BeginOfText + LlamaTokenizer.SpecialTokenCount, runner.VocabSize);
+        if (tokenizer.BaseVocabularySize < Llama3SpecialTokens.BeginOfText)
+            runner.SuppressLogits(tokenizer.BaseVocabularySize, Llama3SpecialTokens.BeginOfText);
+        runner.SuppressLogits(Llama3SpecialTokens.BeginOfText + Llama3SpecialTokens.Count, runner.VocabSize);
     }
 
     /// <summary>The earliest index at which any stop string starts, searching from <paramref name="from"/>; -1 if none.</summary>

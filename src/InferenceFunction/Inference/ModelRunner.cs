@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LlamaAspire.LlamaModel;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -67,17 +68,17 @@ public sealed class ModelRunner : IDisposable
         var lastSession = _sessions[^1];
         var inputs = first.InputMetadata;
         if (!inputs.ContainsKey("input_ids"))
-            throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' has no 'input_ids' input (inputs: {string.Join(", ", inputs.Keys)}).");
+            throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}' has no 'input_ids' input (inputs: {string.Join(", ", inputs.Keys)}).");
         foreach (var s in _sessions)
             if (!s.InputMetadata.ContainsKey("attention_mask"))
-                throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' has no 'attention_mask' input (inputs: {string.Join(", ", s.InputMetadata.Keys)}).");
+                throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}' has no 'attention_mask' input (inputs: {string.Join(", ", s.InputMetadata.Keys)}).");
         if (!lastSession.OutputMetadata.TryGetValue("logits", out var logitsMeta))
-            throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' has no 'logits' output.");
+            throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}' has no 'logits' output.");
         if (_sessions.Length > 1 && config.KvCache != KvCacheMode.SharedBuffer)
-            throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}': a model split into sessions needs the shared-buffer KV cache.");
+            throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}': a model split into sessions needs the shared-buffer KV cache.");
         _logitsType = logitsMeta.ElementDataType;
         if (_logitsType is not (TensorElementType.Float or TensorElementType.Float16))
-            throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}': logits are {_logitsType}; float32 or float16 expected.");
+            throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}': logits are {_logitsType}; float32 or float16 expected.");
         _hasPositionIds = inputs.ContainsKey("position_ids");
 
         _pastNames = new string[2 * layers];
@@ -94,12 +95,12 @@ public sealed class ModelRunner : IDisposable
         {
             owner[i] = Array.FindIndex(_sessions, s => s.InputMetadata.ContainsKey(_pastNames[i]));
             if (owner[i] < 0)
-                throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' has no '{_pastNames[i]}' input but config.json says {layers} layers.");
+                throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}' has no '{_pastNames[i]}' input but config.json says {layers} layers.");
         }
         var kvMeta = _sessions[owner[0]].InputMetadata[_pastNames[0]];
         _kvType = kvMeta.ElementDataType;
         if (config.KvCache == KvCacheMode.SharedBuffer && kvMeta.Dimensions.Length == 4 && kvMeta.Dimensions[2] > 0 && kvMeta.Dimensions[2] != _context)
-            throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}': past length is {kvMeta.Dimensions[2]} but config.json context_length is {_context}.");
+            throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}': past length is {kvMeta.Dimensions[2]} but config.json context_length is {_context}.");
 
         _ids = GC.AllocateArray<long>(_context, pinned: true);
         _positions = GC.AllocateArray<long>(_context, pinned: true);
@@ -122,7 +123,7 @@ public sealed class ModelRunner : IDisposable
         for (int b = 0; b < _hiddenNames.Length; b++)
         {
             var name = _sessions[b].OutputMetadata.Keys.FirstOrDefault(k => k.StartsWith("hidden_states", StringComparison.Ordinal) && _sessions[b + 1].InputMetadata.ContainsKey(k))
-                ?? throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}': part {b} has no hidden_states output that part {b + 1} takes.");
+                ?? throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}': part {b} has no hidden_states output that part {b + 1} takes.");
             _hiddenNames[b] = name;
             var dims = _sessions[b].OutputMetadata[name].Dimensions;
             _hiddenSizes[b] = dims.Length == 3 && dims[2] > 0 ? dims[2] : config.HiddenSize;

@@ -1,3 +1,4 @@
+using LlamaAspire.LlamaModel;
 using Microsoft.ML.OnnxRuntime;
 
 namespace LlamaAspire.InferenceFunction.Inference;
@@ -126,7 +127,7 @@ public static class SessionFactory
         if (errors.FirstOrDefault(e => e is not null) is { } error)
         {
             foreach (var s in sessions) s?.Dispose();
-            throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' could not be loaded: {error.Message}", error);
+            throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}' could not be loaded: {error.Message}", error);
         }
 
         long onDisk = 0, mapped = 0;
@@ -194,7 +195,7 @@ public static class SessionFactory
             }
             catch (Exception ex) when (ex is OnnxRuntimeException or IOException or UnauthorizedAccessException or OverflowException)
             {
-                throw new ModelLoadException(ModelLoadException.ModelLoadError, $"Model '{config.ModelPath}' could not be loaded: {ex.Message}", ex);
+                throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}' could not be loaded: {ex.Message}", ex);
             }
         }
     }

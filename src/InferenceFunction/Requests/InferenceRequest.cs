@@ -1,4 +1,5 @@
 using LlamaAspire.InferenceFunction.Inference;
+using LlamaAspire.LlamaModel;
 
 namespace LlamaAspire.InferenceFunction.Requests;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using LlamaAspire.InferenceFunction.Inference;
+using LlamaAspire.LlamaModel;
 
 namespace LlamaAspire.InferenceFunction.Requests;
 
@@ -207,8 +208,8 @@ public static class RequestParser
             if (!m.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String)
                 throw new InvalidRequestException($"'messages[{i}].role' is required and must be a string.");
             string r = role.GetString()!;
-            if (!LlamaTokenizer.KnownRoles.Contains(r, StringComparer.Ordinal))
-                throw new InvalidRequestException($"'messages[{i}].role' must be one of {string.Join(", ", LlamaTokenizer.KnownRoles)} (got '{r}').");
+            if (!ChatMessage.KnownRoles.Contains(r, StringComparer.Ordinal))
+                throw new InvalidRequestException($"'messages[{i}].role' must be one of {string.Join(", ", ChatMessage.KnownRoles)} (got '{r}').");
             if (!m.TryGetProperty("content", out var content))
                 throw new InvalidRequestException($"'messages[{i}].content' is required.");
             list.Add(new ChatMessage(r, Content(content, i)));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlamaAspire.LlamaModel;
 using LlamaAspire.ModelBuilder.Llama;
 using Spectre.Console;
 
@@ -80,7 +81,7 @@ internal static class BuildCommand
     {
         var request = Parse(args);
         var flags = new CliArgs(args, ValueOptions, Flags);
-        if (flags.Has("--if-missing") && ModelBuild.IsComplete(request.OutDir) && Matches(ModelDirectory.Load(request.OutDir), request, stdout))
+        if (flags.Has("--if-missing") && ModelBuild.IsComplete(request.OutDir) && Matches(BuiltModel.Load(request.OutDir), request, stdout))
         {
             stdout.WriteLine($"model already present in {Path.GetFullPath(request.OutDir)}; skipping (--if-missing).");
             return CliApp.ExitOk;
@@ -116,17 +117,16 @@ internal static class BuildCommand
     }
 
     /// <summary>A complete directory built from other settings is rebuilt, not skipped (says which setting differs).</summary>
-    private static bool Matches(ModelDirectory m, BuildRequest r, TextWriter stdout)
+    private static bool Matches(BuiltModel m, BuildRequest r, TextWriter stdout)
     {
-        var format = r.Format == ModelFormat.Ort ? "ort" : "onnx";
         var mismatch =
             m.Preset != r.Preset ? $"preset {m.Preset}" :
             m.Seed != r.Seed ? $"seed {m.Seed}" :
             m.Dims != r.Dims ? "dimensions" :
-            m.Format != format ? $"format {m.Format}" :
+            m.Format != r.Format ? $"format {m.Format.ToString().ToLowerInvariant()}" :
             m.Prepacked != r.Prepack ? $"prepacked {m.Prepacked}" :
             m.Sessions != r.Sessions ? $"sessions {m.Sessions}" :
-            m.Format == "onnx" && m.Optimized != r.Optimize ? $"optimized {m.Optimized}" : null;
+            m.Format == ModelFormat.Onnx && m.Optimized != r.Optimize ? $"optimized {m.Optimized}" : null;
         if (mismatch is not null)
         {
             stdout.WriteLine($"model in {Path.GetFullPath(r.OutDir)} was built with {mismatch}; rebuilding.");
@@ -143,7 +143,7 @@ internal static class BuildCommand
             throw new UsageException(a.Positional.Count == 1 ? $"model directory {Path.GetFullPath(a.Positional[0])} does not exist." : "verify takes one argument: the model directory.");
         }
 
-        var (create, prefill, argmax, distinct) = ModelDirectory.Load(a.Positional[0]).Verify();
+        var (create, prefill, argmax, distinct) = BuiltModel.Load(a.Positional[0]).Verify();
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"verified: session created in {create.TotalMilliseconds:F0} ms, 8-token prefill {prefill.TotalMilliseconds:F0} ms, greedy ids {string.Join(' ', argmax)}, {distinct}/8 distinct argmax over the prompt, logits finite"));
         return CliApp.ExitOk;

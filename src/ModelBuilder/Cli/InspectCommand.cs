@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlamaAspire.LlamaModel;
 using LlamaAspire.ModelBuilder.Llama;
 using LlamaAspire.ModelBuilder.Onnx;
 
@@ -21,7 +22,7 @@ internal static class InspectCommand
             throw new UsageException($"model directory {dir} does not exist.");
         }
 
-        var m = ModelDirectory.Load(dir);
+        var m = BuiltModel.Load(dir);
         var d = m.Dims;
         var c = CultureInfo.InvariantCulture;
         o.WriteLine($"model directory  {dir}");
@@ -29,8 +30,8 @@ internal static class InspectCommand
         o.WriteLine(string.Create(c, $"dims             hidden {d.HiddenSize}, layers {d.Layers}, heads {d.Heads}, kv heads {d.KvHeads}, head dim {d.HeadDim}, intermediate {d.IntermediateSize}, vocab {d.VocabSize}"));
         o.WriteLine(string.Create(c, $"context length   {d.ContextLength} (KV cache: shared buffer, [1, {d.KvHeads}, {d.ContextLength}, {d.HeadDim}] per past/present)"));
         o.WriteLine(string.Create(c, $"parameters       {d.ParameterCount:N0} ({d.ParameterCount / 1e9:F3} B; embedding {(long)d.VocabSize * d.HiddenSize:N0}, tied LM head)"));
-        o.WriteLine($"variant          format {m.Format}, optimized {Lower(m.Optimized)}, prepacked {Lower(m.Prepacked)}, external data {m.ExternalDataFile ?? "none"}, embedding {(d.Embedding == EmbeddingKind.Fp32 ? "fp32" : "int4")}");
-        o.WriteLine($"load with        {m.OptimizationLevel}{string.Concat(m.ConfigEntries.Select(kv => $", {kv.Key}={kv.Value}"))}");
+        o.WriteLine($"variant          format {(m.Format == ModelFormat.Ort ? "ort" : "onnx")}, optimized {Lower(m.Optimized)}, prepacked {Lower(m.Prepacked)}, external data {m.ExternalDataFile ?? "none"}, embedding {(d.Embedding == EmbeddingKind.Fp32 ? "fp32" : "int4")}");
+        o.WriteLine($"load with        {m.OrtOptimizationLevel}{string.Concat(m.ConfigEntries.Select(kv => $", {kv.Key}={kv.Value}"))}");
         o.WriteLine("files");
         long total = 0;
         foreach (var f in Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal))

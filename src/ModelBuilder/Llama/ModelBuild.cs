@@ -1,3 +1,4 @@
+using LlamaAspire.LlamaModel;
 using LlamaAspire.ModelBuilder.Onnx;
 using LlamaAspire.ModelBuilder.Tokenizer;
 using Microsoft.ML.OnnxRuntime;
@@ -18,7 +19,7 @@ internal sealed record BuildRequest(
 internal sealed record BuildResult(ModelVariant Variant, IReadOnlyList<string> Files, long TotalBytes, TimeSpan Elapsed);
 
 /// <summary>A user-facing build failure: the CLI prints the message alone and exits 2.</summary>
-internal sealed class BuildException(string message) : Exception(message);
+internal sealed class BuildException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Progress callbacks: a phase starts with a byte total, then bytes advance.</summary>
 internal interface IBuildProgress
@@ -33,7 +34,11 @@ internal static class ModelBuild
     /// <summary>The flatbuffer limit for ORT format (2 GiB) with headroom for the graph itself.</summary>
     public const long OrtFormatLimit = (1L << 31) - (16 << 20);
 
-    private static readonly string[] OwnedFiles = ["model.onnx", "model.onnx.data", "model.ort", ModelConfig.FileName, TokenizerWriter.FileName];
+    private static readonly string[] OwnedFiles =
+    [
+        ModelDirectoryLayout.OnnxModelFile, ModelDirectoryLayout.ExternalDataFileOf(ModelDirectoryLayout.OnnxModelFile), ModelDirectoryLayout.OrtModelFile,
+        ModelDirectoryLayout.ConfigFile, ModelDirectoryLayout.TiktokenFile,
+    ];
 
     public static BuildResult Run(BuildRequest r, IBuildProgress progress)
     {
@@ -104,16 +109,16 @@ internal static class ModelBuild
         }
 
         progress.Phase("tokenizer", 0);
-        TokenizerWriter.Write(Path.Combine(outDir, TokenizerWriter.FileName));
-        var configTemp = Path.Combine(outDir, ModelConfig.FileName + ".tmp");
-        File.WriteAllBytes(configTemp, ModelConfig.Serialize(r.Dims, r.Preset, r.Seed, variant));
-        File.Move(configTemp, Path.Combine(outDir, ModelConfig.FileName), overwrite: true); // written last: marks the directory complete
+        TokenizerWriter.Write(Path.Combine(outDir, ModelDirectoryLayout.TiktokenFile));
+        var configTemp = Path.Combine(outDir, ModelDirectoryLayout.ConfigFile + ".tmp");
+        File.WriteAllBytes(configTemp, ModelConfigWriter.Serialize(r.Dims, r.Preset, r.Seed, variant));
+        File.Move(configTemp, Path.Combine(outDir, ModelDirectoryLayout.ConfigFile), overwrite: true); // written last: marks the directory complete
 
         if (converting)
         {
             // What ONNX Runtime wrote (and saved pre-packs, which are ISA- and version-specific) must load and compute here.
             progress.Phase("verify", 0);
-            ModelDirectory.Load(outDir).Verify();
+            BuiltModel.Load(outDir).Verify();
         }
 
         var files = OwnedFiles.Where(f => File.Exists(Path.Combine(outDir, f))).ToList();
@@ -141,11 +146,11 @@ internal static class ModelBuild
         }
 
         progress.Phase("tokenizer", 0);
-        TokenizerWriter.Write(Path.Combine(outDir, TokenizerWriter.FileName));
-        var configTemp = Path.Combine(outDir, ModelConfig.FileName + ".tmp");
-        File.WriteAllBytes(configTemp, ModelConfig.Serialize(r.Dims, r.Preset, r.Seed, variant));
-        File.Move(configTemp, Path.Combine(outDir, ModelConfig.FileName), overwrite: true);
-        var files = variant.ModelFiles.SelectMany(f => new[] { f, f + ".data" }).Append(TokenizerWriter.FileName).Append(ModelConfig.FileName)
+        TokenizerWriter.Write(Path.Combine(outDir, ModelDirectoryLayout.TiktokenFile));
+        var configTemp = Path.Combine(outDir, ModelDirectoryLayout.ConfigFile + ".tmp");
+        File.WriteAllBytes(configTemp, ModelConfigWriter.Serialize(r.Dims, r.Preset, r.Seed, variant));
+        File.Move(configTemp, Path.Combine(outDir, ModelDirectoryLayout.ConfigFile), overwrite: true);
+        var files = variant.ModelFiles.SelectMany(f => new[] { f, ModelDirectoryLayout.ExternalDataFileOf(f) }).Append(ModelDirectoryLayout.TiktokenFile).Append(ModelDirectoryLayout.ConfigFile)
             .Where(f => File.Exists(Path.Combine(outDir, f))).ToList();
         return new BuildResult(variant, files, files.Sum(f => new FileInfo(Path.Combine(outDir, f)).Length), started.Elapsed);
     }
@@ -153,7 +158,7 @@ internal static class ModelBuild
     /// <summary>True when <paramref name="dir"/> holds config.json, its model file (and external data) and the tokenizer.</summary>
     public static bool IsComplete(string dir)
     {
-        var config = Path.Combine(dir, ModelConfig.FileName);
+        var config = Path.Combine(dir, ModelDirectoryLayout.ConfigFile);
         if (!File.Exists(config))
         {
             return false;
@@ -175,7 +180,7 @@ internal static class ModelBuild
                 ? mf.EnumerateArray().Select(e => e.GetString()).ToList() : [];
             return model is not null && tokenizer is not null
                 && File.Exists(Path.Combine(dir, model)) && File.Exists(Path.Combine(dir, tokenizer))
-                && parts.All(f => f is not null && File.Exists(Path.Combine(dir, f)) && File.Exists(Path.Combine(dir, f + ".data")))
+                && parts.All(f => f is not null && File.Exists(Path.Combine(dir, f)) && File.Exists(Path.Combine(dir, ModelDirectoryLayout.ExternalDataFileOf(f))))
                 && (data is null || File.Exists(Path.Combine(dir, data)));
         }
         catch (System.Text.Json.JsonException)

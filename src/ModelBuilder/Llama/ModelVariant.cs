@@ -1,26 +1,20 @@
-namespace LlamaAspire.ModelBuilder.Llama;
+using LlamaAspire.LlamaModel;
 
-internal enum ModelFormat
-{
-    Onnx,
-    Ort,
-}
+namespace LlamaAspire.ModelBuilder.Llama;
 
 /// <summary>What was written and how a loader should open it (recorded in config.json's `llamaaspire` object).</summary>
 internal sealed record ModelVariant(ModelFormat Format, bool Optimized, bool Prepacked, bool ExternalData, int Sessions = 1)
 {
-    public string ModelFile => Format == ModelFormat.Ort ? "model.ort" : Sessions > 1 ? PartFile(0) : "model.onnx";
+    public string ModelFile => Format == ModelFormat.Ort ? ModelDirectoryLayout.OrtModelFile : Sessions > 1 ? ModelDirectoryLayout.PartFile(0) : ModelDirectoryLayout.OnnxModelFile;
 
-    public string? ExternalDataFile => ExternalData && Format == ModelFormat.Onnx ? ModelFile + ".data" : null;
+    public string? ExternalDataFile => ExternalData && Format == ModelFormat.Onnx ? ModelDirectoryLayout.ExternalDataFileOf(ModelFile) : null;
 
     /// <summary>
     /// --sessions N: the decoder as N .onnx graphs (contiguous layer ranges, each with its own page-aligned external data) that
     /// the loader creates as N sessions in parallel and runs in a chain. ONNX Runtime pre-packs MatMulNBits weights serially
     /// within one session; N sessions pre-pack on N cores.
     /// </summary>
-    public IReadOnlyList<string> ModelFiles => Sessions > 1 ? [.. Enumerable.Range(0, Sessions).Select(PartFile)] : [ModelFile];
-
-    public static string PartFile(int part) => $"model.part{part}.onnx";
+    public IReadOnlyList<string> ModelFiles => Sessions > 1 ? [.. Enumerable.Range(0, Sessions).Select(ModelDirectoryLayout.PartFile)] : [ModelFile];
 
     /// <summary>The optimisation level the builder used to pre-optimise (optimised .onnx and .ort).</summary>
     public const string BuildOptimizationLevel = "ORT_ENABLE_EXTENDED";

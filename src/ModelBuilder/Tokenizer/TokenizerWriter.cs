@@ -11,8 +11,6 @@ namespace LlamaAspire.ModelBuilder.Tokenizer;
 /// </summary>
 internal static class TokenizerWriter
 {
-    public const string FileName = "tokenizer.model";
-
     public static void Write(string path)
     {
         using var reader = new StreamReader(OpenCl100kResource(), Encoding.UTF8);

@@ -1,14 +1,11 @@
 using System.Text.Json;
-using LlamaAspire.ModelBuilder.Tokenizer;
+using LlamaAspire.LlamaModel;
 
 namespace LlamaAspire.ModelBuilder.Llama;
 
 /// <summary>Writes config.json per Contract 1: Hugging Face LlamaConfig fields plus the `llamaaspire` object.</summary>
-internal static class ModelConfig
+internal static class ModelConfigWriter
 {
-    public const string FileName = "config.json";
-    public static readonly int[] EosTokenIds = [Llama3Tokenizer.EndOfText, Llama3Tokenizer.EomId, Llama3Tokenizer.EotId];
-
     public static byte[] Serialize(LlamaDims d, string preset, ulong seed, ModelVariant v)
     {
         using var ms = new MemoryStream();
@@ -37,9 +34,9 @@ internal static class ModelConfig
             w.WriteNumber("original_max_position_embeddings", LlamaDims.RopeOriginalMaxPositions);
             w.WriteEndObject();
             w.WriteNumber("max_position_embeddings", LlamaDims.MaxPositionEmbeddings);
-            w.WriteNumber("bos_token_id", Llama3Tokenizer.BeginOfText);
+            w.WriteNumber("bos_token_id", Llama3SpecialTokens.BeginOfText);
             w.WriteStartArray("eos_token_id");
-            foreach (var id in EosTokenIds)
+            foreach (var id in Llama3SpecialTokens.EndOfSequenceIds)
             {
                 w.WriteNumberValue(id);
             }
@@ -67,7 +64,7 @@ internal static class ModelConfig
                 w.WriteEndArray();
             }
 
-            w.WriteString("tokenizer_file", TokenizerWriter.FileName);
+            w.WriteString("tokenizer_file", ModelDirectoryLayout.TiktokenFile);
             w.WriteString("format", v.Format == ModelFormat.Ort ? "ort" : "onnx");
             w.WriteBoolean("optimized", v.Optimized || v.Format == ModelFormat.Ort);
             w.WriteBoolean("prepacked", v.Prepacked);
