@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using LlamaAspire.Benchmarks.Otlp;
+using LlamaAspire.Otlp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,9 +9,9 @@ using Microsoft.AspNetCore.Http;
 namespace LlamaAspire.Benchmarks;
 
 /// <summary>
-/// One loopback HTTP server that plays two parts for the function under test: the Lambda Runtime API
-/// (one invocation at a time, as a single execution environment sees it) and an OTLP/HTTP trace receiver.
-/// It stands in for AWS's Runtime API so the benchmark can time "process start → first /next" exactly.
+/// What the function under test talks to, on loopback: the Lambda Runtime API (one invocation at a time, as a single
+/// execution environment sees it) and an <see cref="OtlpReceiver"/> for its spans. It stands in for AWS's Runtime API
+/// so the benchmark can time "process start → first /next" exactly.
 /// </summary>
 internal sealed class BenchmarkHost : IAsyncDisposable
 {
@@ -19,20 +19,26 @@ internal sealed class BenchmarkHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Channel<PendingInvocation> _invocations = Channel.CreateUnbounded<PendingInvocation>();
     private readonly ConcurrentDictionary<string, PendingInvocation> _inFlight = new();
-    private readonly ConcurrentQueue<OtlpSpan> _spans = new();
     private TaskCompletionSource<long> _firstNext = NewSignal<long>();
     private TaskCompletionSource<string> _initError = NewSignal<string>();
 
-    private BenchmarkHost(WebApplication app) => _app = app;
+    private BenchmarkHost(WebApplication app, OtlpReceiver otlp)
+    {
+        _app = app;
+        Otlp = otlp;
+    }
 
     public string Address { get; private set; } = "";
+
+    /// <summary>Where the function exports its spans (http/protobuf).</summary>
+    public OtlpReceiver Otlp { get; }
 
     public static async Task<BenchmarkHost> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        var host = new BenchmarkHost(builder.Build());
+        var host = new BenchmarkHost(builder.Build(), await OtlpReceiver.StartAsync());
         host.MapRoutes();
         await host._app.StartAsync();
         var server = host._app.Services.GetRequiredService<IServer>();
@@ -61,9 +67,6 @@ internal sealed class BenchmarkHost : IAsyncDisposable
         await _invocations.Writer.WriteAsync(invocation);
         return await invocation.Result.Task.WaitAsync(timeout);
     }
-
-    public IReadOnlyList<OtlpSpan> SpansOf(string serviceName) =>
-        [.. _spans.Where(s => s.ServiceName == serviceName)];
 
     private void MapRoutes()
     {
@@ -99,22 +102,6 @@ internal sealed class BenchmarkHost : IAsyncDisposable
             _initError.TrySetResult(await new StreamReader(context.Request.Body).ReadToEndAsync());
             return Results.Accepted();
         });
-
-        _app.MapPost("/v1/traces", async (HttpContext context) =>
-        {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer);
-            foreach (var span in OtlpTraceParser.Parse(buffer.ToArray()))
-            {
-                _spans.Enqueue(span);
-            }
-
-            return Results.Ok();
-        });
-
-        // Metrics and logs are accepted and dropped: this benchmark reads spans only.
-        _app.MapPost("/v1/metrics", () => Results.Ok());
-        _app.MapPost("/v1/logs", () => Results.Ok());
     }
 
     private void Complete(string requestId, string body, string? error)
@@ -132,7 +119,11 @@ internal sealed class BenchmarkHost : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await Otlp.DisposeAsync();
+    }
 
     private static TaskCompletionSource<T> NewSignal<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using LlamaAspire.Otlp;
+using Spectre.Console;
 
 namespace LlamaAspire.Benchmarks;
 
@@ -39,8 +41,11 @@ internal sealed class ColdStartRunner(BenchmarkHost host, string bootstrapPath, 
         environment["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
         environment["AWS_REGION"] = "us-east-1";
         environment["MODEL_DIR"] = modelDir;
-        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = host.Address;
-        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        foreach (var (name, value) in host.Otlp.ExporterEnvironment(OtlpProtocol.HttpProtobuf))
+        {
+            environment[name] = value;
+        }
+
         environment["OTEL_SERVICE_NAME"] = serviceName;
 
         var started = Stopwatch.GetTimestamp();
@@ -69,9 +74,7 @@ internal sealed class ColdStartRunner(BenchmarkHost host, string bootstrapPath, 
             var timings = json.RootElement.GetProperty("timings");
             var usage = json.RootElement.GetProperty("usage");
 
-            // Spans are flushed before the response is sent; give the exporter's HTTP call a moment to land.
-            await Task.Delay(500);
-            var (functionInit, phases) = InitPhases(host.SpansOf(serviceName));
+            var (functionInit, phases) = InitPhases(await InitSpansAsync(serviceName));
             return new ColdStartResult(
                 variant,
                 startToReady,
@@ -92,7 +95,24 @@ internal sealed class ColdStartRunner(BenchmarkHost host, string bootstrapPath, 
         }
     }
 
-    private static (TimeSpan?, IReadOnlyList<(string, TimeSpan)>) InitPhases(IReadOnlyList<Otlp.OtlpSpan> spans)
+    /// <summary>
+    /// The run's spans once function.init is among them. The function flushes before it responds, so they are normally
+    /// here already; a run without them still reports its harness timings, with the span columns empty.
+    /// </summary>
+    private async Task<IReadOnlyList<OtlpSpan>> InitSpansAsync(string serviceName)
+    {
+        try
+        {
+            return await host.Otlp.Spans.WaitForServiceAsync(serviceName, ["function.init"], TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException e)
+        {
+            AnsiConsole.MarkupLineInterpolated($"  [yellow]{e.Message}[/]");
+            return host.Otlp.Spans.ForService(serviceName);
+        }
+    }
+
+    private static (TimeSpan?, IReadOnlyList<(string, TimeSpan)>) InitPhases(IReadOnlyList<OtlpSpan> spans)
     {
         var init = spans.FirstOrDefault(s => s.Name == "function.init");
         if (init is null)
@@ -100,8 +120,7 @@ internal sealed class ColdStartRunner(BenchmarkHost host, string bootstrapPath, 
             return (null, []);
         }
 
-        var phases = spans.Where(s => s.ParentSpanId == init.SpanId).OrderBy(s => s.Start).Select(s => (s.Name, s.Duration)).ToList();
-        return (init.Duration, phases);
+        return (init.Duration, [.. spans.ChildrenOf(init).Select(s => (s.Name, s.Duration))]);
     }
 
     /// <summary>Peak resident set (VmHWM) from procfs: what Lambda reports as Max Memory Used.</summary>
