@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using LlamaAspire.Otlp;
 
 namespace LlamaAspire.AppHost.Tests;
 
@@ -143,16 +143,16 @@ public sealed class AppHostFixture : IAsyncLifetime
         (await SpansAsync(traceId, expected, timeout)).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The spans the dashboard holds for a trace (OTLP JSON from <c>GET /api/telemetry/traces/{id}</c>), polled until <paramref name="expected"/> are there.</summary>
-    public async Task<IReadOnlyList<Span>> SpansAsync(string traceId, IReadOnlyCollection<string> expected, TimeSpan timeout)
+    public async Task<IReadOnlyList<OtlpSpan>> SpansAsync(string traceId, IReadOnlyCollection<string> expected, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        List<Span> spans = [];
+        IReadOnlyList<OtlpSpan> spans = [];
         while (DateTime.UtcNow < deadline)
         {
             using var response = await Dashboard.GetAsync($"/api/telemetry/traces/{traceId}");
             if (response.IsSuccessStatusCode)
             {
-                spans = Spans(await response.Content.ReadAsStringAsync());
+                spans = OtlpJsonTraces.Read(await response.Content.ReadAsStringAsync());
                 if (expected.All(e => spans.Any(s => s.Name == e)))
                 {
                     return spans;
@@ -167,38 +167,6 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public static string NewTraceId() => Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
 
-    private static List<Span> Spans(string otlpJson)
-    {
-        var spans = new List<Span>();
-        using var document = JsonDocument.Parse(otlpJson);
-        Collect(document.RootElement);
-        return spans;
-
-        void Collect(JsonElement element)
-        {
-            if (element.ValueKind == JsonValueKind.Object)
-            {
-                if (element.TryGetProperty("spanId", out var id) && element.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
-                {
-                    var parent = element.TryGetProperty("parentSpanId", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-                    spans.Add(new Span(name.GetString()!, id.GetString()!, string.IsNullOrEmpty(parent) ? null : parent));
-                }
-
-                foreach (var property in element.EnumerateObject())
-                {
-                    Collect(property.Value);
-                }
-            }
-            else if (element.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in element.EnumerateArray())
-                {
-                    Collect(item);
-                }
-            }
-        }
-    }
-
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -206,9 +174,6 @@ public sealed class AppHostFixture : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
-
-/// <summary>A span of a trace, as the dashboard's telemetry API returns it.</summary>
-public sealed record Span(string Name, string SpanId, string? ParentSpanId);
 
 /// <summary>An Invoke API answer.</summary>
 public sealed record Invoke(HttpStatusCode Status, string Body, string? FunctionError, string? ErrorType, string Log)

@@ -1,4 +1,5 @@
 using System.Net;
+using LlamaAspire.Otlp;
 
 namespace LlamaAspire.AppHost.Tests;
 
@@ -27,12 +28,12 @@ public class LambdaEmulatorFunctionalTests(AppHostFixture fixture)
         // init span (exported by the function process) nests under platform.init, its init phases under that.
         string[] expected = ["platform.init", "platform.invoke", "function.init"];
         var spans = await fixture.SpansAsync(traceId, expected, TimeSpan.FromSeconds(30));
-        var description = string.Join(", ", spans.Select(s => $"{s.Name}({s.SpanId}<{s.ParentSpanId})"));
+        var description = spans.Describe();
         Assert.True(expected.All(e => spans.Any(s => s.Name == e)), $"spans in trace {traceId}: {description}");
-        var platformInit = spans.Single(s => s.Name == "platform.init");
-        var functionInit = spans.Single(s => s.Name == "function.init");
+        var platformInit = spans.SingleNamed("platform.init");
+        var functionInit = spans.SingleNamed("function.init");
         Assert.True(functionInit.ParentSpanId == platformInit.SpanId, description);
-        Assert.Contains(spans, s => s.ParentSpanId == functionInit.SpanId);
+        Assert.NotEmpty(spans.ChildrenOf(functionInit));
     }
 
     [Fact]
