@@ -1,3 +1,4 @@
+using LlamaAspire.Hosting;
 using Microsoft.Extensions.Configuration;
 
 // The system diagram, as an AppHost:

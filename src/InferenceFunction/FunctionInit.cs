@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts.Telemetry;
 using System.Diagnostics;
 using LlamaAspire.InferenceFunction.Inference;
 using LlamaAspire.InferenceFunction.Requests;
@@ -19,7 +20,7 @@ public static class FunctionInit
         var options = FunctionOptions.FromEnvironment(env);
 
         using var phases = new InitPhases(mainEntered, env);
-        phases.Retroactive(FunctionTelemetry.TelemetrySetupSpan, telemetryStartTime, telemetryEnd, new KeyValuePair<string, object?>("otel.enabled", telemetry.Enabled));
+        phases.Retroactive(FunctionTelemetryNames.TelemetrySetupSpan, telemetryStartTime, telemetryEnd, new KeyValuePair<string, object?>("otel.enabled", telemetry.Enabled));
         try
         {
             // config.json is parsed once, by whichever phase needs it first (normally the tokenizer task, so it lands in
@@ -28,7 +29,7 @@ public static class FunctionInit
 
             // The tokenizer (parsing ~100k BPE ranks) needs only config.json: load it on another core while ONNX Runtime loads
             // and creates the session. Its span overlaps native import / weight load in the trace.
-            var tokenizerTask = Task.Run(() => phases.Run(FunctionTelemetry.TokenizerLoadSpan, a =>
+            var tokenizerTask = Task.Run(() => phases.Run(FunctionTelemetryNames.TokenizerLoadSpan, a =>
             {
                 var tokenizerPath = modelConfig.Value.TokenizerPath;
                 a?.SetTag("tokenizer.path", tokenizerPath);
@@ -36,7 +37,7 @@ public static class FunctionInit
             }));
             _ = tokenizerTask.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
 
-            phases.Run(FunctionTelemetry.NativeImportSpan, a =>
+            phases.Run(FunctionTelemetryNames.NativeImportSpan, a =>
             {
                 var ort = OrtEnv.Instance(); // dlopen(libonnxruntime) + OrtCreateEnv
                 a?.SetTag("ort.version", ort.GetVersionString());
@@ -44,7 +45,7 @@ public static class FunctionInit
             });
 
             ModelRunner? runner = null;
-            var config = phases.Run(FunctionTelemetry.WeightLoadSpan, a =>
+            var config = phases.Run(FunctionTelemetryNames.WeightLoadSpan, a =>
             {
                 var cfg = modelConfig.Value;
                 WeightLoadInfo info;
@@ -81,7 +82,7 @@ public static class FunctionInit
             var generator = new Generator(runner!, tokenizer);
             if (options.Warmup)
             {
-                phases.Run(FunctionTelemetry.WarmupSpan, _ =>
+                phases.Run(FunctionTelemetryNames.WarmupSpan, _ =>
                 {
                     runner!.Reset();
                     runner.Forward([Llama3SpecialTokens.BeginOfText]);

@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts;
 using LlamaAspire.LlamaModel;
 
 namespace LlamaAspire.InferenceFunction;
@@ -12,20 +13,21 @@ public static class EnvVars
     public const string GraphOptimization = "LLAMA_GRAPH_OPTIMIZATION";  // disable_all|basic|extended|all (default: from config.json)
     public const string MemoryMapOrt = "LLAMA_ORT_MMAP";                 // 1 (default) / 0: mmap .ort files
     public const string Warmup = "LLAMA_WARMUP";                         // 1 / 0 (default): one-token warm-up run at init
-    public const string MaxRequestBytes = "LLAMA_MAX_REQUEST_BYTES";     // default 6291456 (Lambda's sync payload limit)
+    public const string MaxRequestBytes = "LLAMA_MAX_REQUEST_BYTES";     // default LambdaLimits.MaxSyncRequestBytes
     public const string DefaultMaxTokens = "LLAMA_DEFAULT_MAX_TOKENS";   // default 128
     public const string StreamChunkTokens = "LLAMA_STREAM_CHUNK_TOKENS"; // tokens per SSE event (default 1)
     public const string DeadlineMarginMs = "LLAMA_DEADLINE_MARGIN_MS";   // stop generating this long before the deadline (default 300)
 
-    // Standard ones.
+    // Lambda's (their names live in the contracts library) and OpenTelemetry's.
+    public const string SpawnTimeTicks = LambdaEnvironmentVariables.SpawnTimeTicks;
     public const string OmpNumThreads = "OMP_NUM_THREADS";
-    public const string FunctionMemorySize = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
-    public const string FunctionName = "AWS_LAMBDA_FUNCTION_NAME";
-    public const string FunctionVersion = "AWS_LAMBDA_FUNCTION_VERSION";
-    public const string LogStreamName = "AWS_LAMBDA_LOG_STREAM_NAME";
-    public const string Region = "AWS_REGION";
-    public const string DefaultRegion = "AWS_DEFAULT_REGION";
-    public const string TraceParent = "TRACEPARENT";
+    public const string FunctionMemorySize = LambdaEnvironmentVariables.FunctionMemorySize;
+    public const string FunctionName = LambdaEnvironmentVariables.FunctionName;
+    public const string FunctionVersion = LambdaEnvironmentVariables.FunctionVersion;
+    public const string LogStreamName = LambdaEnvironmentVariables.LogStreamName;
+    public const string Region = LambdaEnvironmentVariables.Region;
+    public const string DefaultRegion = LambdaEnvironmentVariables.DefaultRegion;
+    public const string TraceParent = LambdaEnvironmentVariables.TraceParent;
     public const string OtlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public const string OtlpProtocol = "OTEL_EXPORTER_OTLP_PROTOCOL";
     public const string OtelServiceName = "OTEL_SERVICE_NAME";
@@ -35,8 +37,6 @@ public static class EnvVars
 /// <summary>The function's configuration, read once from the environment at init.</summary>
 public sealed record FunctionOptions
 {
-    public const int MbPerVcpu = 1769;
-    public const int MaxLambdaVcpus = 6;
 
     public required string ModelDirectory { get; init; }
     public int? ContextLengthCap { get; init; }
@@ -89,10 +89,10 @@ public sealed record FunctionOptions
             return (omp, EnvVars.OmpNumThreads);
         if (PositiveInt(env, EnvVars.FunctionMemorySize) is int mb)
         {
-            int vcpus = Math.Clamp((mb + MbPerVcpu - 1) / MbPerVcpu, 1, MaxLambdaVcpus);
+            int vcpus = Math.Clamp((int)Math.Ceiling(LambdaLimits.VcpusFor(mb)), 1, LambdaLimits.MaxVcpus);
             return (Math.Max(1, Math.Min(vcpus, processorCount)), EnvVars.FunctionMemorySize);
         }
-        return (Math.Max(1, Math.Min(MaxLambdaVcpus, processorCount)), "processor count");
+        return (Math.Max(1, Math.Min(LambdaLimits.MaxVcpus, processorCount)), "processor count");
     }
 
     static int? PositiveInt(Func<string, string?> env, string name) =>

@@ -29,7 +29,7 @@ public static class EmulatorApp
         builder.Services.PostConfigure<AspNetCoreTraceInstrumentationOptions>(o =>
         {
             var previous = o.Filter;
-            o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/_emulator") && (previous?.Invoke(ctx) ?? true);
+            o.Filter = ctx => !ctx.Request.Path.StartsWithSegments(LlamaAspire.LambdaContracts.Management.ManagementApi.Prefix) && (previous?.Invoke(ctx) ?? true);
         });
 
         builder.Services.AddOptions<LambdaEmulatorOptions>()

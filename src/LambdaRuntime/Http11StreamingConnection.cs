@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts;
 using System.Buffers;
 using System.Buffers.Text;
 using System.Net;
@@ -108,10 +109,10 @@ internal sealed class Http11StreamingConnection : IDisposable
             .Append("Host: ").Append(authority).Append("\r\n")
             .Append("User-Agent: ").Append(RuntimeApiClient.UserAgent).Append("\r\n")
             .Append("Content-Type: ").Append(LambdaErrorJson.HeaderSafe(contentType)).Append("\r\n")
-            .Append(RuntimeApiHeaders.FunctionResponseMode).Append(": ").Append(RuntimeApiHeaders.StreamingResponseMode).Append("\r\n")
+            .Append(RuntimeApi.Headers.FunctionResponseMode).Append(": ").Append(RuntimeApi.StreamingResponseMode).Append("\r\n")
             .Append("Transfer-Encoding: chunked\r\n")
             .Append("Connection: close\r\n")
-            .Append("Trailer: ").Append(RuntimeApiHeaders.FunctionErrorType).Append(", ").Append(RuntimeApiHeaders.FunctionErrorBody).Append("\r\n")
+            .Append("Trailer: ").Append(RuntimeApi.Headers.FunctionErrorType).Append(", ").Append(RuntimeApi.Headers.FunctionErrorBody).Append("\r\n")
             .Append("\r\n")
             .ToString();
         return Encoding.ASCII.GetBytes(head);
@@ -421,9 +422,9 @@ internal sealed class Http11StreamingConnection : IDisposable
             var terminator = new StringBuilder("0\r\n");
             if (error is not null)
             {
-                terminator.Append(RuntimeApiHeaders.FunctionErrorType).Append(": ")
+                terminator.Append(RuntimeApi.Headers.FunctionErrorType).Append(": ")
                     .Append(LambdaErrorJson.HeaderSafe(LambdaErrorJson.ErrorTypeOf(error))).Append("\r\n")
-                    .Append(RuntimeApiHeaders.FunctionErrorBody).Append(": ")
+                    .Append(RuntimeApi.Headers.FunctionErrorBody).Append(": ")
                     .Append(Convert.ToBase64String(LambdaErrorJson.Write(error))).Append("\r\n");
             }
 

@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts;
 namespace LlamaAspire.LambdaRuntime;
 
 /// <summary>
@@ -122,11 +123,11 @@ public static class LambdaBootstrap
                     }
                     else if (response is BufferedLambdaResponse buffered)
                     {
-                        if (buffered.Body.Length > RuntimeApiHeaders.MaxBufferedResponseBytes)
+                        if (buffered.Body.Length > LambdaLimits.MaxBufferedResponseBytes)
                         {
                             var tooLarge = new LambdaFunctionException(
-                                RuntimeApiHeaders.ResponseSizeTooLargeErrorType,
-                                $"Response payload size ({buffered.Body.Length} bytes) exceeded maximum allowed payload size ({RuntimeApiHeaders.MaxBufferedResponseBytes} bytes).");
+                                LambdaErrorTypes.ResponseSizeTooLarge,
+                                $"Response payload size ({buffered.Body.Length} bytes) exceeded maximum allowed payload size ({LambdaLimits.MaxBufferedResponseBytes} bytes).");
                             log($"{invocation.RequestId}\tERROR\t{tooLarge.Message}");
                             await client.ReportInvocationErrorAsync(invocation.RequestId, tooLarge, stopToken).ConfigureAwait(false);
                         }

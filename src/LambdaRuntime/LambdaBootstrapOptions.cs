@@ -1,3 +1,5 @@
+using LlamaAspire.LambdaContracts;
+
 namespace LlamaAspire.LambdaRuntime;
 
 /// <summary>Everything <see cref="LambdaBootstrap"/> and <see cref="RuntimeApiClient"/> can be configured with. All optional.</summary>
@@ -50,6 +52,6 @@ public sealed class LambdaBootstrapOptions
         }
 
         var path = uri.AbsolutePath.TrimEnd('/');
-        return new Uri($"http://{uri.Authority}{path}/{RuntimeApiHeaders.ApiVersion}/");
+        return new Uri($"http://{uri.Authority}{path}/{LambdaContracts.RuntimeApi.Version}/");
     }
 }

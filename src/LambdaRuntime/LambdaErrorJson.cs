@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using LlamaAspire.LambdaContracts;
 
 namespace LlamaAspire.LambdaRuntime;
 
@@ -26,28 +27,14 @@ internal static class LambdaErrorJson
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static byte[] Write(string errorType, string message)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("errorMessage", message);
-            writer.WriteString("errorType", errorType);
-            writer.WriteStartArray("stackTrace");
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] Write(string errorType, string message) => ErrorDocument.Write(errorType, message);
 
     private static void WriteObject(Utf8JsonWriter writer, Exception exception, int depth)
     {
         writer.WriteStartObject();
-        writer.WriteString("errorMessage", exception.Message);
-        writer.WriteString("errorType", ErrorTypeOf(exception));
-        writer.WriteStartArray("stackTrace");
+        writer.WriteString(ErrorDocument.MessageProperty, exception.Message);
+        writer.WriteString(ErrorDocument.TypeProperty, ErrorTypeOf(exception));
+        writer.WriteStartArray(ErrorDocument.StackTraceProperty);
         var stackTrace = exception.StackTrace;
         if (!string.IsNullOrEmpty(stackTrace))
         {
@@ -64,7 +51,7 @@ internal static class LambdaErrorJson
         writer.WriteEndArray();
         if (exception.InnerException is { } inner && depth < MaxCauseDepth)
         {
-            writer.WritePropertyName("cause");
+            writer.WritePropertyName(ErrorDocument.CauseProperty);
             WriteObject(writer, inner, depth + 1);
         }
 

@@ -1,3 +1,5 @@
+using LlamaAspire.LambdaContracts;
+
 namespace LlamaAspire.LambdaRuntime;
 
 /// <summary>
@@ -7,5 +9,5 @@ namespace LlamaAspire.LambdaRuntime;
 public class LambdaFunctionException(string errorType, string message, Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>The <c>errorType</c> reported to the Runtime API.</summary>
-    public string ErrorType { get; } = string.IsNullOrEmpty(errorType) ? "Function.Error" : errorType;
+    public string ErrorType { get; } = string.IsNullOrEmpty(errorType) ? LambdaErrorTypes.FunctionError : errorType;
 }

@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts;
 namespace LlamaAspire.LambdaRuntime;
 
 /// <summary>What a handler returns: a buffered body (POSTed whole) or a streamed one (chunked, <c>Lambda-Runtime-Function-Response-Mode: streaming</c>).</summary>
@@ -12,8 +13,8 @@ public abstract class LambdaResponse
     /// <summary>The response's <c>Content-Type</c>.</summary>
     public string ContentType { get; }
 
-    /// <summary>A whole body, sent with one POST. Bodies over <see cref="RuntimeApiHeaders.MaxBufferedResponseBytes"/> are reported as <c>Function.ResponseSizeTooLarge</c>.</summary>
-    public static LambdaResponse Buffered(ReadOnlyMemory<byte> body, string contentType = RuntimeApiHeaders.DefaultContentType) =>
+    /// <summary>A whole body, sent with one POST. Bodies over <see cref="LambdaLimits.MaxBufferedResponseBytes"/> are reported as <c>Function.ResponseSizeTooLarge</c>.</summary>
+    public static LambdaResponse Buffered(ReadOnlyMemory<byte> body, string contentType = RuntimeApi.JsonContentType) =>
         new BufferedLambdaResponse(body, contentType);
 
     /// <summary>

@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts;
 using System.Net;
 using System.Net.Http.Headers;
 
@@ -23,10 +24,10 @@ public sealed class RuntimeApiClient : IDisposable
     {
         _options = options ?? new LambdaBootstrapOptions();
         BaseUri = _options.ResolveBaseUri();
-        _nextUri = new Uri(BaseUri, RuntimeApiHeaders.NextPath);
-        _initErrorUri = new Uri(BaseUri, RuntimeApiHeaders.InitErrorPath);
-        _invocationBase = BaseUri.AbsoluteUri + RuntimeApiHeaders.InvocationPathPrefix;
-        _invocationPathBase = BaseUri.AbsolutePath + RuntimeApiHeaders.InvocationPathPrefix;
+        _nextUri = new Uri(BaseUri, RuntimeApi.NextPath);
+        _initErrorUri = new Uri(BaseUri, RuntimeApi.InitErrorPath);
+        _invocationBase = BaseUri.AbsoluteUri + RuntimeApi.InvocationPathPrefix;
+        _invocationPathBase = BaseUri.AbsolutePath + RuntimeApi.InvocationPathPrefix;
 
         var handler = _options.HttpMessageHandler ?? new SocketsHttpHandler
         {
@@ -60,14 +61,14 @@ public sealed class RuntimeApiClient : IDisposable
 
         var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         var headers = response.Headers.NonValidated;
-        var requestId = Header(headers, RuntimeApiHeaders.AwsRequestId);
+        var requestId = Header(headers, RuntimeApi.Headers.AwsRequestId);
         if (string.IsNullOrEmpty(requestId))
         {
-            throw new HttpRequestException($"GET next answered without a {RuntimeApiHeaders.AwsRequestId} header.");
+            throw new HttpRequestException($"GET next answered without a {RuntimeApi.Headers.AwsRequestId} header.");
         }
 
         var deadline = DateTimeOffset.MaxValue;
-        if (long.TryParse(Header(headers, RuntimeApiHeaders.DeadlineMs), out var deadlineMs))
+        if (long.TryParse(Header(headers, RuntimeApi.Headers.DeadlineMs), out var deadlineMs))
         {
             deadline = DateTimeOffset.FromUnixTimeMilliseconds(deadlineMs);
         }
@@ -75,24 +76,24 @@ public sealed class RuntimeApiClient : IDisposable
         return new LambdaInvocation(
             requestId,
             deadline,
-            Header(headers, RuntimeApiHeaders.InvokedFunctionArn) ?? string.Empty,
-            Header(headers, RuntimeApiHeaders.TraceId),
-            Header(headers, RuntimeApiHeaders.ClientContext),
-            Header(headers, RuntimeApiHeaders.CognitoIdentity),
+            Header(headers, RuntimeApi.Headers.InvokedFunctionArn) ?? string.Empty,
+            Header(headers, RuntimeApi.Headers.TraceId),
+            Header(headers, RuntimeApi.Headers.ClientContext),
+            Header(headers, RuntimeApi.Headers.CognitoIdentity),
             payload)
         {
-            TenantId = Header(headers, RuntimeApiHeaders.TenantId),
+            TenantId = Header(headers, RuntimeApi.Headers.TenantId),
             TimeProvider = _options.TimeProvider,
         };
     }
 
     /// <summary><c>POST /runtime/invocation/{id}/response</c> with the whole body. Does not check the 6 MB limit (the bootstrap does).</summary>
     public async Task SendResponseAsync(
-        string requestId, ReadOnlyMemory<byte> body, string contentType = RuntimeApiHeaders.DefaultContentType, CancellationToken cancellationToken = default)
+        string requestId, ReadOnlyMemory<byte> body, string contentType = RuntimeApi.JsonContentType, CancellationToken cancellationToken = default)
     {
         using var content = new ReadOnlyMemoryContent(body);
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        await PostAsync(InvocationUri(requestId, RuntimeApiHeaders.ResponsePathSuffix), content, null, cancellationToken).ConfigureAwait(false);
+        await PostAsync(InvocationUri(requestId, RuntimeApi.ResponsePathSuffix), content, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -114,7 +115,7 @@ public sealed class RuntimeApiClient : IDisposable
         // One connection per streamed response, closed once Lambda has answered: AWS's custom-runtime guide says the runtime must
         // "close the underlying connection after it has successfully written the response".
         using var connection = await Http11StreamingConnection.ConnectAsync(BaseUri.Host, BaseUri.Port, ioToken).ConfigureAwait(false);
-        var path = _invocationPathBase + Uri.EscapeDataString(requestId) + RuntimeApiHeaders.ResponsePathSuffix;
+        var path = _invocationPathBase + Uri.EscapeDataString(requestId) + RuntimeApi.ResponsePathSuffix;
         var result = await connection.SendStreamingAsync(BaseUri.Authority, path, contentType, writeAsync, writerToken, ioToken).ConfigureAwait(false);
         if (result.HandlerError is { } error)
         {
@@ -129,7 +130,7 @@ public sealed class RuntimeApiClient : IDisposable
 
     /// <summary><c>POST /runtime/invocation/{id}/error</c> with the error JSON and <c>Lambda-Runtime-Function-Error-Type</c>.</summary>
     public Task ReportInvocationErrorAsync(string requestId, Exception exception, CancellationToken cancellationToken = default) =>
-        PostErrorAsync(InvocationUri(requestId, RuntimeApiHeaders.ErrorPathSuffix), exception, cancellationToken);
+        PostErrorAsync(InvocationUri(requestId, RuntimeApi.ErrorPathSuffix), exception, cancellationToken);
 
     /// <summary><c>POST /runtime/init/error</c>. The caller should exit afterwards.</summary>
     public Task ReportInitErrorAsync(Exception exception, CancellationToken cancellationToken = default) =>
@@ -144,7 +145,7 @@ public sealed class RuntimeApiClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(exception);
         using var content = new ByteArrayContent(LambdaErrorJson.Write(exception));
-        content.Headers.TryAddWithoutValidation("Content-Type", RuntimeApiHeaders.ErrorContentType);
+        content.Headers.TryAddWithoutValidation("Content-Type", RuntimeApi.ErrorContentType);
         await PostAsync(uri, content, LambdaErrorJson.HeaderSafe(LambdaErrorJson.ErrorTypeOf(exception)), cancellationToken).ConfigureAwait(false);
     }
 
@@ -153,7 +154,7 @@ public sealed class RuntimeApiClient : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
         if (errorType is not null)
         {
-            request.Headers.TryAddWithoutValidation(RuntimeApiHeaders.FunctionErrorType, errorType);
+            request.Headers.TryAddWithoutValidation(RuntimeApi.Headers.FunctionErrorType, errorType);
         }
 
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);

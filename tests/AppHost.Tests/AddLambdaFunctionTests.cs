@@ -1,3 +1,5 @@
+using LlamaAspire.LambdaContracts.Management;
+using LlamaAspire.Hosting;
 #pragma warning disable CS0618 // GetArgumentValuesAsync: the simplest way to read a resource's arguments in a model test.
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -212,22 +214,22 @@ public class AddLambdaFunctionTests
     }
 
     [Fact]
-    public void ManagementApiDocument_BecomesLiveProperties()
+    public void ManagementApiView_BecomesLiveProperties()
     {
-        const string json = """
-            {"functions":[{"name":"llama","arn":"arn:aws:lambda:us-east-1:123456789012:function:llama","config":{"memorySize":10240},
-              "environments":[{"id":"a","state":"warm"},{"id":"b","state":"busy"},{"id":"c","state":"warm"}],
-              "invocations":7,"coldStarts":3,"errors":0,"timeouts":1,"throttles":0}],"pendingEvents":0}
-            """;
+        EnvironmentView Env(string id, string state) => new(id, 1, state, 1, "127.0.0.1:1", DateTime.UtcNow, DateTime.UtcNow, 10, [0]);
+        var config = new ConfigView("bootstrap", [], null, 10240, 30, null, 600, 5.789, Freeze: true);
+        var view = new FunctionView("llama", "arn:aws:lambda:us-east-1:123456789012:function:llama", config,
+            [Env("a", EnvironmentStateNames.Warm), Env("b", EnvironmentStateNames.Busy), Env("c", EnvironmentStateNames.Warm)],
+            Invocations: 7, ColdStarts: 3, Errors: 0, Timeouts: 1, Throttles: 0);
 
-        var live = LambdaEmulatorMonitor.Parse(json);
+        var properties = LambdaEmulatorMonitor.Describe(view).ToDictionary(p => p.Name, p => p.Value?.ToString());
 
-        var properties = live["llama"].ToDictionary(p => p.Name, p => p.Value?.ToString());
         Assert.Equal("3: 1 busy, 2 warm", properties["lambda.environments"]);
         Assert.Equal("3", properties["lambda.coldStarts"]);
         Assert.Equal("7", properties["lambda.invocations"]);
         Assert.Equal("1", properties["lambda.timeouts"]);
-        Assert.DoesNotContain("lambda.config", properties.Keys);
-        Assert.Equal("none (next invoke is cold)", LambdaEmulatorMonitor.Parse("""[{"name":"x","environments":[]}]""")["x"].Single(p => p.Name == "lambda.environments").Value);
+        Assert.Equal("10240 MB (5.789 vCPU)", properties["lambda.memorySize"]);
+        var idle = LambdaEmulatorMonitor.Describe(view with { Environments = [] });
+        Assert.Equal("none (next invoke is cold)", idle.Single(p => p.Name == "lambda.environments").Value);
     }
 }

@@ -1,3 +1,4 @@
+using LlamaAspire.Hosting;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;

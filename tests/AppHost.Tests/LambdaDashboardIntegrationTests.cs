@@ -1,3 +1,4 @@
+using LlamaAspire.Hosting;
 using Aspire.Hosting;
 using System.Net;
 using Aspire.Hosting.ApplicationModel;

@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts.Telemetry;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using LlamaAspire.InferenceFunction.Telemetry;
@@ -33,19 +34,19 @@ public sealed class InitTelemetryTests(TinyModelFixture tiny)
         var handler = await FunctionInit.InitializeAsync(mainEntered, env, lines.Add);
         Assert.IsAssignableFrom<ILambdaHandler>(handler);
 
-        var init = Assert.Single(spans, s => s.DisplayName == FunctionTelemetry.FunctionInitSpan);
+        var init = Assert.Single(spans, s => s.DisplayName == FunctionTelemetryNames.InitSpan);
         Assert.Equal("00f067aa0ba902b7", init.ParentSpanId.ToHexString());
-        string[] phases = [FunctionTelemetry.RuntimeInitSpan, FunctionTelemetry.NativeImportSpan, FunctionTelemetry.WeightLoadSpan, FunctionTelemetry.TokenizerLoadSpan, FunctionTelemetry.WarmupSpan];
+        string[] phases = [FunctionTelemetryNames.RuntimeInitSpan, FunctionTelemetryNames.NativeImportSpan, FunctionTelemetryNames.WeightLoadSpan, FunctionTelemetryNames.TokenizerLoadSpan, FunctionTelemetryNames.WarmupSpan];
         foreach (var name in phases)
         {
             var span = Assert.Single(spans, s => s.DisplayName == name);
             Assert.Equal(init.SpanId, span.ParentSpanId);
             Assert.True(span.StartTimeUtc >= init.StartTimeUtc, name);
         }
-        var runtimeInit = spans.Single(s => s.DisplayName == FunctionTelemetry.RuntimeInitSpan);
+        var runtimeInit = spans.Single(s => s.DisplayName == FunctionTelemetryNames.RuntimeInitSpan);
         Assert.Equal(mainEntered.UtcDateTime, runtimeInit.StartTimeUtc + runtimeInit.Duration, TimeSpan.FromMilliseconds(1));
         Assert.Equal(init.StartTimeUtc, runtimeInit.StartTimeUtc); // both start at the OS's process start
-        var weights = spans.Single(s => s.DisplayName == FunctionTelemetry.WeightLoadSpan);
+        var weights = spans.Single(s => s.DisplayName == FunctionTelemetryNames.WeightLoadSpan);
         Assert.Equal("ort", weights.GetTagItem("model.format"));
         Assert.EndsWith("model.ort", (string)weights.GetTagItem("model.path")!);
         Assert.True((long)weights.GetTagItem("model.bytes_on_disk")! > 0);

@@ -46,41 +46,19 @@ public class SmallPartsTests
     }
 
     [Fact]
-    public void Xray_header_maps_to_w3c()
+    public void Process_start_time_is_the_spawn_instant_the_emulator_hands_over_when_there_is_one()
     {
-        Assert.True(TraceContext.TryParseXRay("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1", out var ctx));
-        Assert.Equal("5759e988bd862e3fe1be46a994272793", ctx.TraceId.ToHexString());
-        Assert.Equal("53995c3f42cd8ad8", ctx.SpanId.ToHexString());
-        Assert.Equal(ActivityTraceFlags.Recorded, ctx.TraceFlags);
-        Assert.True(ctx.IsRemote);
-        Assert.True(TraceContext.TryParseXRay("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0", out ctx));
-        Assert.Equal(ActivityTraceFlags.None, ctx.TraceFlags);
-        Assert.False(TraceContext.TryParseXRay("Root=1-5759e988-bd862e3fe1be46a994272793", out _));
-        Assert.False(TraceContext.TryParseXRay("garbage", out _));
-        Assert.False(TraceContext.TryParseXRay(null, out _));
-    }
-
-    [Fact]
-    public void Traceparent_parses()
-    {
-        Assert.True(TraceContext.TryParseTraceParent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", out var ctx));
-        Assert.Equal("b7ad6b7169203331", ctx.SpanId.ToHexString());
-        Assert.False(TraceContext.TryParseTraceParent("nope", out _));
-    }
-
-    [Fact]
-    public void Arn_gives_resource_id_account_and_region()
-    {
-        var (id, account, region) = FaasAttributes.ParseArn("arn:aws:lambda:eu-west-1:123456789012:function:llama:live");
-        Assert.Equal("arn:aws:lambda:eu-west-1:123456789012:function:llama", id);
-        Assert.Equal("123456789012", account);
-        Assert.Equal("eu-west-1", region);
+        var spawned = new DateTimeOffset(2026, 12, 3, 1, 2, 3, TimeSpan.Zero).AddTicks(4567);
+        var ticks = (spawned.UtcDateTime - DateTime.UnixEpoch).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(spawned, ProcessStartTime.TryRead(name => name == EnvVars.SpawnTimeTicks ? ticks : null));
+        // Garbage falls back to /proc, which is within a clock tick or so of the real start, never years off.
+        Assert.NotEqual(spawned, ProcessStartTime.TryRead(name => name == EnvVars.SpawnTimeTicks ? "not-ticks" : null));
     }
 
     [Fact]
     public void Process_start_time_comes_from_the_os_and_precedes_now()
     {
-        var start = ProcessStartTime.TryRead();
+        var start = ProcessStartTime.TryRead(_ => null);
         Assert.NotNull(start);
         Assert.True(start <= DateTimeOffset.UtcNow);
         Assert.True(DateTimeOffset.UtcNow - start < TimeSpan.FromHours(2));

@@ -152,6 +152,9 @@ public static class Paths
 
     public static string NodeRicDir { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "node-ric"));
 
+    /// <summary>The repository checkout (for documents the tests compare with the code).</summary>
+    public static string RepositoryRoot { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+
     private static string Configuration => AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
 
     private static string Find(string name, params string[] candidates) =>

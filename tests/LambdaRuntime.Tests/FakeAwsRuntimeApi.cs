@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
@@ -115,22 +116,22 @@ public sealed class FakeAwsRuntimeApi : IAsyncDisposable
         }
 
         var headers = context.Response.Headers;
-        headers[RuntimeApiHeaders.AwsRequestId] = invocation.RequestId;
-        headers[RuntimeApiHeaders.DeadlineMs] = invocation.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        headers[RuntimeApiHeaders.InvokedFunctionArn] = invocation.FunctionArn;
+        headers[LambdaContracts.RuntimeApi.Headers.AwsRequestId] = invocation.RequestId;
+        headers[LambdaContracts.RuntimeApi.Headers.DeadlineMs] = invocation.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        headers[LambdaContracts.RuntimeApi.Headers.InvokedFunctionArn] = invocation.FunctionArn;
         if (invocation.TraceId is not null)
         {
-            headers[RuntimeApiHeaders.TraceId] = invocation.TraceId;
+            headers[LambdaContracts.RuntimeApi.Headers.TraceId] = invocation.TraceId;
         }
 
         if (invocation.ClientContext is not null)
         {
-            headers[RuntimeApiHeaders.ClientContext] = invocation.ClientContext;
+            headers[LambdaContracts.RuntimeApi.Headers.ClientContext] = invocation.ClientContext;
         }
 
         if (invocation.CognitoIdentity is not null)
         {
-            headers[RuntimeApiHeaders.CognitoIdentity] = invocation.CognitoIdentity;
+            headers[LambdaContracts.RuntimeApi.Headers.CognitoIdentity] = invocation.CognitoIdentity;
         }
 
         context.Response.ContentType = "application/json";
@@ -160,7 +161,7 @@ public sealed class FakeAwsRuntimeApi : IAsyncDisposable
         var trailers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (context.Request.SupportsTrailers() && context.Request.CheckTrailersAvailable())
         {
-            foreach (var name in new[] { RuntimeApiHeaders.FunctionErrorType, RuntimeApiHeaders.FunctionErrorBody })
+            foreach (var name in new[] { LambdaContracts.RuntimeApi.Headers.FunctionErrorType, LambdaContracts.RuntimeApi.Headers.FunctionErrorBody })
             {
                 var value = context.Request.GetTrailer(name);
                 if (value.Count > 0)

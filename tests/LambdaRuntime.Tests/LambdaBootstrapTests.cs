@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -111,8 +112,8 @@ public sealed class LambdaBootstrapTests
         var failing = fake.Enqueue("\"fail\"");
         var error = await failing.Result.WaitAsync(Timeout);
         Assert.Equal("error", error.Kind);
-        Assert.Equal("InvalidOperationException", error.Header(RuntimeApiHeaders.FunctionErrorType));
-        Assert.Equal(RuntimeApiHeaders.ErrorContentType, error.Header("Content-Type"));
+        Assert.Equal("InvalidOperationException", error.Header(RuntimeApi.Headers.FunctionErrorType));
+        Assert.Equal(RuntimeApi.ErrorContentType, error.Header("Content-Type"));
         using (var json = JsonDocument.Parse(error.Body))
         {
             var root = json.RootElement;
@@ -141,7 +142,7 @@ public sealed class LambdaBootstrapTests
 
         var result = await fake.Enqueue().Result.WaitAsync(Timeout);
         Assert.Equal("error", result.Kind);
-        Assert.Equal("InvalidRequest.EmptyPrompt", result.Header(RuntimeApiHeaders.FunctionErrorType));
+        Assert.Equal("InvalidRequest.EmptyPrompt", result.Header(RuntimeApi.Headers.FunctionErrorType));
         using var json = JsonDocument.Parse(result.Body);
         Assert.Equal("InvalidRequest.EmptyPrompt", json.RootElement.GetProperty("errorType").GetString());
         Assert.Equal("prompt must not be empty", json.RootElement.GetProperty("errorMessage").GetString());
@@ -159,8 +160,8 @@ public sealed class LambdaBootstrapTests
         Assert.NotEqual(0, exitCode);
 
         var initError = await fake.InitError.WaitAsync(Timeout);
-        Assert.Equal("Runtime.ModelNotFound", initError.Header(RuntimeApiHeaders.FunctionErrorType));
-        Assert.Equal(RuntimeApiHeaders.ErrorContentType, initError.Header("Content-Type"));
+        Assert.Equal("Runtime.ModelNotFound", initError.Header(RuntimeApi.Headers.FunctionErrorType));
+        Assert.Equal(RuntimeApi.ErrorContentType, initError.Header("Content-Type"));
         using var json = JsonDocument.Parse(initError.Body);
         Assert.Equal("Runtime.ModelNotFound", json.RootElement.GetProperty("errorType").GetString());
         Assert.Equal("model/model.onnx: not found", json.RootElement.GetProperty("errorMessage").GetString());
@@ -178,7 +179,7 @@ public sealed class LambdaBootstrapTests
         });
 
         Assert.Equal(LambdaBootstrap.ExitCodeInitError, await runtime.Run.WaitAsync(Timeout));
-        Assert.Equal("FileNotFoundException", (await fake.InitError.WaitAsync(Timeout)).Header(RuntimeApiHeaders.FunctionErrorType));
+        Assert.Equal("FileNotFoundException", (await fake.InitError.WaitAsync(Timeout)).Header(RuntimeApi.Headers.FunctionErrorType));
     }
 
     [Fact]
@@ -208,13 +209,13 @@ public sealed class LambdaBootstrapTests
             return Task.FromResult(LambdaResponse.Buffered(new byte[size], "application/octet-stream"));
         });
 
-        var atLimit = await fake.Enqueue(RuntimeApiHeaders.MaxBufferedResponseBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)).Result.WaitAsync(Timeout);
+        var atLimit = await fake.Enqueue(LambdaLimits.MaxBufferedResponseBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)).Result.WaitAsync(Timeout);
         Assert.Equal("response", atLimit.Kind);
         Assert.Equal(6_291_556, atLimit.Body.Length);
 
-        var over = await fake.Enqueue((RuntimeApiHeaders.MaxBufferedResponseBytes + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)).Result.WaitAsync(Timeout);
+        var over = await fake.Enqueue((LambdaLimits.MaxBufferedResponseBytes + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)).Result.WaitAsync(Timeout);
         Assert.Equal("error", over.Kind);
-        Assert.Equal("Function.ResponseSizeTooLarge", over.Header(RuntimeApiHeaders.FunctionErrorType));
+        Assert.Equal("Function.ResponseSizeTooLarge", over.Header(RuntimeApi.Headers.FunctionErrorType));
         using var json = JsonDocument.Parse(over.Body);
         Assert.Equal("Function.ResponseSizeTooLarge", json.RootElement.GetProperty("errorType").GetString());
         Assert.Contains("6291557", json.RootElement.GetProperty("errorMessage").GetString());

@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts;
 using System.Text.Json;
 
 namespace LlamaAspire.LambdaRuntime.Tests;

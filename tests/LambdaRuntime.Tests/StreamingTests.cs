@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts;
 using System.Text;
 using System.Text.Json;
 
@@ -46,11 +47,11 @@ public sealed class StreamingTests
         Assert.True(handlerCompleted);
         Assert.Equal("response", result.Kind);
         Assert.Equal("token-0;token-1;token-2;", result.BodyText);
-        Assert.Equal(RuntimeApiHeaders.StreamingResponseMode, result.Header(RuntimeApiHeaders.FunctionResponseMode));
+        Assert.Equal(RuntimeApi.StreamingResponseMode, result.Header(RuntimeApi.Headers.FunctionResponseMode));
         Assert.Equal("chunked", result.Header("Transfer-Encoding"));
         Assert.Equal("text/event-stream", result.Header("Content-Type"));
-        Assert.Contains(RuntimeApiHeaders.FunctionErrorType, result.Header("Trailer"));
-        Assert.Contains(RuntimeApiHeaders.FunctionErrorBody, result.Header("Trailer"));
+        Assert.Contains(RuntimeApi.Headers.FunctionErrorType, result.Header("Trailer"));
+        Assert.Contains(RuntimeApi.Headers.FunctionErrorBody, result.Header("Trailer"));
         Assert.Empty(result.Trailers);
     }
 
@@ -73,8 +74,8 @@ public sealed class StreamingTests
         var failing = await fake.Enqueue("\"fail\"").Result.WaitAsync(Timeout);
         Assert.Equal("response", failing.Kind);
         Assert.Equal("partial output", failing.BodyText);
-        Assert.Equal("Inference.DecodeFailed", failing.Trailers[RuntimeApiHeaders.FunctionErrorType]);
-        var errorJson = Convert.FromBase64String(failing.Trailers[RuntimeApiHeaders.FunctionErrorBody]);
+        Assert.Equal("Inference.DecodeFailed", failing.Trailers[RuntimeApi.Headers.FunctionErrorType]);
+        var errorJson = Convert.FromBase64String(failing.Trailers[RuntimeApi.Headers.FunctionErrorBody]);
         using (var json = JsonDocument.Parse(errorJson))
         {
             Assert.Equal("Inference.DecodeFailed", json.RootElement.GetProperty("errorType").GetString());
@@ -97,7 +98,7 @@ public sealed class StreamingTests
 
         var result = await fake.Enqueue().Result.WaitAsync(Timeout);
         Assert.Empty(result.Body);
-        Assert.Equal("InvalidDataException", result.Trailers[RuntimeApiHeaders.FunctionErrorType]);
+        Assert.Equal("InvalidDataException", result.Trailers[RuntimeApi.Headers.FunctionErrorType]);
     }
 
     [Fact]

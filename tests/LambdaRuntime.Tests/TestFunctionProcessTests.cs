@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
@@ -32,14 +33,14 @@ public sealed class TestFunctionProcessTests
 
             var error = await fake.Enqueue("""{"action":"error","errorType":"Custom.Failure","message":"asked to fail"}""").Result.WaitAsync(Timeout);
             Assert.Equal("error", error.Kind);
-            Assert.Equal("Custom.Failure", error.Header(RuntimeApiHeaders.FunctionErrorType));
+            Assert.Equal("Custom.Failure", error.Header(RuntimeApi.Headers.FunctionErrorType));
 
             var untyped = await fake.Enqueue("""{"action":"error"}""").Result.WaitAsync(Timeout);
-            Assert.Equal("InvalidOperationException", untyped.Header(RuntimeApiHeaders.FunctionErrorType));
+            Assert.Equal("InvalidOperationException", untyped.Header(RuntimeApi.Headers.FunctionErrorType));
 
             var stream = await fake.Enqueue("""{"action":"stream","chunks":4,"delayMs":5}""").Result.WaitAsync(Timeout);
             Assert.Equal("chunk 0\nchunk 1\nchunk 2\nchunk 3\n", stream.BodyText);
-            Assert.Equal("streaming", stream.Header(RuntimeApiHeaders.FunctionResponseMode));
+            Assert.Equal("streaming", stream.Header(RuntimeApi.Headers.FunctionResponseMode));
 
             var env = await fake.Enqueue("""{"action":"env"}""", traceId: "Root=1-00000003-000000000000000000000003;Parent=0000000000000003;Sampled=1")
                 .Result.WaitAsync(Timeout);
@@ -85,7 +86,7 @@ public sealed class TestFunctionProcessTests
             if (mode == "error")
             {
                 var initError = await fake.InitError.WaitAsync(Timeout);
-                Assert.Equal("TestFunction.InitError", initError.Header(RuntimeApiHeaders.FunctionErrorType));
+                Assert.Equal("TestFunction.InitError", initError.Header(RuntimeApi.Headers.FunctionErrorType));
             }
             else
             {

@@ -1,5 +1,11 @@
 using LlamaAspire.LambdaRuntime;
 using LlamaAspire.TestFunction;
 
-// A Lambda function with switchable behaviour for the emulator's lifecycle tests and overhead benchmark (see README.md).
+// A Lambda function with switchable behaviour for the emulator's lifecycle tests and overhead benchmark (see README.md);
+// started with --hold-memory it is instead the memory-holding child of the "spawn" action.
+if (args is [MemoryHolder.Argument, _])
+{
+    return MemoryHolder.Run(args);
+}
+
 return await LambdaBootstrap.RunAsync(TestHandler.InitializeAsync);

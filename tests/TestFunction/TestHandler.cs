@@ -134,13 +134,50 @@ internal sealed class TestHandler : ILambdaHandler
                     w.WriteNumber("chars", (command.Text ?? "").Length);
                 });
 
+            case "spawn":
+                // A child process that allocates: the sandbox (not just this process) must account for it.
+                var child = MemoryHolder.Start(command.Mb);
+                return Json(w =>
+                {
+                    w.WriteString("action", "spawn");
+                    w.WriteNumber("mb", command.Mb);
+                    w.WriteNumber("childPid", child);
+                });
+
+            case "spin":
+                var (wallMs, cpuMs) = Spin(command.Ms);
+                return Json(w =>
+                {
+                    w.WriteString("action", "spin");
+                    w.WriteNumber("wallMs", wallMs);
+                    w.WriteNumber("cpuMs", cpuMs);
+                    w.WriteNumber("cpuShare", cpuMs / wallMs);
+                });
+
             default:
                 throw new LambdaFunctionException(
-                    "TestFunction.UnknownAction", $"unknown action '{command.Action}' (echo | sleep | crash | error | alloc | stream | env | print)");
+                    "TestFunction.UnknownAction", $"unknown action '{command.Action}' (echo | sleep | crash | error | alloc | spawn | spin | stream | env | print)");
         }
     }
 
-    private static long Allocate(int mb, bool keep)
+    /// <summary>Busy-loops one thread for <paramref name="ms"/> of wall time; the CPU time it got comes from /proc (TotalProcessorTime).</summary>
+    private static (double WallMs, double CpuMs) Spin(int ms)
+    {
+        using var self = Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
+        var started = Stopwatch.GetTimestamp();
+        var spins = 0L;
+        while (Stopwatch.GetElapsedTime(started).TotalMilliseconds < ms)
+        {
+            spins++;
+        }
+
+        GC.KeepAlive(spins);
+        self.Refresh();
+        return (Stopwatch.GetElapsedTime(started).TotalMilliseconds, (self.TotalProcessorTime - cpuBefore).TotalMilliseconds);
+    }
+
+    internal static long Allocate(int mb, bool keep)
     {
         if (mb <= 0)
         {

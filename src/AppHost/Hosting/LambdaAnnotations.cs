@@ -1,6 +1,7 @@
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
-namespace Aspire.Hosting;
+namespace LlamaAspire.Hosting;
 
 /// <summary>The function's memory size in MB (128–10,240); it also sets the environment's vCPU share.</summary>
 /// <param name="MegaBytes">The memory size in MB.</param>

@@ -1,3 +1,4 @@
+using Aspire.Hosting;
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Logging;
 // WithProjectDefaults (evaluation API) is how a ProjectResource subclass gets what AddProject gives a project: OTLP, ASPNETCORE_URLS, the Rebuild command.
 #pragma warning disable ASPIREPROJECTS001
 
-namespace Aspire.Hosting;
+namespace LlamaAspire.Hosting;
 
 /// <summary>Adds and configures the local Lambda emulator.</summary>
 public static class LambdaEmulatorBuilderExtensions

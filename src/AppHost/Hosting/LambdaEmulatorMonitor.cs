@@ -1,16 +1,19 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Management;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Aspire.Hosting;
+namespace LlamaAspire.Hosting;
 
 /// <summary>
 /// Shows each function's live state on the dashboard: mirrors the emulator's state while it is not running, and
-/// polls <c>GET /_emulator/functions</c> once it is, publishing environments (warm/busy/frozen), cold starts and
+/// polls the management API (<see cref="LambdaEmulatorClient"/>) once it is, publishing environments (warm/busy/frozen), cold starts and
 /// invocation counts as the function resources' properties.
 /// </summary>
 internal sealed class LambdaEmulatorMonitor(IServiceProvider services, ResourceNotificationService notifications, ILogger<LambdaEmulatorMonitor> logger) : BackgroundService
@@ -84,25 +87,14 @@ internal sealed class LambdaEmulatorMonitor(IServiceProvider services, ResourceN
                 continue;
             }
 
-            string document;
+            FunctionsView view;
             try
             {
-                using var client = LambdaFunctionBuilderExtensions.CreateEmulatorClient(services, emulator);
-                client.Timeout = TimeSpan.FromSeconds(5);
-                using var response = await client.GetAsync(new Uri("/_emulator/functions", UriKind.Relative), cancellationToken).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    // No management API (yet): a healthy emulator still means the functions can be invoked.
-                    document = tracker.Healthy ? "[]" : throw new HttpRequestException($"GET /_emulator/functions answered {(int)response.StatusCode}");
-                }
-                else
-                {
-                    document = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                using var client = LambdaEmulatorClient.Create(services, emulator, TimeSpan.FromSeconds(5));
+                view = await client.GetFunctionsAsync(cancellationToken).ConfigureAwait(false);
                 failures = 0;
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 if (++failures == 30)
                 {
@@ -112,23 +104,15 @@ internal sealed class LambdaEmulatorMonitor(IServiceProvider services, ResourceN
                 continue;
             }
 
+            // Records holding lists compare by reference: the serialized form says whether anything changed.
+            var document = JsonSerializer.Serialize(view, ManagementJsonContext.Default.FunctionsView);
             if (document == lastDocument && tracker.Published)
             {
                 continue;
             }
 
             lastDocument = document;
-            Dictionary<string, ImmutableArray<ResourcePropertySnapshot>> live;
-            try
-            {
-                live = Parse(document);
-            }
-            catch (JsonException ex)
-            {
-                logger.LogWarning("Could not read GET /_emulator/functions: {Message}", ex.Message);
-                continue;
-            }
-
+            var live = view.Functions.ToDictionary(f => f.Name, Describe, StringComparer.OrdinalIgnoreCase);
             foreach (var function in emulator.Functions)
             {
                 var properties = live.TryGetValue(function.Name, out var p) ? p : [];
@@ -137,7 +121,7 @@ internal sealed class LambdaEmulatorMonitor(IServiceProvider services, ResourceN
                     State = new ResourceStateSnapshot(KnownResourceStates.Running, KnownResourceStateStyles.Success),
                     StartTimeStamp = s.StartTimeStamp ?? DateTime.UtcNow,
                     Properties = Merge(s.Properties, properties),
-                    Urls = [new UrlSnapshot("invoke", $"{emulator.HttpEndpoint.Url}/2015-03-31/functions/{function.Name}/invocations", IsInternal: false)],
+                    Urls = [new UrlSnapshot("invoke", emulator.HttpEndpoint.Url + InvokeApi.InvokePath(function.Name), IsInternal: false)],
                 }).ConfigureAwait(false);
             }
 
@@ -151,112 +135,32 @@ internal sealed class LambdaEmulatorMonitor(IServiceProvider services, ResourceN
         return [.. existing.Where(p => !names.Contains(p.Name)), .. live];
     }
 
-    /// <summary>
-    /// Reads the management API's function list, tolerating its shape: an array of functions, or an object with a
-    /// <c>functions</c> array or map; each function with a <c>name</c>, an <c>environments</c> array of objects with a
-    /// <c>state</c>, and numeric counters (cold starts, invocations, …) which become properties as they are.
-    /// </summary>
-    internal static Dictionary<string, ImmutableArray<ResourcePropertySnapshot>> Parse(string json)
+    /// <summary>One function's live properties: the environments by state, then the counters.</summary>
+    internal static ImmutableArray<ResourcePropertySnapshot> Describe(FunctionView function)
     {
-        using var document = JsonDocument.Parse(json);
-        var result = new Dictionary<string, ImmutableArray<ResourcePropertySnapshot>>(StringComparer.OrdinalIgnoreCase);
-        var root = document.RootElement;
-        if (root.ValueKind == JsonValueKind.Object && TryGet(root, "functions", out var functions))
-        {
-            root = functions;
-        }
-
-        if (root.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var function in root.EnumerateArray())
+        var states = function.Environments
+            .GroupBy(e => e.State, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Count()} {g.Key}");
+        var count = function.Environments.Count;
+        var summary = count == 0 ? "none (next invoke is cold)" : $"{count}: {string.Join(", ", states)}";
+        return
+        [
+            new ResourcePropertySnapshot("lambda.environments", summary) { DisplayName = "Environments", IsHighlighted = true },
+            Counter("coldStarts", "Cold starts", function.ColdStarts, highlighted: true),
+            Counter("invocations", "Invocations", function.Invocations, highlighted: true),
+            Counter("errors", "Errors", function.Errors),
+            Counter("timeouts", "Timeouts", function.Timeouts),
+            Counter("throttles", "Throttles", function.Throttles),
+            new ResourcePropertySnapshot("lambda.memorySize", $"{function.Config.MemorySize.ToString(CultureInfo.InvariantCulture)} MB ({function.Config.Vcpus.ToString(CultureInfo.InvariantCulture)} vCPU)")
             {
-                if (function.ValueKind == JsonValueKind.Object
-                    && (TryGet(function, "name", out var name) || TryGet(function, "functionName", out name))
-                    && name.ValueKind == JsonValueKind.String)
-                {
-                    result[name.GetString()!] = Describe(function);
-                }
-            }
-        }
-        else if (root.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in root.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object))
-            {
-                result[property.Name] = Describe(property.Value);
-            }
-        }
-
-        return result;
+                DisplayName = "Memory size",
+            },
+        ];
     }
 
-    private static ImmutableArray<ResourcePropertySnapshot> Describe(JsonElement function)
-    {
-        var properties = ImmutableArray.CreateBuilder<ResourcePropertySnapshot>();
-        if (TryGet(function, "environments", out var environments) && environments.ValueKind == JsonValueKind.Array)
-        {
-            var states = environments.EnumerateArray()
-                .Select(e => e.ValueKind == JsonValueKind.Object && TryGet(e, "state", out var s) ? s.ToString() : e.ValueKind == JsonValueKind.String ? e.GetString() ?? "" : "")
-                .Where(s => s.Length > 0)
-                .GroupBy(s => s.ToLowerInvariant())
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => $"{g.Count()} {g.Key}")
-                .ToList();
-            var count = environments.GetArrayLength();
-            var summary = count == 0 ? "none (next invoke is cold)" : $"{count}: {string.Join(", ", states)}";
-            properties.Add(new ResourcePropertySnapshot("lambda.environments", summary) { DisplayName = "Environments", IsHighlighted = true });
-        }
-
-        foreach (var property in function.EnumerateObject())
-        {
-            if (property.Value.ValueKind is JsonValueKind.Number or JsonValueKind.String or JsonValueKind.True or JsonValueKind.False
-                && !property.NameEquals("name") && !property.NameEquals("functionName"))
-            {
-                var highlighted = property.Name.Contains("cold", StringComparison.OrdinalIgnoreCase) || property.Name.Contains("invocation", StringComparison.OrdinalIgnoreCase);
-                properties.Add(new ResourcePropertySnapshot($"lambda.{property.Name}", property.Value.ToString())
-                {
-                    DisplayName = Humanize(property.Name),
-                    IsHighlighted = highlighted,
-                });
-            }
-        }
-
-        return properties.ToImmutable();
-    }
-
-    private static bool TryGet(JsonElement element, string name, out JsonElement value)
-    {
-        foreach (var property in element.EnumerateObject())
-        {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                value = property.Value;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
-    }
-
-    private static string Humanize(string camel)
-    {
-        var chars = new List<char>(camel.Length + 4);
-        for (var i = 0; i < camel.Length; i++)
-        {
-            var c = camel[i];
-            if (i > 0 && char.IsUpper(c))
-            {
-                chars.Add(' ');
-                chars.Add(char.ToLowerInvariant(c));
-            }
-            else
-            {
-                chars.Add(i == 0 ? char.ToUpper(c, CultureInfo.InvariantCulture) : c);
-            }
-        }
-
-        return new string([.. chars]);
-    }
+    private static ResourcePropertySnapshot Counter(string name, string displayName, long value, bool highlighted = false) =>
+        new($"lambda.{name}", value.ToString(CultureInfo.InvariantCulture)) { DisplayName = displayName, IsHighlighted = highlighted };
 
     private sealed class EmulatorTracker
     {

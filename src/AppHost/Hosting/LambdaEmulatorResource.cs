@@ -1,6 +1,7 @@
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
-namespace Aspire.Hosting;
+namespace LlamaAspire.Hosting;
 
 /// <summary>
 /// The local AWS Lambda emulator (the <c>LambdaEmulator</c> project): the Invoke API, function URLs and one

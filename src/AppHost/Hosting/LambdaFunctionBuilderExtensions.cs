@@ -1,3 +1,6 @@
+using System.Text.Json;
+using LlamaAspire.LambdaContracts.Management;
+using Aspire.Hosting;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
@@ -5,7 +8,7 @@ using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Aspire.Hosting;
+namespace LlamaAspire.Hosting;
 
 /// <summary>Adds Lambda functions to the emulator and sets their configuration.</summary>
 public static class LambdaFunctionBuilderExtensions
@@ -80,7 +83,7 @@ public static class LambdaFunctionBuilderExtensions
         emulator.AddFunction(function);
 
         resource.WithCommand(ForceColdStartCommand, "Force cold start",
-            context => PostManagementAsync(context, function, "recycle", "Recycled all environments: the next invoke is a cold start."),
+            context => PostManagementAsync(context, function, ManagementApi.RecycleCommand, "Recycled all environments: the next invoke is a cold start."),
             new CommandOptions
             {
                 Description = "Shut down every execution environment of this function so the next invoke starts cold.",
@@ -100,7 +103,7 @@ public static class LambdaFunctionBuilderExtensions
             });
 
         resource.WithCommand(ShutdownIdleCommand, "Shut down idle environments",
-            context => PostManagementAsync(context, function, "shutdown-idle", "Shut down the idle environments."),
+            context => PostManagementAsync(context, function, ManagementApi.ShutdownIdleCommand, "Shut down the idle environments."),
             new CommandOptions
             {
                 Description = "Shut down the environments that are not serving an invoke, as the idle timeout would.",
@@ -225,30 +228,16 @@ public static class LambdaFunctionBuilderExtensions
     private static ResourceCommandState EnabledWhenRunning(UpdateCommandStateContext context) =>
         context.ResourceSnapshot.State?.Text == KnownResourceStates.Running ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
 
-    internal static HttpClient CreateEmulatorClient(IServiceProvider services, LambdaEmulatorResource emulator)
-    {
-        var client = services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(LambdaEmulatorResource));
-        client.BaseAddress = new Uri(emulator.HttpEndpoint.Url);
-        client.Timeout = TimeSpan.FromMinutes(15);
-        return client;
-    }
-
-    private static async Task<ExecuteCommandResult> PostManagementAsync(ExecuteCommandContext context, LambdaFunctionResource function, string action, string success)
+    private static async Task<ExecuteCommandResult> PostManagementAsync(ExecuteCommandContext context, LambdaFunctionResource function, string command, string success)
     {
         try
         {
-            using var client = CreateEmulatorClient(context.Services, function.Parent);
-            using var response = await client.PostAsync(new Uri($"/_emulator/functions/{Uri.EscapeDataString(function.Name)}/{action}", UriKind.Relative), null, context.CancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(context.CancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                return CommandResults.Failure($"The emulator answered {(int)response.StatusCode}: {body}");
-            }
-
-            context.Logger.LogInformation("{Function}: {Action} → {Body}", function.Name, action, body);
+            using var client = LambdaEmulatorClient.Create(context.Services, function.Parent, TimeSpan.FromMinutes(1));
+            var result = await client.PostCommandAsync(function.Name, command, context.CancellationToken).ConfigureAwait(false);
+            context.Logger.LogInformation("{Function}: {Command} → {Environments} environment(s)", function.Name, command, result.Environments);
             return CommandResults.Success(success);
         }
-        catch (Exception ex) when (ex is HttpRequestException or FormatException || (ex is TaskCanceledException && !context.CancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is TaskCanceledException && !context.CancellationToken.IsCancellationRequested))
         {
             return CommandResults.Failure(ex.Message);
         }
@@ -260,33 +249,22 @@ public static class LambdaFunctionBuilderExtensions
         var logger = context.Services.GetRequiredService<ResourceLoggerService>().GetLogger(function);
         try
         {
-            using var client = CreateEmulatorClient(context.Services, function.Parent);
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/2015-03-31/functions/{Uri.EscapeDataString(function.Name)}/invocations", UriKind.Relative))
-            {
-                Content = new StringContent(payload, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
-            };
-            request.Headers.Add("X-Amz-Invocation-Type", "RequestResponse");
-            request.Headers.Add("X-Amz-Log-Type", "Tail");
-
+            // A cold start of a big model plus generation can take minutes; the function's own timeout bounds it.
+            using var client = LambdaEmulatorClient.Create(context.Services, function.Parent, TimeSpan.FromMinutes(15));
             var stopwatch = Stopwatch.StartNew();
-            using var response = await client.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(context.CancellationToken).ConfigureAwait(false);
+            var result = await client.InvokeAsync(function.Name, payload, context.CancellationToken).ConfigureAwait(false);
             stopwatch.Stop();
-
-            var functionError = response.Headers.TryGetValues("X-Amz-Function-Error", out var errors) ? errors.FirstOrDefault() : null;
-            if (response.Headers.TryGetValues("X-Amz-Log-Result", out var logs) && logs.FirstOrDefault() is { Length: > 0 } tail)
+            foreach (var line in result.Log?.Lines ?? [])
             {
-                foreach (var line in Encoding.UTF8.GetString(Convert.FromBase64String(tail)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    logger.LogInformation("{Line}", line);
-                }
+                logger.LogInformation("{Line}", line);
             }
 
-            var summary = $"{function.Name} answered {(int)response.StatusCode} in {stopwatch.ElapsedMilliseconds} ms";
-            logger.LogInformation("Sample prompt {Payload}: {Summary}: {Body}", payload, summary, body);
-            return response.IsSuccessStatusCode && functionError is null
-                ? CommandResults.Success(summary, body, CommandResultFormat.Json)
-                : CommandResults.Failure($"{summary} ({functionError ?? "error"}): {body}");
+            var cold = result.Log?.Report?.InitDurationMs is { } init ? $", cold start: init {init:F0} ms" : "";
+            var summary = $"{function.Name} answered {result.StatusCode} in {stopwatch.ElapsedMilliseconds} ms{cold}";
+            logger.LogInformation("Sample prompt {Payload}: {Summary}: {Body}", payload, summary, result.Body);
+            return result.Succeeded
+                ? CommandResults.Success(summary, result.Body, CommandResultFormat.Json)
+                : CommandResults.Failure($"{summary} ({result.FunctionError ?? "error"}): {result.Body}");
         }
         catch (Exception ex) when (ex is HttpRequestException or FormatException || (ex is TaskCanceledException && !context.CancellationToken.IsCancellationRequested))
         {

@@ -1,6 +1,7 @@
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
-namespace Aspire.Hosting;
+namespace LlamaAspire.Hosting;
 
 /// <summary>
 /// A Lambda function hosted by a <see cref="LambdaEmulatorResource"/>. It is not a process of its own: the emulator

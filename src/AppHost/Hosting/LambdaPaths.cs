@@ -1,7 +1,8 @@
+using Aspire.Hosting;
 using System.Reflection;
 using System.Text.RegularExpressions;
 
-namespace Aspire.Hosting;
+namespace LlamaAspire.Hosting;
 
 /// <summary>Where things are on disk: the repository root, a project's build output.</summary>
 internal static partial class LambdaPaths

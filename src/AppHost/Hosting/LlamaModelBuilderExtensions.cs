@@ -1,9 +1,10 @@
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
 // WithProjectDefaults (evaluation API) is how a ProjectResource subclass gets what AddProject gives a project: OTLP, ASPNETCORE_URLS, the Rebuild command.
 #pragma warning disable ASPIREPROJECTS001
 
-namespace Aspire.Hosting;
+namespace LlamaAspire.Hosting;
 
 /// <summary>Adds model directories built by the <c>ModelBuilder</c> project.</summary>
 public static class LlamaModelBuilderExtensions

@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts.Telemetry;
 using System.Diagnostics;
 using LlamaAspire.InferenceFunction.Telemetry;
 using LlamaAspire.LlamaModel;
@@ -84,14 +85,14 @@ public sealed class Generator(ModelRunner runner, Llama3Tokenizer tokenizer)
         Activity? decodeSpan = null;
         try
         {
-            using (var prefill = FunctionTelemetry.Source.StartActivity("prefill"))
+            using (var prefill = FunctionTelemetry.Source.StartActivity(FunctionTelemetryNames.PrefillSpan))
             {
                 prefill?.SetTag("llm.prompt_tokens", prompt.Count);
                 long t0 = Stopwatch.GetTimestamp();
                 runner.Forward(promptIds);
                 prefillMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             }
-            decodeSpan = FunctionTelemetry.Source.StartActivity("decode");
+            decodeSpan = FunctionTelemetry.Source.StartActivity(FunctionTelemetryNames.DecodeSpan);
             decodeStart = Stopwatch.GetTimestamp();
             while (true)
             {

@@ -1,3 +1,5 @@
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Telemetry;
 using System.Diagnostics;
 using LlamaAspire.InferenceFunction.Inference;
 using LlamaAspire.InferenceFunction.Telemetry;
@@ -129,21 +131,22 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
     {
         // The platform's invoke span (X-Ray header) first; else the HTTP caller's traceparent.
         ActivityContext parent = default;
-        if (!TraceContext.TryParseXRay(invocation.TraceId, out parent) && request?.TraceParent is { } tp && !TraceContext.TryParseTraceParent(tp, out parent))
+        if (!XRayTraceHeader.TryParse(invocation.TraceId, out parent) && request?.TraceParent is { } tp && !XRayTraceHeader.TryParseTraceParent(tp, out parent))
             parent = default;
-        var (resourceId, accountId, arnRegion) = FaasAttributes.ParseArn(invocation.InvokedFunctionArn);
+        var arn = FunctionArn.TryParse(invocation.InvokedFunctionArn, out var parsed) ? parsed : null;
+        var (resourceId, accountId, arnRegion) = (arn?.WithQualifier(null).ToString(), arn?.AccountId, arn?.Region);
         var tags = new List<KeyValuePair<string, object?>>(10)
         {
-            new("faas.invocation_id", invocation.RequestId),
-            new("faas.coldstart", coldStart),
-            new("faas.trigger", request?.IsHttp == true ? "http" : "other"),
-            new("faas.name", options.FunctionName),
-            new("cloud.provider", "aws"),
+            new(FaasAttributes.InvocationId, invocation.RequestId),
+            new(FaasAttributes.ColdStart, coldStart),
+            new(FaasAttributes.Trigger, request?.IsHttp == true ? FaasAttributes.Triggers.Http : FaasAttributes.Triggers.Other),
+            new(FaasAttributes.Name, options.FunctionName),
+            new(FaasAttributes.CloudProvider, FaasAttributes.AwsProvider),
         };
-        if (resourceId is not null) tags.Add(new("cloud.resource_id", resourceId));
-        if (accountId is not null) tags.Add(new("cloud.account.id", accountId));
-        if ((FaasAttributes.Region(env) ?? arnRegion) is string region) tags.Add(new("cloud.region", region));
-        if (!string.IsNullOrEmpty(invocation.InvokedFunctionArn)) tags.Add(new("aws.lambda.invoked_arn", invocation.InvokedFunctionArn));
+        if (resourceId is not null) tags.Add(new(FaasAttributes.CloudResourceId, resourceId));
+        if (accountId is not null) tags.Add(new(FaasAttributes.CloudAccountId, accountId));
+        if ((LambdaResourceAttributes.Region(env) ?? arnRegion) is string region) tags.Add(new(FaasAttributes.CloudRegion, region));
+        if (!string.IsNullOrEmpty(invocation.InvokedFunctionArn)) tags.Add(new(FaasAttributes.InvokedArn, invocation.InvokedFunctionArn));
 
         FunctionTelemetry.Invocations.Add(1);
         if (coldStart) FunctionTelemetry.ColdStarts.Add(1);
@@ -171,7 +174,7 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
         if (activity is not null)
         {
             activity.SetStatus(ActivityStatusCode.Error, message);
-            activity.SetTag("error.type", errorType);
+            activity.SetTag(FaasAttributes.ErrorType, errorType);
             activity.AddException(inner);
             activity.Dispose();
         }

@@ -1,3 +1,5 @@
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Telemetry;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -20,12 +22,12 @@ public sealed class InitPhases : IDisposable
     public InitPhases(DateTimeOffset mainEntered, Func<string, string?> env)
     {
         _mainEntered = mainEntered;
-        _processStart = ProcessStartTime.TryRead() is { } ps && ps <= mainEntered ? ps : mainEntered;
-        if (!TraceContext.TryParseTraceParent(env(EnvVars.TraceParent), out var parent)) parent = default;
-        _init = FunctionTelemetry.Source.StartActivity(FunctionTelemetry.FunctionInitSpan, ActivityKind.Internal, parent, startTime: _processStart);
-        _init?.SetTag("faas.coldstart", true);
-        _init?.SetTag("faas.name", env(EnvVars.FunctionName) ?? "inference");
-        Retroactive(FunctionTelemetry.RuntimeInitSpan, _processStart, _mainEntered);
+        _processStart = ProcessStartTime.TryRead(env) is { } ps && ps <= mainEntered ? ps : mainEntered;
+        if (!XRayTraceHeader.TryParseTraceParent(env(EnvVars.TraceParent), out var parent)) parent = default;
+        _init = FunctionTelemetry.Source.StartActivity(FunctionTelemetryNames.InitSpan, ActivityKind.Internal, parent, startTime: _processStart);
+        _init?.SetTag(FaasAttributes.ColdStart, true);
+        _init?.SetTag(FaasAttributes.Name, env(EnvVars.FunctionName) ?? "inference");
+        Retroactive(FunctionTelemetryNames.RuntimeInitSpan, _processStart, _mainEntered);
     }
 
     public DateTimeOffset ProcessStart => _processStart;
@@ -69,7 +71,7 @@ public sealed class InitPhases : IDisposable
     public void Fail(string errorType, Exception ex)
     {
         _init?.SetStatus(ActivityStatusCode.Error, ex.Message);
-        _init?.SetTag("error.type", errorType);
+        _init?.SetTag(FaasAttributes.ErrorType, errorType);
         _init?.AddException(ex);
     }
 

@@ -4,7 +4,9 @@ using System.Globalization;
 namespace LlamaAspire.InferenceFunction.Telemetry;
 
 /// <summary>
-/// When the OS started this process: /proc/self/stat field 22 (starttime, clock ticks after boot) plus the boot time,
+/// When this process started. Under LlamaAspire's emulator, the spawn instant it hands over
+/// (<see cref="EnvVars.SpawnTimeTicks"/>, 100 ns resolution), so <c>function.init</c> nests inside <c>platform.init</c>.
+/// Elsewhere (real Lambda) the fallback: /proc/self/stat field 22 (starttime, clock ticks after boot) plus the boot time,
 /// taken as now − (time since boot). Time since boot is CLOCK_MONOTONIC (Stopwatch, ns) when it agrees with /proc/uptime
 /// (no suspend since boot, as on servers), else /proc/uptime (10 ms). /proc/stat's btime is whole seconds, too coarse.
 /// Resolution: one clock tick (10 ms), the kernel's starttime granularity; the estimate errs early, never late.
@@ -13,7 +15,18 @@ public static class ProcessStartTime
 {
     const double ClockTicksPerSecond = 100; // USER_HZ, 100 on every Linux Lambda runs
 
-    public static DateTimeOffset? TryRead()
+    public static DateTimeOffset? TryRead(Func<string, string?> env)
+    {
+        if (long.TryParse(env(EnvVars.SpawnTimeTicks), NumberStyles.None, CultureInfo.InvariantCulture, out var unixTicks) && unixTicks > 0)
+        {
+            return new DateTimeOffset(DateTime.UnixEpoch.Ticks + unixTicks, TimeSpan.Zero);
+        }
+
+        return TryReadProc();
+    }
+
+    /// <summary>The /proc estimate alone (10 ms resolution).</summary>
+    public static DateTimeOffset? TryReadProc()
     {
         try
         {

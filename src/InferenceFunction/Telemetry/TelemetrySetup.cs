@@ -1,3 +1,5 @@
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Telemetry;
 using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -39,7 +41,7 @@ public sealed class TelemetrySetup : IDisposable
         var resource = ResourceBuilder.CreateDefault(); // + OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES
         string functionName = env(EnvVars.FunctionName) ?? "inference";
         if (string.IsNullOrWhiteSpace(env(EnvVars.OtelServiceName))) resource.AddService(functionName);
-        resource.AddAttributes(FaasAttributes.Resource(env));
+        resource.AddAttributes(LambdaResourceAttributes.Resource(env));
 
         var tracer = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(resource)
@@ -94,32 +96,24 @@ public sealed class TelemetrySetup : IDisposable
 }
 
 /// <summary>OpenTelemetry FaaS / cloud attributes (semantic conventions, docs/faas/aws-lambda.md).</summary>
-public static class FaasAttributes
+public static class LambdaResourceAttributes
 {
     public static IEnumerable<KeyValuePair<string, object>> Resource(Func<string, string?> env)
     {
         var list = new List<KeyValuePair<string, object>>
         {
-            new("cloud.provider", "aws"),
-            new("cloud.platform", "aws_lambda"),
-            new("faas.name", env(EnvVars.FunctionName) ?? "inference"),
+            new(FaasAttributes.CloudProvider, FaasAttributes.AwsProvider),
+            new(FaasAttributes.CloudPlatform, FaasAttributes.AwsLambdaPlatform),
+            new(FaasAttributes.Name, env(EnvVars.FunctionName) ?? "inference"),
         };
-        if (Region(env) is string region) list.Add(new("cloud.region", region));
-        if (env(EnvVars.FunctionVersion) is { Length: > 0 } version) list.Add(new("faas.version", version));
-        if (env(EnvVars.LogStreamName) is { Length: > 0 } stream) list.Add(new("faas.instance", stream));
-        if (long.TryParse(env(EnvVars.FunctionMemorySize), out var mb)) list.Add(new("faas.max_memory", mb * 1024 * 1024));
+        if (Region(env) is string region) list.Add(new(FaasAttributes.CloudRegion, region));
+        if (env(EnvVars.FunctionVersion) is { Length: > 0 } version) list.Add(new(FaasAttributes.Version, version));
+        if (env(EnvVars.LogStreamName) is { Length: > 0 } stream) list.Add(new(FaasAttributes.Instance, stream));
+        if (long.TryParse(env(EnvVars.FunctionMemorySize), out var mb)) list.Add(new(FaasAttributes.MaxMemory, LambdaLimits.MemoryBytes((int)mb)));
         return list;
     }
 
     public static string? Region(Func<string, string?> env) =>
         env(EnvVars.Region) is { Length: > 0 } r ? r : env(EnvVars.DefaultRegion) is { Length: > 0 } d ? d : null;
 
-    /// <summary>arn:aws:lambda:{region}:{account}:function:{name}[:{alias|version}] → (resource id without the qualifier, account, region).</summary>
-    public static (string? ResourceId, string? AccountId, string? Region) ParseArn(string? arn)
-    {
-        if (string.IsNullOrEmpty(arn)) return (null, null, null);
-        var parts = arn.Split(':');
-        if (parts.Length < 7 || parts[0] != "arn") return (arn, null, null);
-        return (string.Join(':', parts, 0, 7), parts[4].Length > 0 ? parts[4] : null, parts[3].Length > 0 ? parts[3] : null);
-    }
 }

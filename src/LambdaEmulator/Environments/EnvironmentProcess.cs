@@ -1,23 +1,42 @@
 using System.Diagnostics;
 using System.Globalization;
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Telemetry;
+using Vars = LlamaAspire.LambdaContracts.LambdaEnvironmentVariables;
 
 namespace LlamaAspire.LambdaEmulator.Environments;
 
-/// <summary>Process control for an execution environment: start with Lambda's variables, limits, signals, shutdown.</summary>
+using InvokeApi = LlamaAspire.LambdaContracts.InvokeApi;
+
+/// <summary>Process control for an execution environment: start with Lambda's variables and limits, memory, signals, shutdown.</summary>
 public sealed partial class ExecutionEnvironment
 {
     private Process? _process;
     private int _pid;
     private TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private string? _cgroup;
+    private EnvironmentCgroup? _cgroup;
+    private OutputReader[] _readers = [];
+    private long _peakMemoryBytes;
 
     public Task<int> Exited => _exited.Task;
+
+    /// <summary>The runtime's pid, 0 until its process has started.</summary>
+    public int Pid => Volatile.Read(ref _pid);
+
+    public DateTime StartedAt { get; private set; } = DateTime.UtcNow;
+
+    public int[] Cpus { get; private set; } = [];
+
+    /// <summary>The sandbox's cgroup, or null when memory and CPU are accounted per process.</summary>
+    public EnvironmentCgroup? Cgroup => _cgroup;
+
+    /// <summary>The peak memory seen so far (the cgroup's, or the process's VmHWM).</summary>
+    public long PeakMemoryBytes => Interlocked.Read(ref _peakMemoryBytes);
 
     /// <summary>Starts the runtime process; <paramref name="traceparent"/> is the platform.init span (W3C).</summary>
     public void StartProcess(string traceparent, string initPhase)
     {
-        var f = Function.Options;
-        var emulator = Function.Emulator.Options;
+        var f = Context.Function;
         var workDir = string.IsNullOrEmpty(f.WorkingDirectory) ? Directory.GetCurrentDirectory() : Path.GetFullPath(f.WorkingDirectory);
         // A relative command (e.g. ./bootstrap) is looked up in the working directory first, then on PATH.
         var command = !Path.IsPathRooted(f.Command) && File.Exists(Path.Combine(workDir, f.Command)) ? Path.Combine(workDir, f.Command) : f.Command;
@@ -30,122 +49,187 @@ public sealed partial class ExecutionEnvironment
             WorkingDirectory = workDir,
         };
         foreach (var a in f.Arguments)
-            psi.ArgumentList.Add(a);
-
-        var env = psi.Environment;
-        foreach (var key in env.Keys.ToList())
         {
-            if (key.StartsWith("Lambda__", StringComparison.OrdinalIgnoreCase) || key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
-                || key is "OTEL_SERVICE_NAME" or "OTEL_RESOURCE_ATTRIBUTES" or "TRACEPARENT" or "TRACESTATE" or "_X_AMZN_TRACE_ID")
-                env.Remove(key);
+            psi.ArgumentList.Add(a);
         }
-        foreach (var (k, v) in f.Environment)
-            env[k] = v;
 
-        var name = Function.Name;
         var runtimeDir = Path.IsPathRooted(command) ? Path.GetDirectoryName(command)! : workDir;
-        env["AWS_LAMBDA_FUNCTION_NAME"] = name;
-        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = f.MemorySize.ToString(CultureInfo.InvariantCulture);
-        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
-        env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
-        env["AWS_REGION"] = emulator.Region;
-        env["AWS_DEFAULT_REGION"] = emulator.Region;
-        env["AWS_LAMBDA_LOG_GROUP_NAME"] = $"/aws/lambda/{name}";
-        env["AWS_LAMBDA_LOG_STREAM_NAME"] = LogStreamName;
-        env["LAMBDA_TASK_ROOT"] = workDir;
-        env["LAMBDA_RUNTIME_DIR"] = runtimeDir;
-        env["AWS_EXECUTION_ENV"] = f.Environment.TryGetValue("AWS_EXECUTION_ENV", out var ee) ? ee : "AWS_Lambda_provided.al2023";
-        env["TZ"] = ":UTC";
-        env["AWS_LAMBDA_RUNTIME_API"] = RuntimeApi.Address;
-        env["TRACEPARENT"] = traceparent;
-        env["LLAMAASPIRE_INIT_PHASE"] = initPhase;
-        if (!f.Environment.ContainsKey("OTEL_SERVICE_NAME"))
-            env["OTEL_SERVICE_NAME"] = name;
-        var resource = string.Create(CultureInfo.InvariantCulture,
-            $"cloud.provider=aws,cloud.platform=aws_lambda,cloud.region={emulator.Region},cloud.account.id={emulator.AccountId},faas.name={name},faas.version=$LATEST,faas.instance={Id},faas.max_memory={(long)f.MemorySize * 1024 * 1024}");
-        env["OTEL_RESOURCE_ATTRIBUTES"] = f.Environment.TryGetValue("OTEL_RESOURCE_ATTRIBUTES", out var extra) && extra.Length > 0 ? $"{resource},{extra}" : resource;
+        SetEnvironment(psi.Environment, workDir, runtimeDir, traceparent, initPhase);
 
+        _cgroup ??= Context.Limits.CreateCgroup(Id, f.MemorySize);
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Write(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Write(e.Data); };
-        process.Exited += (_, _) =>
+        process.Exited += (_, _) => OnProcessExited(process, exited);
+        lock (_lifecycle.Lock)
         {
-            int code;
-            try { code = process.ExitCode; }
-            catch (InvalidOperationException) { code = -1; }
-            // Let the output readers catch up so the function's last lines precede the platform's.
-            process.WaitForExit(200);
-            Function.Emulator.Guard.Untrack(process.Id);
-            OnExited(code);
-            exited.TrySetResult(code);
-            ResourceLimits.RemoveCgroup(_cgroup);
-        };
-        lock (_lock)
-        {
-            if (_state is EnvironmentState.ShuttingDown or EnvironmentState.Dead)
+            if (_lifecycle.State is EnvironmentState.ShuttingDown or EnvironmentState.Dead)
+            {
                 throw new InvalidOperationException("The execution environment was shut down before its runtime started.");
+            }
+
             _process = process;
             _exited = exited;
-            StartedAt = DateTime.UtcNow;
         }
+
+        // The spawn instant, handed to the runtime so its init span starts exactly here (/proc's start time has 10 ms ticks).
+        var spawned = DateTime.UtcNow;
+        psi.Environment[Vars.SpawnTimeTicks] = (spawned - DateTime.UnixEpoch).Ticks.ToString(CultureInfo.InvariantCulture);
+        StartedAt = spawned;
         process.Start();
         Volatile.Write(ref _pid, process.Id);
-        Function.Emulator.Guard.Track(process.Id);
+        _cgroup?.Add(process.Id);
+        Context.Guard.Track(process.Id);
         process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var limits = Function.Emulator.Limits;
-        Cpus = limits.ApplyCpuAffinity(process.Id, f.MemorySize);
-        _cgroup = limits.ApplyCpuQuota(process.Id, Id, f.MemorySize);
-        _ = MonitorMemoryAsync(process, exited.Task);
+        _readers = [new OutputReader(process.StandardOutput.BaseStream, WriteOutput), new OutputReader(process.StandardError.BaseStream, WriteOutput)];
+        Cpus = Context.Limits.ApplyCpuAffinity(process.Id, f.MemorySize);
+        _ = MonitorMemoryAsync(process.Id, exited.Task);
     }
 
-    /// <summary>Polls RSS: above MemorySize the process is killed (Runtime.OutOfMemory); keeps the peak (VmHWM).</summary>
-    private async Task MonitorMemoryAsync(Process process, Task exited)
+    private void SetEnvironment(IDictionary<string, string?> env, string workDir, string runtimeDir, string traceparent, string initPhase)
     {
-        var limit = (long)Function.Options.MemorySize * 1024 * 1024;
-        var pid = process.Id;
+        var f = Context.Function;
+        foreach (var key in env.Keys.ToList())
+        {
+            // The emulator's own settings and trace context must not leak into the function.
+            if (key.StartsWith("Lambda__", StringComparison.OrdinalIgnoreCase) || key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
+                || key is "OTEL_SERVICE_NAME" or "OTEL_RESOURCE_ATTRIBUTES" or Vars.TraceParent or Vars.TraceState or Vars.TraceId)
+            {
+                env.Remove(key);
+            }
+        }
+
+        foreach (var (k, v) in f.Environment)
+        {
+            env[k] = v;
+        }
+
+        var name = Context.FunctionName;
+        var region = Context.Arn.Region;
+        env[Vars.FunctionName] = name;
+        env[Vars.FunctionMemorySize] = f.MemorySize.ToString(CultureInfo.InvariantCulture);
+        env[Vars.FunctionVersion] = InvokeApi.LatestVersion;
+        env[Vars.InitializationType] = Vars.InitializationTypes.OnDemand;
+        env[Vars.Region] = region;
+        env[Vars.DefaultRegion] = region;
+        env[Vars.LogGroupName] = $"/aws/lambda/{name}";
+        env[Vars.LogStreamName] = LogStreamName;
+        env[Vars.TaskRoot] = workDir;
+        env[Vars.RuntimeDir] = runtimeDir;
+        env[Vars.ExecutionEnv] = f.Environment.TryGetValue(Vars.ExecutionEnv, out var ee) ? ee : "AWS_Lambda_provided.al2023";
+        env[Vars.TimeZone] = ":UTC";
+        env[Vars.RuntimeApi] = RuntimeApi.Address;
+        env[Vars.TraceParent] = traceparent;
+        env[Vars.InitPhase] = initPhase;
+        if (!f.Environment.ContainsKey("OTEL_SERVICE_NAME"))
+        {
+            env["OTEL_SERVICE_NAME"] = name;
+        }
+
+        var resource = string.Create(CultureInfo.InvariantCulture,
+            $"{FaasAttributes.CloudProvider}={FaasAttributes.AwsProvider},{FaasAttributes.CloudPlatform}={FaasAttributes.AwsLambdaPlatform},{FaasAttributes.CloudRegion}={region},{FaasAttributes.CloudAccountId}={Context.Arn.AccountId},{FaasAttributes.Name}={name},{FaasAttributes.Version}={InvokeApi.LatestVersion},{FaasAttributes.Instance}={Id},{FaasAttributes.MaxMemory}={LambdaLimits.MemoryBytes(f.MemorySize)}");
+        env["OTEL_RESOURCE_ATTRIBUTES"] = f.Environment.TryGetValue("OTEL_RESOURCE_ATTRIBUTES", out var extra) && extra.Length > 0 ? $"{resource},{extra}" : resource;
+    }
+
+    private void OnProcessExited(Process process, TaskCompletionSource<int> exited)
+    {
+        int code;
+        try
+        {
+            code = process.ExitCode;
+        }
+        catch (InvalidOperationException)
+        {
+            code = -1;
+        }
+
+        // Let the output readers reach end of file so the function's last lines precede the platform's (bounded: a child
+        // that inherited stdout keeps the pipe open).
+        Task.WaitAll([.. _readers.Select(r => r.Completion)], TimeSpan.FromMilliseconds(200));
+        if (_cgroup is { } cgroup && cgroup.OomKills > 0)
+        {
+            KillReason = KillReason.OutOfMemory;
+        }
+
+        MeasurePeakMemory();
+        Context.Guard.Untrack(process.Id);
+        KillSandbox();
+        OnExited(code);
+        exited.TrySetResult(code);
+    }
+
+    /// <summary>Keeps the peak; the cgroup enforces the limit itself, else the process's RSS above MemorySize is an OOM kill here.
+    /// An OOM kill of any process in the sandbox ends the whole environment, as on Lambda.</summary>
+    private async Task MonitorMemoryAsync(int pid, Task exited)
+    {
+        var limit = LambdaLimits.MemoryBytes(Context.Function.MemorySize);
         while (!exited.IsCompleted)
         {
-            var (rss, peak) = ResourceLimits.ReadMemory(pid);
-            if (peak > PeakMemoryBytes)
-                PeakMemoryBytes = peak;
-            if (rss > limit && KillReason == KillReason.None)
+            MeasurePeakMemory();
+            var outOfMemory = _cgroup is { } cgroup ? cgroup.OomKills > 0 : ResourceLimits.ReadMemory(pid).Rss > limit;
+            if (outOfMemory && KillReason == KillReason.None)
             {
                 KillReason = KillReason.OutOfMemory;
                 Kill();
                 return;
             }
+
             await Task.WhenAny(exited, Task.Delay(State == EnvironmentState.Frozen ? 250 : 20)).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Reads the peak now (REPORT's Max Memory Used).</summary>
+    /// <summary>Reads the peak now (REPORT's Max Memory Used): the whole sandbox's with a cgroup, the runtime process's without.</summary>
     public long MeasurePeakMemory()
     {
-        if (Pid is > 0 and var pid)
+        var peak = _cgroup?.PeakBytes ?? (Pid is > 0 and var pid ? ResourceLimits.ReadMemory(pid).Peak : 0);
+        long seen;
+        while (peak > (seen = Interlocked.Read(ref _peakMemoryBytes)) && Interlocked.CompareExchange(ref _peakMemoryBytes, peak, seen) != seen)
         {
-            var (_, peak) = ResourceLimits.ReadMemory(pid);
-            if (peak > PeakMemoryBytes)
-                PeakMemoryBytes = peak;
+            // Another reader raised the peak meanwhile: compare again.
         }
-        return PeakMemoryBytes;
+
+        return Math.Max(peak, seen);
     }
 
-    /// <summary>SIGKILL the runtime and anything it started.</summary>
+    /// <summary>SIGKILL the runtime and everything in its sandbox.</summary>
     public void Kill()
     {
         var p = _process;
         if (p is null || Pid == 0)
+        {
             return;
+        }
+
         try
         {
             NativeMethods.Signal(Pid, NativeMethods.SIGCONT);
             p.Kill(entireProcessTree: true);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception) { }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone: its exit handler does the rest.
+        }
+
+        KillSandbox();
+    }
+
+    /// <summary>Kills what is left in the cgroup (children that outlived or escaped the runtime's tree) and removes it once empty.</summary>
+    private void KillSandbox()
+    {
+        if (_cgroup is not { } cgroup)
+        {
+            return;
+        }
+
+        foreach (var pid in cgroup.Pids())
+        {
+            NativeMethods.Signal(pid, NativeMethods.SIGCONT);
+            NativeMethods.Signal(pid, NativeMethods.SIGKILL);
+        }
+
+        if (_exited.Task.IsCompleted || Pid == 0)
+        {
+            cgroup.TryRemove();
+        }
     }
 
     /// <summary>Kills the process of a timed-out init and waits for it, before the suppressed-init retry.</summary>
@@ -161,28 +245,47 @@ public sealed partial class ExecutionEnvironment
     public async Task ShutdownAsync()
     {
         Process? p;
-        lock (_lock)
+        lock (_lifecycle.Lock)
         {
-            if (_state is EnvironmentState.Dead)
+            if (!_lifecycle.TryFire(EnvironmentTrigger.Shutdown, out var from) && from == EnvironmentState.Dead)
+            {
+                RemoveCgroupWhenEmpty();
                 return;
-            _state = EnvironmentState.ShuttingDown;
+            }
+
             if (KillReason == KillReason.None)
+            {
                 KillReason = KillReason.Shutdown;
-            Thaw();
+            }
+
+            if (Context.Freeze && _pid > 0)
+            {
+                NativeMethods.Signal(_pid, NativeMethods.SIGCONT);
+            }
+
             p = _process;
         }
+
         if (p is not null && Pid > 0 && !_exited.Task.IsCompleted)
         {
             NativeMethods.Signal(Pid, NativeMethods.SIGTERM);
-            var grace = TimeSpan.FromSeconds(Function.Emulator.Options.ShutdownGracePeriod);
-            if (await Task.WhenAny(_exited.Task, Task.Delay(grace)).ConfigureAwait(false) != _exited.Task)
+            if (await Task.WhenAny(_exited.Task, Task.Delay(Context.ShutdownGracePeriod)).ConfigureAwait(false) != _exited.Task)
             {
                 Kill();
                 await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
             }
         }
-        lock (_lock)
-            _state = EnvironmentState.Dead;
+
+        _lifecycle.TryFire(EnvironmentTrigger.ProcessExited);
         _inbox.Writer.TryComplete();
+        RemoveCgroupWhenEmpty();
+    }
+
+    private void RemoveCgroupWhenEmpty()
+    {
+        if (_cgroup is { } cgroup && !cgroup.TryRemove())
+        {
+            KillSandbox();
+        }
     }
 }

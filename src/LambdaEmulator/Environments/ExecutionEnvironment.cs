@@ -1,18 +1,12 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Logs;
 using LlamaAspire.LambdaEmulator.RuntimeApi;
 
 namespace LlamaAspire.LambdaEmulator.Environments;
 
-public enum EnvironmentState
-{
-    Initializing,
-    Warm,
-    Busy,
-    Frozen,
-    ShuttingDown,
-    Dead,
-}
+using InvokeApi = LlamaAspire.LambdaContracts.InvokeApi;
 
 /// <summary>Why the platform ended a process (decides the error type the invoke gets).</summary>
 public enum KillReason
@@ -24,6 +18,7 @@ public enum KillReason
     InitTimeout,
 }
 
+/// <summary>How an init attempt ended.</summary>
 public abstract record InitResult
 {
     public sealed record Ready : InitResult;
@@ -32,74 +27,70 @@ public abstract record InitResult
     public sealed record TimedOut : InitResult;
 }
 
+/// <summary>An invoke handed to an environment: the immutable message /next serves and the completion it answers.</summary>
+public sealed record Delivery(InvokeMessage Message, InvokeCompletion Completion, long StartTimestamp);
+
 /// <summary>
-/// One execution environment: an OS process running the function's runtime, its own Runtime API host,
-/// and the state Lambda keeps for it (warm/busy/frozen, the invoke in flight, peak memory).
-/// Process start/stop lives in <see cref="EnvironmentProcess"/>.
+/// One execution environment: an OS process (and everything it starts, in one cgroup) running the function's runtime, its own
+/// Runtime API host, and its <see cref="EnvironmentLifecycle"/>. Process control lives in the other part of this class.
 /// </summary>
 public sealed partial class ExecutionEnvironment : IDisposable
 {
-    public void Dispose() => StopTimeout();
-
-    private readonly Lock _lock = new();
-    private Channel<Invocation> _inbox = NewInbox();
+    private readonly EnvironmentLifecycle _lifecycle;
+    private Channel<Delivery> _inbox = NewInbox();
     private TaskCompletionSource<InitResult> _init = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private CancellationTokenRegistration _timeoutRegistration;
-    private CancellationTokenSource? _timeoutCts;
-    private bool _frozen;
-    private EnvironmentState _state = EnvironmentState.Initializing;
+    private CancellationTokenSource? _timeout;
+    private Delivery? _current;
 
-    public ExecutionEnvironment(FunctionPool function, RuntimeApiHost runtimeApi)
+    /// <summary>Where this environment's output goes: the invoke (or the init it triggered) in flight.</summary>
+    private InvokeLog? _logTarget;
+
+    public ExecutionEnvironment(EnvironmentContext context, RuntimeApiHost runtimeApi)
     {
-        Function = function;
+        Context = context;
         RuntimeApi = runtimeApi;
         Id = Guid.NewGuid().ToString("N");
-        LogStreamName = $"{DateTime.UtcNow:yyyy/MM/dd}/[$LATEST]{Id}";
+        LogStreamName = $"{DateTime.UtcNow:yyyy/MM/dd}/[{InvokeApi.LatestVersion}]{Id}";
+        _lifecycle = new EnvironmentLifecycle(context.StateLock);
         runtimeApi.Target = this;
     }
 
-    private static Channel<Invocation> NewInbox() => Channel.CreateUnbounded<Invocation>(new UnboundedChannelOptions { SingleReader = false });
+    private static Channel<Delivery> NewInbox() => Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = false });
 
     public string Id { get; }
-    public FunctionPool Function { get; }
+    public EnvironmentContext Context { get; }
     public RuntimeApiHost RuntimeApi { get; }
     public string LogStreamName { get; }
-    /// <summary>The runtime's pid, 0 until its process has started.</summary>
-    public int Pid => Volatile.Read(ref _pid);
+    public EnvironmentLifecycle Lifecycle => _lifecycle;
+    public EnvironmentState State => _lifecycle.State;
     public int Invocations { get; private set; }
-    public DateTime StartedAt { get; private set; } = DateTime.UtcNow;
     public DateTime LastUsedAt { get; private set; } = DateTime.UtcNow;
-    public long PeakMemoryBytes { get; private set; }
-    public int[] Cpus { get; private set; } = [];
     public KillReason KillReason { get; private set; }
 
     /// <summary>Recycle requested while busy: shut down when the invoke in flight ends.</summary>
     public bool RetireAfterInvoke { get; set; }
 
-    public Invocation? Current { get; private set; }
-
-    /// <summary>Where this environment's output goes: the invoke (or the init it triggered) in flight.</summary>
-    private Invocation? _logTarget;
-
-    public EnvironmentState State
+    /// <summary>The invoke in flight, if any.</summary>
+    public Delivery? Current
     {
         get
         {
-            lock (_lock)
-                return _state == EnvironmentState.Warm && _frozen ? EnvironmentState.Frozen : _state;
+            lock (_lifecycle.Lock)
+            {
+                return _current;
+            }
         }
     }
-
-    public bool IsAlive => State is not (EnvironmentState.Dead or EnvironmentState.ShuttingDown);
-
-    public bool IsIdle => State is EnvironmentState.Warm or EnvironmentState.Frozen;
 
     /// <summary>Init is done when the runtime first calls /next; also ends on /init/error, exit or the limit.</summary>
     public async Task<InitResult> WaitInitAsync(TimeSpan limit)
     {
         var init = _init.Task;
         if (await Task.WhenAny(init, Task.Delay(limit)).ConfigureAwait(false) == init)
+        {
             return await init.ConfigureAwait(false);
+        }
+
         _init.TrySetResult(new InitResult.TimedOut());
         return await init.ConfigureAwait(false);
     }
@@ -107,49 +98,66 @@ public sealed partial class ExecutionEnvironment : IDisposable
     /// <summary>Suppressed init: a fresh process, same environment (id, Runtime API), after an init timeout.</summary>
     public void ResetForInitRetry()
     {
-        lock (_lock)
+        lock (_lifecycle.Lock)
         {
-            _state = EnvironmentState.Initializing;
+            _lifecycle.Fire(EnvironmentTrigger.InitRetried);
             KillReason = KillReason.None;
             _init = new TaskCompletionSource<InitResult>(TaskCreationOptions.RunContinuationsAsynchronously);
             _inbox = NewInbox();
         }
     }
 
-    public void AttachLog(Invocation? invocation) => _logTarget = invocation;
+    /// <summary>Directs the environment's output (and the platform's lines about it) to an invoke's log.</summary>
+    public void AttachLog(InvokeCompletion completion) => _logTarget = completion.Log;
 
-    /// <summary>Hands an invoke to the runtime (its pending or next /next), thawing it first; starts the timeout.</summary>
-    public void Deliver(Invocation invocation, TimeSpan timeout)
+    /// <summary>Hands an invoke to the runtime (its pending or next /next), thawing it first; starts the timeout.
+    /// The environment must be <see cref="EnvironmentState.Busy"/>: reserved by the pool, or just initialized for this invoke.</summary>
+    public void Deliver(Delivery delivery, TimeSpan timeout)
     {
-        lock (_lock)
+        lock (_lifecycle.Lock)
         {
+            if (_lifecycle.State != EnvironmentState.Busy)
+            {
+                throw new InvalidOperationException($"Execution environment {Id}: delivery in state {_lifecycle.State}.");
+            }
+
             Thaw();
-            _state = EnvironmentState.Busy;
-            Current = invocation;
-            _logTarget = invocation;
+            _current = delivery;
+            _logTarget = delivery.Completion.Log;
             Invocations++;
             LastUsedAt = DateTime.UtcNow;
         }
-        _timeoutCts = new CancellationTokenSource(timeout);
-        _timeoutRegistration = _timeoutCts.Token.Register(static s => ((ExecutionEnvironment)s!).OnTimeout(), this);
-        _inbox.Writer.TryWrite(invocation);
+
+        _timeout = new CancellationTokenSource(timeout);
+        _timeout.Token.Register(static s => ((ExecutionEnvironment)s!).OnTimeout(), this);
+        _inbox.Writer.TryWrite(delivery);
     }
 
-    /// <summary>GET /next: signals init done, then waits for an invoke (the environment freezes while it waits).</summary>
-    public async ValueTask<Invocation?> NextAsync(CancellationToken cancellationToken)
+    /// <summary>GET /next: the first call ends init; then waits for an invoke, frozen while it waits (as Lambda freezes).</summary>
+    public async ValueTask<Delivery?> NextAsync(CancellationToken cancellationToken)
     {
-        lock (_lock)
+        lock (_lifecycle.Lock)
         {
-            if (_state == EnvironmentState.Initializing)
-                _init.TrySetResult(new InitResult.Ready());
+            if (_lifecycle.State == EnvironmentState.Initializing && _init.TrySetResult(new InitResult.Ready()))
+            {
+                _lifecycle.Fire(EnvironmentTrigger.InitSucceeded);
+            }
         }
+
         if (_inbox.Reader.TryRead(out var ready))
-            return ready;
-        lock (_lock)
         {
-            if (_state == EnvironmentState.Warm && Function.Emulator.Options.Freeze && _inbox.Reader.Count == 0 && !_frozen && _pid > 0)
-                _frozen = NativeMethods.Signal(_pid, NativeMethods.SIGSTOP);
+            return ready;
         }
+
+        lock (_lifecycle.Lock)
+        {
+            if (Context.Freeze && _inbox.Reader.Count == 0 && _pid > 0 && _lifecycle.State == EnvironmentState.Idle
+                && NativeMethods.Signal(_pid, NativeMethods.SIGSTOP))
+            {
+                _lifecycle.Fire(EnvironmentTrigger.Freeze);
+            }
+        }
+
         try
         {
             return await _inbox.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -160,123 +168,133 @@ public sealed partial class ExecutionEnvironment : IDisposable
         }
     }
 
-    /// <summary>The runtime finished the invoke (response sent or error reported): the environment is warm and
-    /// available again before the caller sees the answer, so a sequential caller never causes a spurious cold start.</summary>
-    public void CompleteInvocation(Invocation invocation, InvocationOutcome outcome, InvocationResponse? response = null)
+    /// <summary>The invoke the runtime may answer for <paramref name="requestId"/>, or null (unknown, or already ended).</summary>
+    public Delivery? Resolve(string requestId)
     {
-        lock (_lock)
+        lock (_lifecycle.Lock)
         {
-            if (Current != invocation)
+            return _current is { } d && d.Message.RequestId == requestId && !d.Completion.HasEnded ? d : null;
+        }
+    }
+
+    /// <summary>The runtime finished the invoke (response sent or error reported): the environment is idle again before the
+    /// caller sees the answer, so a sequential caller never causes a spurious cold start.</summary>
+    public void CompleteInvocation(Delivery delivery, InvocationOutcome outcome, InvocationResponse? response = null)
+    {
+        if (_cgroup is { OomKills: > 0 } && KillReason == KillReason.None)
+        {
+            // A process in the sandbox was OOM-killed while this invoke ran (its answer may be the child's failure): on
+            // Lambda that ends the environment and the invoke is Runtime.OutOfMemory. The exit handler answers it.
+            KillReason = KillReason.OutOfMemory;
+            Kill();
+            return;
+        }
+
+        lock (_lifecycle.Lock)
+        {
+            if (_current != delivery)
+            {
                 return;
-            Current = null;
-            if (_state == EnvironmentState.Busy)
-                _state = EnvironmentState.Warm;
+            }
+
+            _current = null;
+            _lifecycle.TryFire(EnvironmentTrigger.InvokeEnded);
             LastUsedAt = DateTime.UtcNow;
         }
+
         StopTimeout();
-        Function.Unreserve(this);
         if (response is not null)
-            invocation.Response.TrySetResult(response);
-        invocation.Done.TrySetResult(outcome);
+        {
+            delivery.Completion.TryRespond(response);
+        }
+
+        delivery.Completion.TryEnd(outcome);
     }
+
+    /// <summary>Answers the pool's choice of this environment: Idle or Frozen → Busy. Call under the state lock.</summary>
+    public bool TryReserve() => !RetireAfterInvoke && _lifecycle.TryFire(EnvironmentTrigger.Reserve);
+
+    public bool IsInitializing => _lifecycle.State == EnvironmentState.Initializing;
 
     public void ReportInitError(byte[] body, string errorType) => _init.TrySetResult(new InitResult.Error(body, errorType));
 
-    public bool IsInitializing
-    {
-        get
-        {
-            lock (_lock)
-                return _state == EnvironmentState.Initializing;
-        }
-    }
-
-    public void MarkWarm()
-    {
-        lock (_lock)
-            if (_state == EnvironmentState.Initializing)
-                _state = EnvironmentState.Warm;
-    }
+    /// <summary>Waits until the function's output written so far is in the log (bounded: a stuck pipe cannot hold REPORT).</summary>
+    public Task DrainOutputAsync() => Task.WhenAll(_readers.Select(r => r.DrainAsync(TimeSpan.FromSeconds(1))));
 
     private void OnTimeout()
     {
-        Invocation? inv;
-        lock (_lock)
+        Delivery? delivery;
+        lock (_lifecycle.Lock)
         {
-            inv = Current;
-            if (inv is null || inv.Done.Task.IsCompleted)
+            delivery = _current;
+            if (delivery is null || delivery.Completion.HasEnded)
+            {
                 return;
+            }
+
             KillReason = KillReason.Timeout;
         }
+
         Kill();
-        var seconds = Stopwatch.GetElapsedTime(inv.StartTimestamp).TotalSeconds;
-        var message = $"RequestId: {inv.RequestId} Error: Task timed out after {seconds:F2} seconds";
-        Write($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {inv.RequestId} Task timed out after {seconds:F2} seconds");
-        inv.FailResponse("Sandbox.Timedout", message);
-        inv.Done.TrySetResult(new InvocationOutcome(InvocationStatus.Timeout, "Sandbox.Timedout"));
+        var message = PlatformLines.TimedOutMessage(Stopwatch.GetElapsedTime(delivery.StartTimestamp));
+        var requestId = delivery.Message.RequestId;
+        Context.Log.ForRequest(delivery.Completion.Log, requestId, message);
+        delivery.Completion.TryEnd(new InvocationOutcome(InvocationStatus.Timeout, LambdaErrorTypes.Timeout),
+            InvocationResponse.Platform(LambdaErrorTypes.Timeout, PlatformLines.ErrorMessage(requestId, message)));
     }
 
     /// <summary>The process exited: fails the init or the invoke in flight with the reason Lambda would give.</summary>
     private void OnExited(int exitCode)
     {
-        Invocation? inv;
-        lock (_lock)
+        Delivery? delivery;
+        lock (_lifecycle.Lock)
         {
-            inv = Current;
-            Current = null;
-            _frozen = false;
-            _state = EnvironmentState.Dead;
+            delivery = _current;
+            _current = null;
+            // A timed-out init's process is replaced in the same environment (suppressed init): it stays Initializing.
+            if (KillReason != KillReason.InitTimeout)
+            {
+                _lifecycle.TryFire(EnvironmentTrigger.ProcessExited);
+            }
         }
+
         StopTimeout();
         _inbox.Writer.TryComplete();
-        var description = DescribeExit(exitCode);
-        _init.TrySetResult(KillReason == KillReason.OutOfMemory
-            ? new InitResult.Error(Invocation.ErrorBody("Runtime.OutOfMemory", $"Runtime exited with error: {description}"), "Runtime.OutOfMemory")
+        var description = ProcessExit.Describe(exitCode);
+        var outOfMemory = KillReason == KillReason.OutOfMemory;
+        _init.TrySetResult(outOfMemory
+            ? new InitResult.Error(ErrorDocument.Write(LambdaErrorTypes.OutOfMemory, PlatformLines.ExitedMessage(description)), LambdaErrorTypes.OutOfMemory)
             : new InitResult.Exited(description));
-        if (inv is null || inv.Done.Task.IsCompleted)
+        if (delivery is null || delivery.Completion.HasEnded)
+        {
             return;
-        var (status, type) = KillReason == KillReason.OutOfMemory
-            ? (InvocationStatus.OutOfMemory, "Runtime.OutOfMemory")
-            : (InvocationStatus.Crash, "Runtime.ExitError");
-        var message = $"RequestId: {inv.RequestId} Error: Runtime exited with error: {description}";
-        Write($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {inv.RequestId} {message}");
-        inv.FailResponse(type, message);
-        inv.Done.TrySetResult(new InvocationOutcome(status, type));
+        }
+
+        var (status, type) = outOfMemory
+            ? (InvocationStatus.OutOfMemory, LambdaErrorTypes.OutOfMemory)
+            : (InvocationStatus.Crash, LambdaErrorTypes.ExitError);
+        var requestId = delivery.Message.RequestId;
+        var message = PlatformLines.ErrorMessage(requestId, PlatformLines.ExitedMessage(description));
+        Context.Log.ForRequest(delivery.Completion.Log, requestId, message);
+        delivery.Completion.TryEnd(new InvocationOutcome(status, type), InvocationResponse.Platform(type, message));
     }
 
     private void StopTimeout()
     {
-        _timeoutRegistration.Dispose();
-        _timeoutCts?.Dispose();
-        _timeoutCts = null;
+        var timeout = Interlocked.Exchange(ref _timeout, null);
+        timeout?.Dispose();
     }
 
+    /// <summary>SIGCONT a frozen environment. Call under the state lock.</summary>
     private void Thaw()
     {
-        if (_frozen && _pid > 0)
+        if (Context.Freeze && _pid > 0)
+        {
             NativeMethods.Signal(_pid, NativeMethods.SIGCONT);
-        _frozen = false;
+        }
     }
 
-    private static string DescribeExit(int exitCode) => exitCode switch
-    {
-        > 128 and < 128 + 65 => $"signal: {SignalName(exitCode - 128)}",
-        _ => $"exit status {exitCode}",
-    };
+    private void WriteOutput(string line) => Context.Log.FunctionOutput(_logTarget, line);
 
-    private static string SignalName(int signal) => signal switch
-    {
-        NativeMethods.SIGKILL => "killed",
-        NativeMethods.SIGTERM => "terminated",
-        6 => "aborted",
-        11 => "segmentation fault",
-        _ => signal.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
-
-    /// <summary>A line of this environment's log: to the console and to the invoke it belongs to.</summary>
-    public void Write(string line)
-    {
-        _logTarget?.AppendLog(line);
-        Function.Emulator.Log.Write(line);
-    }
+    public void Dispose() => StopTimeout();
 }

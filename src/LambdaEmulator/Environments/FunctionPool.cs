@@ -1,9 +1,13 @@
 using System.Diagnostics;
-using System.Globalization;
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Logs;
+using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.LambdaEmulator.Configuration;
 using LlamaAspire.LambdaEmulator.Telemetry;
 
 namespace LlamaAspire.LambdaEmulator.Environments;
+
+using InvokeApi = LlamaAspire.LambdaContracts.InvokeApi;
 
 /// <summary>Concurrency exhausted: the Invoke API answers 429 TooManyRequestsException with this reason.</summary>
 public sealed class ThrottledException(string reason) : Exception("Rate Exceeded.")
@@ -12,13 +16,13 @@ public sealed class ThrottledException(string reason) : Exception("Rate Exceeded
 }
 
 /// <summary>
-/// One function's execution environments: reuses a warm one, starts another when all are busy (cold start),
-/// enforces reserved and account concurrency, and runs each invoke through init, START/END/REPORT and telemetry.
+/// One function's execution environments: reuses an idle one, starts another when all are busy (cold start), enforces reserved
+/// and account concurrency, and runs each invoke through init, START/END/REPORT and telemetry. Which environments are busy is
+/// their lifecycle state, read under the emulator-wide lock.
 /// </summary>
 public sealed partial class FunctionPool
 {
     private readonly List<ExecutionEnvironment> _environments = [];
-    private readonly HashSet<ExecutionEnvironment> _reserved = [];
     private int _pendingColdStarts;
     private long _invocations, _coldStarts, _errors, _timeouts, _throttles;
 
@@ -27,28 +31,30 @@ public sealed partial class FunctionPool
         Name = name;
         Options = options;
         Emulator = emulator;
-        Arn = $"arn:aws:lambda:{emulator.Options.Region}:{emulator.Options.AccountId}:function:{name}";
+        Arn = FunctionArn.For(emulator.Options.Region, emulator.Options.AccountId, name);
     }
 
     public string Name { get; }
     public FunctionOptions Options { get; }
     public Emulator Emulator { get; }
-    public string Arn { get; }
+    public FunctionArn Arn { get; }
     public long InvocationCount => Interlocked.Read(ref _invocations);
     public long ColdStartCount => Interlocked.Read(ref _coldStarts);
     public long ErrorCount => Interlocked.Read(ref _errors);
     public long TimeoutCount => Interlocked.Read(ref _timeouts);
     public long ThrottleCount => Interlocked.Read(ref _throttles);
 
-    /// <summary>Environments running (or initializing for) an invoke: this function's concurrency.</summary>
-    public int InUse => _reserved.Count + _pendingColdStarts;
+    /// <summary>Environments initializing for or running an invoke: this function's concurrency. Call under the lock.</summary>
+    public int InUse => _environments.Count(e => e.Lifecycle.IsInUse) + _pendingColdStarts;
 
     public IReadOnlyList<ExecutionEnvironment> Environments
     {
         get
         {
             lock (Emulator.Lock)
+            {
                 return [.. _environments];
+            }
         }
     }
 
@@ -57,52 +63,69 @@ public sealed partial class FunctionPool
         get
         {
             lock (Emulator.Lock)
-                return (_environments.Count(e => e.IsAlive) + _pendingColdStarts, InUse);
+            {
+                return (_environments.Count(e => e.Lifecycle.IsAlive) + _pendingColdStarts, InUse);
+            }
         }
     }
 
+    private EnvironmentContext NewContext() => new(
+        Name, Options, Arn, Emulator.Options.Freeze, TimeSpan.FromSeconds(Emulator.Options.ShutdownGracePeriod),
+        Emulator.Log, Emulator.Limits, Emulator.Guard, Emulator.Lock);
+
     /// <summary>Starts an invoke; throws <see cref="ThrottledException"/> when no environment may take it.</summary>
-    public Task StartInvoke(Invocation invocation)
+    public InvokeCompletion StartInvoke(InvokeRequest request)
     {
-        ExecutionEnvironment? warm;
+        var completion = new InvokeCompletion(request);
+        ExecutionEnvironment? warm = null;
         lock (Emulator.Lock)
         {
-            warm = _environments
-                .Where(e => !_reserved.Contains(e) && !e.RetireAfterInvoke && e.IsIdle)
-                .MaxBy(e => e.LastUsedAt);
-            if (warm is not null)
+            foreach (var candidate in _environments.Where(e => e.Lifecycle.IsIdle && !e.RetireAfterInvoke).OrderByDescending(e => e.LastUsedAt))
             {
-                _reserved.Add(warm);
+                if (candidate.TryReserve())
+                {
+                    warm = candidate;
+                    break;
+                }
             }
-            else
+
+            if (warm is null)
             {
                 if (Options.ReservedConcurrency is { } reserved && InUse >= reserved)
-                    throw Throttle("ReservedFunctionConcurrentInvocationLimitExceeded");
+                {
+                    throw Throttle(InvokeApi.Exceptions.ReservedConcurrencyReason);
+                }
+
                 if (Emulator.TotalInUse() >= Emulator.Options.AccountConcurrency)
-                    throw Throttle("ConcurrentInvocationLimitExceeded");
+                {
+                    throw Throttle(InvokeApi.Exceptions.AccountConcurrencyReason);
+                }
+
                 _pendingColdStarts++;
             }
         }
-        return warm is not null ? RunWarmAsync(invocation, warm) : RunColdAsync(invocation);
+
+        _ = warm is not null ? RunWarmAsync(completion, warm) : RunColdAsync(completion);
+        return completion;
     }
 
     private ThrottledException Throttle(string reason)
     {
         Interlocked.Increment(ref _throttles);
-        Emulator.Telemetry.Throttles.Add(1, EmulatorTelemetry.Tags(Name, "other"));
+        Emulator.Telemetry.Throttles.Add(1, EmulatorTelemetry.Tags(Name, FaasAttributes.Triggers.Other));
         return new ThrottledException(reason);
     }
 
-    private async Task RunWarmAsync(Invocation invocation, ExecutionEnvironment env)
+    private async Task RunWarmAsync(InvokeCompletion completion, ExecutionEnvironment env)
     {
-        using var span = StartInvokeSpan(invocation, cold: false);
+        using var span = StartInvokeSpan(completion.Request, cold: false, out var traceHeader);
         try
         {
-            await InvokeAsync(invocation, env, span, Options.Timeout * 1000.0).ConfigureAwait(false);
+            await InvokeAsync(completion, env, span, traceHeader, initDurationMs: null, Options.Timeout * 1000.0).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            Abandon(invocation, env, ex);
+            Abandon(completion, env, ex);
         }
         finally
         {
@@ -110,180 +133,184 @@ public sealed partial class FunctionPool
         }
     }
 
-    private async Task RunColdAsync(Invocation invocation)
+    private async Task RunColdAsync(InvokeCompletion completion)
     {
-        using var span = StartInvokeSpan(invocation, cold: true);
+        using var span = StartInvokeSpan(completion.Request, cold: true, out var traceHeader);
         ExecutionEnvironment? env = null;
         try
         {
             var host = await Emulator.Hosts.RentAsync().ConfigureAwait(false);
-            env = new ExecutionEnvironment(this, host);
+            env = new ExecutionEnvironment(NewContext(), host);
             lock (Emulator.Lock)
             {
                 _pendingColdStarts--;
                 _environments.Add(env);
-                _reserved.Add(env);
             }
-            var budgetMs = await InitAsync(invocation, env, span).ConfigureAwait(false);
-            if (budgetMs is { } budget)
-                await InvokeAsync(invocation, env, span, budget).ConfigureAwait(false);
+
+            if (await InitAsync(completion, env, span).ConfigureAwait(false) is { } init)
+            {
+                await InvokeAsync(completion, env, span, traceHeader, init.DurationMs, init.BudgetMs).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (env is null)
         {
             lock (Emulator.Lock)
+            {
                 _pendingColdStarts--;
-            invocation.FailResponse("ServiceException", ex.Message);
-            invocation.Done.TrySetResult(new InvocationOutcome(InvocationStatus.Error, "ServiceException"));
+            }
+
+            completion.TryEnd(new InvocationOutcome(InvocationStatus.Error, InvokeApi.Exceptions.Service),
+                InvocationResponse.Platform(InvokeApi.Exceptions.Service, ex.Message));
+            completion.Complete(completion.Ended.Result, new ReportLine(completion.Request.RequestId, 0, 0, Options.MemorySize, 0));
         }
         catch (Exception ex) when (env is not null)
         {
-            Abandon(invocation, env, ex);
+            Abandon(completion, env, ex);
         }
         finally
         {
             if (env is not null)
+            {
                 await ReleaseAsync(env).ConfigureAwait(false);
+            }
         }
     }
 
     /// <summary>An emulator fault mid-invoke: the caller gets a ServiceException and the environment is discarded.</summary>
-    private void Abandon(Invocation invocation, ExecutionEnvironment env, Exception ex)
+    private void Abandon(InvokeCompletion completion, ExecutionEnvironment env, Exception ex)
     {
-        Emulator.Log.Write($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {invocation.RequestId} emulator error: {ex.Message}");
-        invocation.FailResponse("ServiceException", ex.Message);
-        invocation.Done.TrySetResult(new InvocationOutcome(InvocationStatus.Error, "ServiceException"));
+        var requestId = completion.Request.RequestId;
+        Emulator.Log.ForRequest(completion.Log, requestId, $"emulator error: {ex.Message}");
+        var outcome = new InvocationOutcome(InvocationStatus.Error, InvokeApi.Exceptions.Service);
+        completion.TryEnd(outcome, InvocationResponse.Platform(InvokeApi.Exceptions.Service, ex.Message));
+        completion.Complete(outcome, new ReportLine(requestId, 0, 0, Options.MemorySize, 0));
         env.Kill();
     }
 
-    private Activity? StartInvokeSpan(Invocation invocation, bool cold)
+    private Activity? StartInvokeSpan(InvokeRequest request, bool cold, out string traceHeader)
     {
-        invocation.InvokedFunctionArn = Arn;
-        var span = EmulatorTelemetry.Source.StartActivity("platform.invoke", ActivityKind.Server, invocation.ParentContext);
-        span?.SetTag("faas.name", Name);
-        span?.SetTag("faas.invocation_id", invocation.RequestId);
-        span?.SetTag("faas.coldstart", cold);
-        span?.SetTag("faas.trigger", invocation.Trigger);
-        span?.SetTag("faas.max_memory", (long)Options.MemorySize * 1024 * 1024);
-        span?.SetTag("cloud.provider", "aws");
-        span?.SetTag("cloud.platform", "aws_lambda");
-        span?.SetTag("cloud.region", Emulator.Options.Region);
-        span?.SetTag("cloud.account.id", Emulator.Options.AccountId);
-        span?.SetTag("cloud.resource_id", Arn);
-        span?.SetTag("aws.lambda.invoked_arn", Arn);
-        var traceId = span?.TraceId ?? (invocation.ParentContext.TraceId != default ? invocation.ParentContext.TraceId : ActivityTraceId.CreateRandom());
-        var spanId = span?.SpanId ?? ActivitySpanId.CreateRandom();
-        invocation.TraceHeader = XRayTraceHeader(traceId, spanId);
+        var arn = Arn.ToString();
+        var span = EmulatorTelemetry.Source.StartActivity(PlatformTelemetry.InvokeSpan, ActivityKind.Server, request.ParentContext);
+        span?.SetTag(FaasAttributes.Name, Name);
+        span?.SetTag(FaasAttributes.InvocationId, request.RequestId);
+        span?.SetTag(FaasAttributes.ColdStart, cold);
+        span?.SetTag(FaasAttributes.Trigger, request.Trigger);
+        span?.SetTag(FaasAttributes.MaxMemory, LambdaLimits.MemoryBytes(Options.MemorySize));
+        span?.SetTag(FaasAttributes.CloudProvider, FaasAttributes.AwsProvider);
+        span?.SetTag(FaasAttributes.CloudPlatform, FaasAttributes.AwsLambdaPlatform);
+        span?.SetTag(FaasAttributes.CloudRegion, Arn.Region);
+        span?.SetTag(FaasAttributes.CloudAccountId, Arn.AccountId);
+        span?.SetTag(FaasAttributes.CloudResourceId, arn);
+        span?.SetTag(FaasAttributes.InvokedArn, arn);
+        var traceId = span?.TraceId ?? (request.ParentContext.TraceId != default ? request.ParentContext.TraceId : ActivityTraceId.CreateRandom());
+        traceHeader = XRayTraceHeader.Format(traceId, span?.SpanId ?? ActivitySpanId.CreateRandom());
         return span;
     }
 
-    /// <summary>X-Ray format of a W3C context: Root=1-{first 8 hex}-{remaining 24};Parent={span id};Sampled=1.</summary>
-    public static string XRayTraceHeader(ActivityTraceId traceId, ActivitySpanId spanId)
+    /// <summary>Runs the invoke on an initialized, reserved environment: START, delivery, END, REPORT, metrics.</summary>
+    private async Task InvokeAsync(InvokeCompletion completion, ExecutionEnvironment env, Activity? span, string traceHeader, double? initDurationMs, double budgetMs)
     {
-        var hex = traceId.ToHexString();
-        return $"Root=1-{hex[..8]}-{hex[8..]};Parent={spanId.ToHexString()};Sampled=1";
-    }
-
-    /// <summary>Runs the invoke on an initialized environment: START, delivery, END, REPORT, metrics.</summary>
-    private async Task InvokeAsync(Invocation invocation, ExecutionEnvironment env, Activity? span, double budgetMs)
-    {
-        invocation.EnvironmentId = env.Id;
-        invocation.StartTimestamp = Stopwatch.GetTimestamp();
-        invocation.DeadlineMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)budgetMs;
-        env.AttachLog(invocation);
-        env.Write($"START RequestId: {invocation.RequestId} Version: $LATEST");
-        env.Deliver(invocation, TimeSpan.FromMilliseconds(Math.Max(1, budgetMs)));
-        var outcome = await invocation.Done.Task.ConfigureAwait(false);
-        var durationMs = Stopwatch.GetElapsedTime(invocation.StartTimestamp).TotalMilliseconds;
-        if (invocation.CollectLog)
-            await Task.Delay(15).ConfigureAwait(false); // let the function's last stdout lines land before END/REPORT
-        if (!invocation.Response.Task.IsCompleted)
-            invocation.FailResponse(outcome.ErrorType ?? "Runtime.Unknown", "The runtime ended the invoke without a response.");
-        Finish(invocation, env, span, outcome, durationMs);
-    }
-
-    private void Finish(Invocation invocation, ExecutionEnvironment env, Activity? span, InvocationOutcome outcome, double durationMs)
-    {
-        var peak = env.MeasurePeakMemory();
-        var peakMb = (long)Math.Ceiling(peak / (1024.0 * 1024.0));
-        var billed = Math.Ceiling(durationMs + (invocation.InitDurationMs ?? 0));
-        Write(invocation, $"END RequestId: {invocation.RequestId}");
-        var report = string.Create(CultureInfo.InvariantCulture,
-            $"REPORT RequestId: {invocation.RequestId}\tDuration: {durationMs:F2} ms\tBilled Duration: {billed:F0} ms\tMemory Size: {Options.MemorySize} MB\tMax Memory Used: {peakMb} MB");
-        if (invocation.InitDurationMs is { } init)
-            report += string.Create(CultureInfo.InvariantCulture, $"\tInit Duration: {init:F2} ms");
-        report += outcome.Status switch
+        var request = completion.Request;
+        var message = new InvokeMessage(request.RequestId, request.Payload,
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)budgetMs, Arn.ToString(), traceHeader, request.ClientContext);
+        var delivery = new Delivery(message, completion, Stopwatch.GetTimestamp());
+        env.AttachLog(completion);
+        Emulator.Log.Start(completion.Log, request.RequestId, InvokeApi.LatestVersion);
+        env.Deliver(delivery, TimeSpan.FromMilliseconds(Math.Max(1, budgetMs)));
+        var outcome = await completion.Ended.ConfigureAwait(false);
+        var durationMs = Stopwatch.GetElapsedTime(delivery.StartTimestamp).TotalMilliseconds;
+        if (request.TailLog)
         {
-            InvocationStatus.Timeout => "\tStatus: timeout",
-            InvocationStatus.Crash or InvocationStatus.OutOfMemory => $"\tStatus: error\tError Type: {outcome.ErrorType}",
-            _ => "",
-        };
-        Write(invocation, report);
+            // The function's last lines belong in its own tail, before END/REPORT.
+            await env.DrainOutputAsync().ConfigureAwait(false);
+        }
 
-        var tags = EmulatorTelemetry.Tags(Name, invocation.Trigger);
+        Finish(completion, env, span, outcome, durationMs, initDurationMs);
+    }
+
+    private void Finish(InvokeCompletion completion, ExecutionEnvironment env, Activity? span, InvocationOutcome outcome, double durationMs, double? initDurationMs)
+    {
+        var requestId = completion.Request.RequestId;
+        var peak = env.MeasurePeakMemory();
+        var report = new ReportLine(requestId, durationMs, Math.Ceiling(durationMs + (initDurationMs ?? 0)), Options.MemorySize,
+            (long)Math.Ceiling(peak / (1024.0 * 1024.0)))
+        {
+            InitDurationMs = initDurationMs,
+            Status = outcome.Status switch
+            {
+                InvocationStatus.Timeout => "timeout",
+                InvocationStatus.Crash or InvocationStatus.OutOfMemory => "error",
+                _ => null,
+            },
+            ErrorType = outcome.Status is InvocationStatus.Crash or InvocationStatus.OutOfMemory ? outcome.ErrorType : null,
+        };
+        Emulator.Log.End(completion.Log, requestId);
+        Emulator.Log.Report(completion.Log, report);
+        Record(completion.Request, span, outcome, durationMs, peak);
+        completion.Complete(outcome, report);
+    }
+
+    private void Record(InvokeRequest request, Activity? span, InvocationOutcome outcome, double durationMs, long peak)
+    {
+        var tags = EmulatorTelemetry.Tags(Name, request.Trigger);
         var telemetry = Emulator.Telemetry;
         Interlocked.Increment(ref _invocations);
         telemetry.Invocations.Add(1, tags);
         telemetry.InvokeDuration.Record(durationMs / 1000.0, tags);
         if (peak > 0)
+        {
             telemetry.MemUsage.Record(peak, tags);
+        }
+
         if (outcome.Status != InvocationStatus.Success)
         {
             Interlocked.Increment(ref _errors);
             telemetry.Errors.Add(1, tags);
             span?.SetStatus(ActivityStatusCode.Error, outcome.ErrorType);
-            span?.SetTag("error.type", outcome.ErrorType);
+            span?.SetTag(FaasAttributes.ErrorType, outcome.ErrorType);
         }
+
         if (outcome.Status == InvocationStatus.Timeout)
         {
             Interlocked.Increment(ref _timeouts);
             telemetry.Timeouts.Add(1, tags);
         }
-        span?.SetTag("aws.lambda.status", outcome.Status switch
+
+        span?.SetTag(FaasAttributes.Status, outcome.Status switch
         {
             InvocationStatus.Success => "success",
             InvocationStatus.Timeout => "timeout",
             InvocationStatus.Error => "error",
             _ => "failure",
         });
-        span?.SetTag("faas.max_memory_used", peak);
+        span?.SetTag(FaasAttributes.MaxMemoryUsed, peak);
     }
 
-    /// <summary>The runtime finished its invoke: the environment may take the next one.</summary>
-    internal void Unreserve(ExecutionEnvironment env)
-    {
-        lock (Emulator.Lock)
-            _reserved.Remove(env);
-    }
-
-    /// <summary>A platform line of a finished invoke (the environment may already run the next one).</summary>
-    private void Write(Invocation invocation, string line)
-    {
-        invocation.AppendLog(line);
-        Emulator.Log.Write(line);
-    }
-
-    /// <summary>After an invoke: a dead environment leaves the pool; a recycled one shuts down; else it stays warm
-    /// (it was unreserved when the runtime answered, and may already be running the next invoke).</summary>
+    /// <summary>After an invoke: a dead environment leaves the pool; a recycled idle one shuts down; else it stays
+    /// (it became idle when the runtime answered, and may already be running the next invoke).</summary>
     private async Task ReleaseAsync(ExecutionEnvironment env)
     {
         bool remove;
         lock (Emulator.Lock)
         {
-            remove = !env.IsAlive || (env.RetireAfterInvoke && !_reserved.Contains(env));
+            remove = !env.Lifecycle.IsAlive || (env.RetireAfterInvoke && env.Lifecycle.IsIdle);
             if (remove)
             {
-                _reserved.Remove(env);
                 _environments.Remove(env);
             }
         }
+
         if (remove)
+        {
             await ShutdownEnvironmentAsync(env).ConfigureAwait(false);
+        }
     }
 
     private async Task ShutdownEnvironmentAsync(ExecutionEnvironment env)
     {
         await env.ShutdownAsync().ConfigureAwait(false);
         await Emulator.Hosts.ReturnAsync(env.RuntimeApi).ConfigureAwait(false);
+        env.Dispose();
     }
 
     /// <summary>Shuts down idle environments (all idle ones, or those unused for IdleTimeout); returns how many.</summary>
@@ -293,10 +320,14 @@ public sealed partial class FunctionPool
         List<ExecutionEnvironment> victims;
         lock (Emulator.Lock)
         {
-            victims = _environments.Where(e => !_reserved.Contains(e) && (e.IsIdle || !e.IsAlive) && (!expiredOnly || e.LastUsedAt < cutoff || !e.IsAlive)).ToList();
+            victims = _environments.Where(e => (e.Lifecycle.IsIdle || e.State == EnvironmentState.Dead)
+                && (!expiredOnly || e.LastUsedAt < cutoff || e.State == EnvironmentState.Dead)).ToList();
             foreach (var v in victims)
+            {
                 _environments.Remove(v);
+            }
         }
+
         await Task.WhenAll(victims.Select(ShutdownEnvironmentAsync)).ConfigureAwait(false);
         return victims.Count;
     }
@@ -305,11 +336,18 @@ public sealed partial class FunctionPool
     public async Task<int> RecycleAsync()
     {
         lock (Emulator.Lock)
-            foreach (var e in _environments.Where(_reserved.Contains))
+        {
+            foreach (var e in _environments.Where(e => e.Lifecycle.IsInUse))
+            {
                 e.RetireAfterInvoke = true;
+            }
+        }
+
         var shutDown = await ShutdownIdleAsync(expiredOnly: false).ConfigureAwait(false);
         lock (Emulator.Lock)
+        {
             return shutDown + _environments.Count(e => e.RetireAfterInvoke);
+        }
     }
 
     /// <summary>Emulator stop: every environment, busy or not.</summary>
@@ -321,12 +359,7 @@ public sealed partial class FunctionPool
             all = [.. _environments];
             _environments.Clear();
         }
-        await Task.WhenAll(all.Select(ShutdownEnvironmentAsync)).ConfigureAwait(false);
-    }
 
-    public bool IsReserved(ExecutionEnvironment env)
-    {
-        lock (Emulator.Lock)
-            return _reserved.Contains(env);
+        await Task.WhenAll(all.Select(ShutdownEnvironmentAsync)).ConfigureAwait(false);
     }
 }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace LlamaAspire.LambdaEmulator.Environments;
 
-/// <summary>libc calls for signals and CPU affinity (Linux).</summary>
+/// <summary>libc calls for signals, CPU affinity and pipe state (Linux).</summary>
 internal static partial class NativeMethods
 {
     public const int SIGKILL = 9;
@@ -18,6 +18,12 @@ internal static partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "sched_getaffinity", SetLastError = true)]
     public static partial int SchedGetAffinity(int pid, nint cpusetsize, byte[] mask);
+
+    /// <summary>ioctl request: bytes waiting to be read from a pipe.</summary>
+    public const int FIONREAD = 0x541B;
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, int request, out int value);
 
     public static bool Signal(int pid, int signal) => OperatingSystem.IsLinux() && Kill(pid, signal) == 0;
 }

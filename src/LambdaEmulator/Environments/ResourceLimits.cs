@@ -1,36 +1,59 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using LlamaAspire.LambdaContracts;
 using Microsoft.Extensions.Logging;
 
 namespace LlamaAspire.LambdaEmulator.Environments;
 
 /// <summary>
-/// CPU and memory as Lambda sizes them: vCPU share = MemorySize / 1,769 MB (max 6), applied as CPU affinity
-/// (whole cores, at least one, never more than present) and, where cgroup v2 is writable, a cpu.max quota
-/// for the exact fraction. Memory is measured from /proc (VmRSS, VmHWM).
+/// CPU and memory as Lambda sizes them: vCPU share = MemorySize / 1,769 MB (max 6), applied as CPU affinity (whole cores, at
+/// least one, never more than present) and, through <see cref="Cgroups"/>, a CPU quota for the exact fraction and a memory limit
+/// for the whole sandbox. Without writable cgroups memory is measured per process from /proc (VmRSS, VmHWM).
 /// </summary>
 public sealed class ResourceLimits
 {
-    public const double MbPerVcpu = 1769;
-    private const string CgroupRoot = "/sys/fs/cgroup";
     private readonly ILogger<ResourceLimits> _logger;
     private readonly int[] _cpus;
-    private readonly string? _cgroupParent;
     private int _nextCpu;
 
     public ResourceLimits(ILogger<ResourceLimits> logger)
     {
         _logger = logger;
         _cpus = AvailableCpus();
-        _cgroupParent = PrepareCgroup();
+        Cgroups = Cgroups.TryCreate(out var why);
+        if (Cgroups is null)
+        {
+            _logger.LogInformation("No per-environment cgroups ({Why}): CPU share applied with affinity only, memory measured and limited per process", why);
+        }
     }
 
-    public static double VcpuShare(int memoryMb) => Math.Min(6.0, memoryMb / MbPerVcpu);
+    /// <summary>The per-environment cgroups, or null where they are not available.</summary>
+    public Cgroups? Cgroups { get; }
 
     public int CoresFor(int memoryMb) =>
-        Math.Clamp((int)Math.Ceiling(VcpuShare(memoryMb)), 1, Math.Max(1, Math.Min(6, _cpus.Length)));
+        Math.Clamp((int)Math.Ceiling(LambdaLimits.VcpusFor(memoryMb)), 1, Math.Max(1, Math.Min(LambdaLimits.MaxVcpus, _cpus.Length)));
 
-    public bool CgroupAvailable => _cgroupParent is not null;
+    /// <summary>Cores this machine lets the emulator use.</summary>
+    public int CoresPresent => Math.Max(1, _cpus.Length);
+
+    /// <summary>The environment's cgroup with its limits, or null (logged) when cgroups are unavailable or refuse it.</summary>
+    public EnvironmentCgroup? CreateCgroup(string environmentId, int memoryMb)
+    {
+        if (Cgroups is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Cgroups.Create(environmentId, memoryMb, CoresPresent);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("cgroup for environment {Environment} not created ({Message}): its memory is measured per process", environmentId, ex.Message);
+            return null;
+        }
+    }
 
     /// <summary>Pins every thread of the process to its share of cores (threads created later inherit it).</summary>
     public int[] ApplyCpuAffinity(int pid, int memoryMb)
@@ -51,36 +74,6 @@ public sealed class ResourceLimits
                 _logger.LogDebug("sched_setaffinity({Tid}) failed: errno {Errno}", tid, Marshal.GetLastPInvokeError());
         }
         return chosen;
-    }
-
-    /// <summary>Puts the process in its own cgroup with cpu.max = share × period; returns the cgroup path or null.</summary>
-    public string? ApplyCpuQuota(int pid, string environmentId, int memoryMb)
-    {
-        if (_cgroupParent is null)
-            return null;
-        try
-        {
-            var dir = Path.Combine(_cgroupParent, environmentId);
-            Directory.CreateDirectory(dir);
-            const int period = 100_000;
-            var quota = (int)Math.Max(1000, Math.Round(VcpuShare(memoryMb) * period));
-            File.WriteAllText(Path.Combine(dir, "cpu.max"), $"{quota} {period}");
-            File.WriteAllText(Path.Combine(dir, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
-            return dir;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            _logger.LogInformation("cgroup cpu.max quota not applied to {Environment}: {Message}", environmentId, ex.Message);
-            return null;
-        }
-    }
-
-    public static void RemoveCgroup(string? path)
-    {
-        if (path is null)
-            return;
-        try { Directory.Delete(path); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
     }
 
     /// <summary>Resident set size and its peak (VmRSS, VmHWM) in bytes, or (0, 0) once the process is gone.</summary>
@@ -127,31 +120,5 @@ public sealed class ResourceLimits
             if ((mask[i / 8] & (1 << (i % 8))) != 0)
                 cpus.Add(i);
         return [.. cpus];
-    }
-
-    private string? PrepareCgroup()
-    {
-        if (!OperatingSystem.IsLinux() || !File.Exists(Path.Combine(CgroupRoot, "cgroup.controllers")))
-        {
-            _logger.LogInformation("cgroup v2 not mounted at {Root}: CPU share applied with affinity only (no cpu.max quota)", CgroupRoot);
-            return null;
-        }
-        try
-        {
-            var controllers = File.ReadAllText(Path.Combine(CgroupRoot, "cgroup.controllers"));
-            if (!controllers.Contains("cpu", StringComparison.Ordinal))
-                throw new IOException("cpu controller not available");
-            var parent = Path.Combine(CgroupRoot, "llamaaspire-lambda");
-            Directory.CreateDirectory(parent);
-            var subtree = Path.Combine(parent, "cgroup.subtree_control");
-            if (!File.ReadAllText(subtree).Contains("cpu", StringComparison.Ordinal))
-                File.WriteAllText(subtree, "+cpu");
-            return parent;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            _logger.LogInformation("cgroup v2 at {Root} not writable ({Message}): CPU share applied with affinity only", CgroupRoot, ex.Message);
-            return null;
-        }
     }
 }

@@ -8,8 +8,13 @@ using LlamaAspire.LambdaEmulator.Environments;
 using LlamaAspire.LambdaEmulator.InvokeApi;
 using LlamaAspire.LambdaEmulator.RuntimeApi;
 using Microsoft.AspNetCore.Http.Features;
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Telemetry;
 
 namespace LlamaAspire.LambdaEmulator.FunctionUrls;
+
+using InvokeApi = LlamaAspire.LambdaContracts.InvokeApi;
+using RuntimeApi = LlamaAspire.LambdaContracts.RuntimeApi;
 
 /// <summary>
 /// Function URLs at <c>/{name}/url/{**path}</c>: any method and path become an API Gateway v2 (payload 2.0)
@@ -33,26 +38,28 @@ public static class FunctionUrlEndpoints
             await WriteMessageAsync(ctx, 404, "Not Found").ConfigureAwait(false);
             return;
         }
-        var body = await RuntimeApiEndpoints.ReadLimitedAsync(ctx.Request.BodyReader, InvokeEndpoints.MaxSyncPayload - 1, ctx.RequestAborted).ConfigureAwait(false);
+        var body = await RuntimeApiEndpoints.ReadLimitedAsync(ctx.Request.BodyReader, LambdaLimits.MaxSyncRequestBytes - 1, ctx.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
             await WriteMessageAsync(ctx, 413, "Request Entity Too Large").ConfigureAwait(false);
             return;
         }
-        var invocation = new Invocation(ApiGatewayV2.BuildEvent(ctx, "/" + (path ?? ""), body, emulator.Options.AccountId, name), "http")
+        var request = new InvokeRequest(Guid.NewGuid().ToString(),
+            ApiGatewayV2.BuildEvent(ctx, "/" + (path ?? ""), body, emulator.Options.AccountId, name), FaasAttributes.Triggers.Http)
         {
             ParentContext = Activity.Current?.Context ?? default,
         };
+        InvokeCompletion invocation;
         try
         {
-            _ = function.StartInvoke(invocation);
+            invocation = function.StartInvoke(request);
         }
         catch (ThrottledException)
         {
             await WriteMessageAsync(ctx, 429, "Rate Exceeded.").ConfigureAwait(false);
             return;
         }
-        var response = await invocation.Response.Task.ConfigureAwait(false);
+        var response = await invocation.Response.ConfigureAwait(false);
         if (response.IsError)
         {
             await WriteMessageAsync(ctx, 502, "Internal Server Error").ConfigureAwait(false);
@@ -127,8 +134,14 @@ public static class FunctionUrlEndpoints
     private static Task WriteMessageAsync(HttpContext ctx, int status, string message)
     {
         ctx.Response.StatusCode = status;
-        ctx.Response.ContentType = "application/json";
-        ctx.Response.Headers["x-amzn-ErrorType"] = status switch { 429 => "TooManyRequestsException", 413 => "RequestEntityTooLargeException", 404 => "ResourceNotFoundException", _ => "InternalServerError" };
+        ctx.Response.ContentType = RuntimeApi.JsonContentType;
+        ctx.Response.Headers[InvokeApi.Headers.ErrorType] = status switch
+        {
+            429 => InvokeApi.Exceptions.TooManyRequests,
+            413 => InvokeApi.Exceptions.RequestEntityTooLarge,
+            404 => InvokeApi.Exceptions.ResourceNotFound,
+            _ => "InternalServerError",
+        };
         return ctx.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["Message"] = message }), ctx.RequestAborted);
     }
 }

@@ -1,6 +1,10 @@
 using System.Text.Json;
+using LlamaAspire.LambdaContracts;
 
 namespace LlamaAspire.LambdaEmulator.InvokeApi;
+
+using InvokeApi = LlamaAspire.LambdaContracts.InvokeApi;
+using RuntimeApi = LlamaAspire.LambdaContracts.RuntimeApi;
 
 /// <summary>
 /// Lambda service errors as the REST-JSON protocol carries them: the status code, the exception name in
@@ -11,8 +15,8 @@ public static class AwsErrors
     public static Task WriteAsync(HttpContext ctx, int status, string exception, string message, string? reason = null, string type = "User")
     {
         ctx.Response.StatusCode = status;
-        ctx.Response.Headers["x-amzn-ErrorType"] = exception;
-        ctx.Response.ContentType = "application/json";
+        ctx.Response.Headers[InvokeApi.Headers.ErrorType] = exception;
+        ctx.Response.ContentType = RuntimeApi.JsonContentType;
         var body = new Dictionary<string, string>(StringComparer.Ordinal);
         if (reason is not null)
             body["Reason"] = reason;
@@ -22,17 +26,17 @@ public static class AwsErrors
     }
 
     public static Task NotFoundAsync(HttpContext ctx, string arn) =>
-        WriteAsync(ctx, 404, "ResourceNotFoundException", $"Function not found: {arn}");
+        WriteAsync(ctx, 404, InvokeApi.Exceptions.ResourceNotFound, $"Function not found: {arn}");
 
     public static Task TooLargeAsync(HttpContext ctx, long limit) =>
-        WriteAsync(ctx, 413, "RequestEntityTooLargeException", $"Request must be smaller than {limit} bytes for the InvokeFunction operation");
+        WriteAsync(ctx, 413, InvokeApi.Exceptions.RequestEntityTooLarge, $"Request must be smaller than {limit} bytes for the InvokeFunction operation");
 
     public static Task ThrottledAsync(HttpContext ctx, string reason) =>
-        WriteAsync(ctx, 429, "TooManyRequestsException", "Rate Exceeded.", reason);
+        WriteAsync(ctx, 429, InvokeApi.Exceptions.TooManyRequests, "Rate Exceeded.", reason);
 
     public static Task InvalidContentAsync(HttpContext ctx, string message) =>
-        WriteAsync(ctx, 400, "InvalidRequestContentException", message);
+        WriteAsync(ctx, 400, InvokeApi.Exceptions.InvalidRequestContent, message);
 
     public static Task InvalidParameterAsync(HttpContext ctx, string message) =>
-        WriteAsync(ctx, 400, "InvalidParameterValueException", message);
+        WriteAsync(ctx, 400, InvokeApi.Exceptions.InvalidParameterValue, message);
 }

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using LlamaAspire.LambdaEmulator.Configuration;
 using LlamaAspire.LambdaEmulator.Environments;
 using Microsoft.Extensions.Options;
+using LlamaAspire.LambdaContracts.Telemetry;
 
 namespace LlamaAspire.LambdaEmulator.InvokeApi;
 
@@ -55,17 +56,15 @@ public sealed class EventQueue : BackgroundService
             {
                 if (attempt > 0)
                     await Task.Delay(TimeSpan.FromSeconds(_options.EventRetryDelay * (1 << (attempt - 1))), stoppingToken).ConfigureAwait(false);
-                var invocation = new Invocation(item.Payload, "other", item.RequestId)
+                var request = new InvokeRequest(item.RequestId, item.Payload, FaasAttributes.Triggers.Other)
                 {
                     ClientContext = item.ClientContext,
                     ParentContext = item.Parent,
-                    IsEvent = true,
                 };
                 string? error;
                 try
                 {
-                    await item.Function.StartInvoke(invocation).ConfigureAwait(false);
-                    var outcome = await invocation.Done.Task.ConfigureAwait(false);
+                    var outcome = (await item.Function.StartInvoke(request).Completed.ConfigureAwait(false)).Outcome;
                     error = outcome.Status == InvocationStatus.Success ? null : outcome.ErrorType ?? outcome.Status.ToString();
                 }
                 catch (ThrottledException ex)

@@ -1,10 +1,15 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.LambdaEmulator.Environments;
+using Api = LlamaAspire.LambdaContracts.InvokeApi;
 using LlamaAspire.LambdaEmulator.RuntimeApi;
 
 namespace LlamaAspire.LambdaEmulator.InvokeApi;
+
+using RuntimeApi = LlamaAspire.LambdaContracts.RuntimeApi;
 
 /// <summary>
 /// <c>POST /2015-03-31/functions/{name}/invocations</c>: RequestResponse, Event (queued, 202) and DryRun (204),
@@ -12,35 +17,32 @@ namespace LlamaAspire.LambdaEmulator.InvokeApi;
 /// </summary>
 public static class InvokeEndpoints
 {
-    public const int MaxSyncPayload = 6_291_456;
-    public const int MaxEventPayload = 1_048_576;
-
     public static void Map(WebApplication app) =>
-        app.MapPost("/2015-03-31/functions/{name}/invocations", InvokeAsync);
+        app.MapPost(Api.InvokeRoute, InvokeAsync);
 
     private static async Task InvokeAsync(HttpContext ctx, string name, Emulator emulator, EventQueue events)
     {
         // As Lambda does, x-amzn-RequestId is the invocation's request id (the function's AwsRequestId).
         var requestId = Guid.NewGuid().ToString();
-        ctx.Response.Headers["x-amzn-RequestId"] = requestId;
+        ctx.Response.Headers[Api.Headers.RequestId] = requestId;
         var qualifier = ctx.Request.Query["Qualifier"].ToString();
-        name = FunctionName(name);
-        if (!emulator.Functions.TryGetValue(name, out var function) || (qualifier.Length > 0 && qualifier != "$LATEST"))
+        name = FunctionArn.NameOf(name);
+        if (!emulator.Functions.TryGetValue(name, out var function) || (qualifier.Length > 0 && qualifier != Api.LatestVersion))
         {
-            var arn = $"arn:aws:lambda:{emulator.Options.Region}:{emulator.Options.AccountId}:function:{name}";
-            await AwsErrors.NotFoundAsync(ctx, qualifier.Length > 0 ? $"{arn}:{qualifier}" : arn).ConfigureAwait(false);
+            var arn = FunctionArn.For(emulator.Options.Region, emulator.Options.AccountId, name).WithQualifier(qualifier.Length > 0 ? qualifier : null);
+            await AwsErrors.NotFoundAsync(ctx, arn.ToString()).ConfigureAwait(false);
             return;
         }
 
-        var type = ctx.Request.Headers["X-Amz-Invocation-Type"].ToString();
+        var type = ctx.Request.Headers[Api.Headers.InvocationType].ToString();
         if (type.Length == 0)
-            type = "RequestResponse";
-        if (type is not ("RequestResponse" or "Event" or "DryRun"))
+            type = Api.InvocationTypes.RequestResponse;
+        if (type is not (Api.InvocationTypes.RequestResponse or Api.InvocationTypes.Event or Api.InvocationTypes.DryRun))
         {
             await AwsErrors.InvalidParameterAsync(ctx, $"1 validation error detected: Value '{type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]").ConfigureAwait(false);
             return;
         }
-        var limit = type == "Event" ? MaxEventPayload : MaxSyncPayload;
+        var limit = type == Api.InvocationTypes.Event ? LambdaLimits.MaxEventPayloadBytes : LambdaLimits.MaxSyncRequestBytes;
         if (ctx.Request.ContentLength > limit)
         {
             await AwsErrors.TooLargeAsync(ctx, limit).ConfigureAwait(false);
@@ -61,7 +63,7 @@ public static class InvokeEndpoints
         }
 
         string? clientContext = null;
-        if (ctx.Request.Headers["X-Amz-Client-Context"].ToString() is { Length: > 0 } cc)
+        if (ctx.Request.Headers[Api.Headers.ClientContext].ToString() is { Length: > 0 } cc)
         {
             try { clientContext = Encoding.UTF8.GetString(Convert.FromBase64String(cc)); }
             catch (FormatException)
@@ -71,30 +73,30 @@ public static class InvokeEndpoints
             }
         }
 
-        if (type == "DryRun")
+        if (type == Api.InvocationTypes.DryRun)
         {
             ctx.Response.StatusCode = 204;
             return;
         }
         var parent = Activity.Current?.Context ?? default;
-        if (type == "Event")
+        if (type == Api.InvocationTypes.Event)
         {
             events.Enqueue(function, payload, clientContext, parent, requestId);
             ctx.Response.StatusCode = 202;
             return;
         }
 
-        var tail = string.Equals(ctx.Request.Headers["X-Amz-Log-Type"], "Tail", StringComparison.OrdinalIgnoreCase);
-        var invocation = new Invocation(payload, "other", requestId)
+        var tail = string.Equals(ctx.Request.Headers[Api.Headers.LogType], Api.TailLogType, StringComparison.OrdinalIgnoreCase);
+        var request = new InvokeRequest(requestId, payload, FaasAttributes.Triggers.Other)
         {
             ClientContext = clientContext,
-            CollectLog = tail,
+            TailLog = tail,
             ParentContext = parent,
         };
-        Task run;
+        InvokeCompletion invocation;
         try
         {
-            run = function.StartInvoke(invocation);
+            invocation = function.StartInvoke(request);
         }
         catch (ThrottledException ex)
         {
@@ -102,7 +104,7 @@ public static class InvokeEndpoints
             return;
         }
 
-        var response = await invocation.Response.Task.ConfigureAwait(false);
+        var response = await invocation.Response.ConfigureAwait(false);
         byte[] body;
         var functionError = response.IsError;
         if (response.Stream is { } stream)
@@ -110,13 +112,14 @@ public static class InvokeEndpoints
             // Invoke (not InvokeWithResponseStream) buffers a streamed response.
             try
             {
-                body = await RuntimeApiEndpoints.ReadLimitedAsync(stream, RuntimeApiEndpoints.MaxResponseBytes, ctx.RequestAborted).ConfigureAwait(false)
-                    ?? Invocation.ErrorBody("Function.ResponseSizeTooLarge", "Response payload size exceeded maximum allowed payload size (6291556 bytes).");
+                body = await RuntimeApiEndpoints.ReadLimitedAsync(stream, LambdaLimits.MaxBufferedResponseBytes, ctx.RequestAborted).ConfigureAwait(false)
+                    ?? ErrorDocument.Write(LambdaErrorTypes.ResponseSizeTooLarge,
+                        $"Response payload size exceeded maximum allowed payload size ({LambdaLimits.MaxBufferedResponseBytes} bytes).");
             }
             catch (IOException)
             {
-                var outcome = await invocation.Done.Task.ConfigureAwait(false);
-                body = Invocation.ErrorBody(outcome.ErrorType ?? "Runtime.Unknown", "The function reported an error while streaming its response.");
+                var result = await invocation.Completed.ConfigureAwait(false);
+                body = ErrorDocument.Write(result.Outcome.ErrorType ?? LambdaErrorTypes.Unknown, "The function reported an error while streaming its response.");
                 functionError = true;
             }
             await stream.CompleteAsync().ConfigureAwait(false);
@@ -128,25 +131,16 @@ public static class InvokeEndpoints
 
         if (tail)
         {
-            await invocation.Done.Task.ConfigureAwait(false);
-            await run.ConfigureAwait(false);
-            ctx.Response.Headers["X-Amz-Log-Result"] = invocation.LogTail();
+            var result = await invocation.Completed.ConfigureAwait(false);
+            ctx.Response.Headers[Api.Headers.LogResult] = result.LogTail;
         }
         ctx.Response.StatusCode = 200;
-        ctx.Response.Headers["X-Amz-Executed-Version"] = "$LATEST";
+        ctx.Response.Headers[Api.Headers.ExecutedVersion] = Api.LatestVersion;
         if (functionError)
-            ctx.Response.Headers["X-Amz-Function-Error"] = "Unhandled";
-        ctx.Response.ContentType = "application/json";
+            ctx.Response.Headers[Api.Headers.FunctionError] = Api.UnhandledFunctionError;
+        ctx.Response.ContentType = RuntimeApi.JsonContentType;
         ctx.Response.ContentLength = body.Length;
         await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted).ConfigureAwait(false);
-    }
-
-    /// <summary>The Invoke API accepts a name, a partial ARN (account:function:name) or a full ARN.</summary>
-    private static string FunctionName(string name)
-    {
-        var parts = name.Split(':');
-        var i = Array.IndexOf(parts, "function");
-        return i >= 0 && i + 1 < parts.Length ? parts[i + 1] : name;
     }
 
     private static bool IsJson(byte[] payload, out string? error)

@@ -1,3 +1,5 @@
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Management;
 using LlamaAspire.LambdaEmulator.Environments;
 using LlamaAspire.LambdaEmulator.InvokeApi;
 
@@ -8,18 +10,19 @@ public static class ManagementEndpoints
 {
     public static void Map(WebApplication app)
     {
-        var group = app.MapGroup("/_emulator");
+        var json = ManagementJsonContext.Default;
+        var group = app.MapGroup(ManagementApi.Prefix);
         group.MapGet("/functions", (Emulator emulator, EventQueue events) =>
-            Results.Json(new FunctionsView(emulator.Functions.Values.Select(Describe).ToList(), events.Pending)));
+            Results.Json(new FunctionsView(emulator.Functions.Values.Select(Describe).ToList(), events.Pending), json.FunctionsView));
         group.MapGet("/functions/{name}", (string name, Emulator emulator) =>
-            emulator.Functions.TryGetValue(name, out var f) ? Results.Json(Describe(f)) : NotFound(name));
-        group.MapPost("/functions/{name}/recycle", async (string name, Emulator emulator) =>
+            emulator.Functions.TryGetValue(name, out var f) ? Results.Json(Describe(f), json.FunctionView) : NotFound(name));
+        group.MapPost("/functions/{name}/" + ManagementApi.RecycleCommand, async (string name, Emulator emulator) =>
             emulator.Functions.TryGetValue(name, out var f)
-                ? Results.Json(new CommandResult(name, "recycle", await f.RecycleAsync().ConfigureAwait(false)))
+                ? Results.Json(new CommandResult(name, ManagementApi.RecycleCommand, await f.RecycleAsync().ConfigureAwait(false)), json.CommandResult)
                 : NotFound(name));
-        group.MapPost("/functions/{name}/shutdown-idle", async (string name, Emulator emulator) =>
+        group.MapPost("/functions/{name}/" + ManagementApi.ShutdownIdleCommand, async (string name, Emulator emulator) =>
             emulator.Functions.TryGetValue(name, out var f)
-                ? Results.Json(new CommandResult(name, "shutdown-idle", await f.ShutdownIdleAsync(expiredOnly: false).ConfigureAwait(false)))
+                ? Results.Json(new CommandResult(name, ManagementApi.ShutdownIdleCommand, await f.ShutdownIdleAsync(expiredOnly: false).ConfigureAwait(false)), json.CommandResult)
                 : NotFound(name));
     }
 
@@ -32,7 +35,7 @@ public static class ManagementEndpoints
         var envs = f.Environments.Select(e => new EnvironmentView(
             e.Id,
             e.Pid,
-            StateName(f, e),
+            StateName(e.State),
             e.Invocations,
             e.RuntimeApi.Address,
             e.StartedAt,
@@ -41,9 +44,9 @@ public static class ManagementEndpoints
             e.Cpus)).ToList();
         return new FunctionView(
             f.Name,
-            f.Arn,
+            f.Arn.ToString(),
             new ConfigView(o.Command, o.Arguments, o.WorkingDirectory, o.MemorySize, o.Timeout, o.ReservedConcurrency, o.IdleTimeout,
-                Math.Round(ResourceLimits.VcpuShare(o.MemorySize), 3), f.Emulator.Options.Freeze),
+                Math.Round(LambdaLimits.VcpusFor(o.MemorySize), 3), f.Emulator.Options.Freeze),
             envs,
             f.InvocationCount,
             f.ColdStartCount,
@@ -52,29 +55,13 @@ public static class ManagementEndpoints
             f.ThrottleCount);
     }
 
-    /// <summary>initializing | warm | busy | frozen | shutting-down (a dead one is reported as shutting-down until removed).</summary>
-    private static string StateName(FunctionPool f, ExecutionEnvironment e) => e.State switch
+    /// <summary>The lifecycle state as the API names it (a dead one is reported as shutting-down until removed).</summary>
+    private static string StateName(EnvironmentState state) => state switch
     {
-        EnvironmentState.Initializing => "initializing",
-        EnvironmentState.Busy => "busy",
-        EnvironmentState.Frozen => f.IsReserved(e) ? "busy" : "frozen",
-        EnvironmentState.Warm => f.IsReserved(e) ? "busy" : "warm",
-        _ => "shutting-down",
+        EnvironmentState.Initializing => EnvironmentStateNames.Initializing,
+        EnvironmentState.Busy => EnvironmentStateNames.Busy,
+        EnvironmentState.Frozen => EnvironmentStateNames.Frozen,
+        EnvironmentState.Idle => EnvironmentStateNames.Warm,
+        _ => EnvironmentStateNames.ShuttingDown,
     };
-
-    public sealed record FunctionsView(IReadOnlyList<FunctionView> Functions, int PendingEvents);
-
-    public sealed record FunctionView(
-        string Name, string Arn, ConfigView Config, IReadOnlyList<EnvironmentView> Environments,
-        long Invocations, long ColdStarts, long Errors, long Timeouts, long Throttles);
-
-    public sealed record ConfigView(
-        string Command, IReadOnlyList<string> Arguments, string? WorkingDirectory, int MemorySize, int Timeout,
-        int? ReservedConcurrency, int IdleTimeout, double Vcpus, bool Freeze);
-
-    public sealed record EnvironmentView(
-        string Id, int Pid, string State, int Invocations, string RuntimeApi, DateTime StartedAt, DateTime LastUsedAt,
-        long MaxMemoryUsedMb, IReadOnlyList<int> Cpus);
-
-    public sealed record CommandResult(string Name, string Command, int Environments);
 }

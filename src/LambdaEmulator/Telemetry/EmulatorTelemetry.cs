@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using LlamaAspire.LambdaContracts.Telemetry;
 
 namespace LlamaAspire.LambdaEmulator.Telemetry;
 
@@ -9,7 +10,7 @@ namespace LlamaAspire.LambdaEmulator.Telemetry;
 /// </summary>
 public sealed class EmulatorTelemetry : IDisposable
 {
-    public const string Name = "LlamaAspire.LambdaEmulator";
+    public const string Name = PlatformTelemetry.SourceName;
 
     public static readonly ActivitySource Source = new(Name, "1.0.0");
 
@@ -18,14 +19,14 @@ public sealed class EmulatorTelemetry : IDisposable
     public EmulatorTelemetry(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(Name, "1.0.0");
-        ColdStarts = _meter.CreateCounter<long>("faas.coldstarts", "{coldstart}", "Number of invocation cold starts");
-        Invocations = _meter.CreateCounter<long>("faas.invocations", "{invocation}", "Number of successful invocations");
-        Errors = _meter.CreateCounter<long>("faas.errors", "{error}", "Number of invocation errors");
-        Timeouts = _meter.CreateCounter<long>("faas.timeouts", "{timeout}", "Number of invocation timeouts");
-        Throttles = _meter.CreateCounter<long>("faas.throttles", "{throttle}", "Invokes rejected with 429 (concurrency exhausted)");
-        InitDuration = _meter.CreateHistogram<double>("faas.init_duration", "s", "Duration of the init phase");
-        InvokeDuration = _meter.CreateHistogram<double>("faas.invoke_duration", "s", "Duration of the invoke phase");
-        MemUsage = _meter.CreateHistogram<long>("faas.mem_usage", "By", "Peak memory (VmHWM) of the environment at the end of an invoke");
+        ColdStarts = _meter.CreateCounter<long>(PlatformTelemetry.Metrics.ColdStarts, "{coldstart}", "Number of invocation cold starts");
+        Invocations = _meter.CreateCounter<long>(PlatformTelemetry.Metrics.Invocations, "{invocation}", "Number of successful invocations");
+        Errors = _meter.CreateCounter<long>(PlatformTelemetry.Metrics.Errors, "{error}", "Number of invocation errors");
+        Timeouts = _meter.CreateCounter<long>(PlatformTelemetry.Metrics.Timeouts, "{timeout}", "Number of invocation timeouts");
+        Throttles = _meter.CreateCounter<long>(PlatformTelemetry.Metrics.Throttles, "{throttle}", "Invokes rejected with 429 (concurrency exhausted)");
+        InitDuration = _meter.CreateHistogram<double>(PlatformTelemetry.Metrics.InitDuration, "s", "Duration of the init phase");
+        InvokeDuration = _meter.CreateHistogram<double>(PlatformTelemetry.Metrics.InvokeDuration, "s", "Duration of the invoke phase");
+        MemUsage = _meter.CreateHistogram<long>(PlatformTelemetry.Metrics.MemUsage, "By", "Peak memory of the environment (its cgroup, or the runtime process) at the end of an invoke");
     }
 
     public Counter<long> ColdStarts { get; }
@@ -40,18 +41,18 @@ public sealed class EmulatorTelemetry : IDisposable
     /// <summary>Registers the live/busy environment gauge (faas.concurrency = busy, faas.environments = live).</summary>
     public void RegisterGauges(Func<IEnumerable<(string Function, int Live, int Busy)>> observe)
     {
-        _meter.CreateObservableGauge("faas.concurrency", () => observe().Select(o =>
-            new Measurement<int>(o.Busy, new KeyValuePair<string, object?>("faas.name", o.Function))),
+        _meter.CreateObservableGauge(PlatformTelemetry.Metrics.Concurrency, () => observe().Select(o =>
+            new Measurement<int>(o.Busy, new KeyValuePair<string, object?>(FaasAttributes.Name, o.Function))),
             "{environment}", "Environments running an invoke");
-        _meter.CreateObservableGauge("faas.environments", () => observe().Select(o =>
-            new Measurement<int>(o.Live, new KeyValuePair<string, object?>("faas.name", o.Function))),
+        _meter.CreateObservableGauge(PlatformTelemetry.Metrics.Environments, () => observe().Select(o =>
+            new Measurement<int>(o.Live, new KeyValuePair<string, object?>(FaasAttributes.Name, o.Function))),
             "{environment}", "Live execution environments (initializing, warm, busy or frozen)");
     }
 
     public static TagList Tags(string function, string trigger) => new()
     {
-        { "faas.name", function },
-        { "faas.trigger", trigger },
+        { FaasAttributes.Name, function },
+        { FaasAttributes.Trigger, trigger },
     };
 
     public void Dispose() => _meter.Dispose();
