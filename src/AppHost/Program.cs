@@ -31,13 +31,4 @@ lambda.AddLambdaFunction<Projects.InferenceFunction>("llama-jit")
     .WithTimeout(TimeSpan.FromSeconds(60))
     .WithReservedConcurrency(4);
 
-if (builder.Configuration.GetValue("Lambda:TestFunction", defaultValue: false))
-{
-    // A misbehaving function for the AppHost's lifecycle tests (echo, sleep, crash, …).
-    lambda.AddLambdaFunction<Projects.TestFunction>("test-fn")
-        .WithTimeout(TimeSpan.FromSeconds(3))
-        .WithReservedConcurrency(3)
-        .WithSamplePayload("""{"action":"echo","text":"hello"}""");
-}
-
 builder.Build().Run();

@@ -38,11 +38,10 @@ public sealed class AppHostFixture : IAsyncLifetime
         var resourceServicePort = FreePort();
         var dashboardUrl = $"http://localhost:{dashboardPort}";
 
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TestAppHost>(
             [
                 // LLAMAASPIRE_TEST_AOT=1 keeps the Native AOT publish (minutes on a cold machine).
                 $"--Lambda:NativeAot={Environment.GetEnvironmentVariable("LLAMAASPIRE_TEST_AOT") is "1" or "true"}",
-                "--Lambda:TestFunction=true",
                 "--Model:Preset=tiny",
                 $"--ASPNETCORE_URLS={dashboardUrl}",
                 $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:{otlpPort}",

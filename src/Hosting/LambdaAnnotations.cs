@@ -19,6 +19,14 @@ public sealed record LambdaReservedConcurrencyAnnotation(int Limit) : IResourceA
 /// <param name="IdleTimeout">The idle timeout.</param>
 public sealed record LambdaIdleTimeoutAnnotation(TimeSpan IdleTimeout) : IResourceAnnotation;
 
+/// <summary>The function's architecture (x86_64 or arm64).</summary>
+/// <param name="Architecture">The architecture.</param>
+public sealed record LambdaArchitectureAnnotation(LambdaArchitecture Architecture) : IResourceAnnotation;
+
+/// <summary>The function's ephemeral storage (<c>/tmp</c>) in MB, 512–10,240.</summary>
+/// <param name="MegaBytes">The size in MB.</param>
+public sealed record LambdaEphemeralStorageAnnotation(int MegaBytes) : IResourceAnnotation;
+
 /// <summary>How the function's code is built and run.</summary>
 public enum LambdaBuildKind
 {

@@ -36,7 +36,7 @@ public static class LlamaModelBuilderExtensions
         var directory = Path.GetFullPath(modelDirectory ?? Path.Combine("models", format == "ort" ? $"{preset}-ort" : preset), root);
 
         return builder.AddResource(new LlamaModelResource(name, preset, format, directory))
-            .WithAnnotation<IProjectMetadata>(new Projects.ModelBuilder())
+            .WithAnnotation<IProjectMetadata>(BundledProject.ModelBuilder)
             .WithProjectDefaults(new ProjectResourceOptions { ExcludeLaunchProfile = true, ExcludeKestrelEndpoints = true })
             .WithArgs("build", "--preset", preset, "--out", directory, "--format", format, "--if-missing")
             .WithIconName("BrainCircuit")

@@ -38,7 +38,7 @@ public static class LambdaEmulatorBuilderExtensions
 
         var emulator = new LambdaEmulatorResource(name);
         var resource = builder.AddResource(emulator)
-            .WithAnnotation<IProjectMetadata>(new Projects.LambdaEmulator())
+            .WithAnnotation<IProjectMetadata>(BundledProject.LambdaEmulator)
             .WithProjectDefaults(new ProjectResourceOptions { ExcludeLaunchProfile = true, ExcludeKestrelEndpoints = true })
             .WithHttpEndpoint(port: port, name: LambdaEmulatorResource.HttpEndpointName)
             .WithHttpHealthCheck("/health", endpointName: LambdaEmulatorResource.HttpEndpointName)
@@ -103,7 +103,8 @@ public static class LambdaEmulatorBuilderExtensions
         foreach (var function in emulator.Functions)
         {
             var prefix = $"{ConfigurationPrefix}Functions__{function.Name}__";
-            foreach (var (key, value) in LambdaFunctionConfiguration.Describe(function))
+            var settings = await LambdaFunctionSettings.ReadAsync(function, context.ExecutionContext, context.CancellationToken).ConfigureAwait(false);
+            foreach (var (key, value) in LambdaFunctionConfiguration.Describe(settings, LambdaLaunchSettings.For(function)))
             {
                 env[prefix + key] = value;
             }
@@ -114,18 +115,7 @@ public static class LambdaEmulatorBuilderExtensions
             }
 
             env[$"{prefix}Environment__OTEL_SERVICE_NAME"] = function.Name;
-
-            var functionEnv = new Dictionary<string, object>(StringComparer.Ordinal);
-            var functionContext = new EnvironmentCallbackContext(context.ExecutionContext, function, functionEnv, context.CancellationToken);
-            if (function.TryGetAnnotationsOfType<EnvironmentCallbackAnnotation>(out var callbacks))
-            {
-                foreach (var callback in callbacks)
-                {
-                    await callback.Callback(functionContext).ConfigureAwait(false);
-                }
-            }
-
-            foreach (var (key, value) in functionEnv)
+            foreach (var (key, value) in settings.Environment)
             {
                 env[$"{prefix}Environment__{key}"] = value;
             }
@@ -136,41 +126,25 @@ public static class LambdaEmulatorBuilderExtensions
 /// <summary>A function's Contract 3 settings (everything but its environment), from its annotations.</summary>
 internal static class LambdaFunctionConfiguration
 {
-    public static IEnumerable<KeyValuePair<string, string>> Describe(LambdaFunctionResource function)
+    public static IEnumerable<KeyValuePair<string, string>> Describe(LambdaFunctionSettings settings, LambdaLaunchSettings launch)
     {
-        var build = function.TryGetLastAnnotation<LambdaBuildAnnotation>(out var b) ? b : new LambdaBuildAnnotation(LambdaBuildKind.Jit);
-        if (build.Kind == LambdaBuildKind.NativeAot)
+        yield return new("Command", launch.Command);
+        for (var i = 0; i < launch.Arguments.Count; i++)
         {
-            var directory = build.PublishDirectory!;
-            yield return new("Command", Path.Combine(directory, LambdaPaths.AssemblyName(function.ProjectPath)));
-            yield return new("WorkingDirectory", directory);
-        }
-        else
-        {
-            var assembly = LambdaPaths.JitAssemblyPath(function.ProjectPath);
-            yield return new("Command", "dotnet");
-            yield return new("Arguments__0", assembly);
-            yield return new("WorkingDirectory", Path.GetDirectoryName(assembly)!);
+            yield return new($"Arguments__{i}", launch.Arguments[i]);
         }
 
-        if (function.TryGetLastAnnotation<LambdaMemorySizeAnnotation>(out var memory))
+        yield return new("WorkingDirectory", launch.WorkingDirectory);
+        yield return new("MemorySize", settings.MemorySize.ToString(CultureInfo.InvariantCulture));
+        yield return new("Timeout", ((int)Math.Ceiling(settings.Timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+        if (settings.ReservedConcurrency is { } concurrency)
         {
-            yield return new("MemorySize", memory.MegaBytes.ToString(CultureInfo.InvariantCulture));
+            yield return new("ReservedConcurrency", concurrency.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (function.TryGetLastAnnotation<LambdaTimeoutAnnotation>(out var timeout))
+        if (launch.IdleTimeout is { } idle)
         {
-            yield return new("Timeout", ((int)Math.Ceiling(timeout.Timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (function.TryGetLastAnnotation<LambdaReservedConcurrencyAnnotation>(out var concurrency))
-        {
-            yield return new("ReservedConcurrency", concurrency.Limit.ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (function.TryGetLastAnnotation<LambdaIdleTimeoutAnnotation>(out var idle))
-        {
-            yield return new("IdleTimeout", ((int)Math.Ceiling(idle.IdleTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+            yield return new("IdleTimeout", ((int)Math.Ceiling(idle.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlamaAspire.LambdaContracts;
 using LlamaAspire.LambdaContracts.Management;
 using Aspire.Hosting;
 using System.Diagnostics;
@@ -78,7 +79,7 @@ public static class LambdaFunctionBuilderExtensions
             })
             .WithIconName("Flash")
             .WithAnnotation(new LambdaBuildAnnotation(LambdaBuildKind.Jit))
-            .ExcludeFromManifest();
+            .WithManifestPublishingCallback(context => LambdaFunctionManifest.WriteAsync(context, function));
 
         emulator.AddFunction(function);
 
@@ -121,8 +122,8 @@ public static class LambdaFunctionBuilderExtensions
     public static IResourceBuilder<LambdaFunctionResource> WithMemorySize(this IResourceBuilder<LambdaFunctionResource> builder, int megaBytes)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentOutOfRangeException.ThrowIfLessThan(megaBytes, 128);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(megaBytes, 10240);
+        ArgumentOutOfRangeException.ThrowIfLessThan(megaBytes, LambdaLimits.MinMemoryMb);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(megaBytes, LambdaLimits.MaxMemoryMb);
         return builder.WithAnnotation(new LambdaMemorySizeAnnotation(megaBytes), ResourceAnnotationMutationBehavior.Replace);
     }
 
@@ -134,8 +135,30 @@ public static class LambdaFunctionBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.FromSeconds(1));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(timeout, TimeSpan.FromSeconds(900));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(timeout, TimeSpan.FromSeconds(LambdaLimits.MaxTimeoutSeconds));
         return builder.WithAnnotation(new LambdaTimeoutAnnotation(timeout), ResourceAnnotationMutationBehavior.Replace);
+    }
+
+    /// <summary>Sets the function's architecture (x86_64 by default, or arm64); deployments build and pick the bootstrap for it.</summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <param name="architecture">The architecture.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithArchitecture(this IResourceBuilder<LambdaFunctionResource> builder, LambdaArchitecture architecture)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithAnnotation(new LambdaArchitectureAnnotation(architecture), ResourceAnnotationMutationBehavior.Replace);
+    }
+
+    /// <summary>Sets the function's ephemeral storage (<c>/tmp</c>), 512–10,240 MB.</summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <param name="megaBytes">The size in MB.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithEphemeralStorage(this IResourceBuilder<LambdaFunctionResource> builder, int megaBytes)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(megaBytes, LambdaFunctionSettings.DefaultEphemeralStorageMb);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(megaBytes, LambdaLimits.MaxMemoryMb);
+        return builder.WithAnnotation(new LambdaEphemeralStorageAnnotation(megaBytes), ResourceAnnotationMutationBehavior.Replace);
     }
 
     /// <summary>Sets the function's reserved concurrency: invokes beyond it are throttled (429).</summary>
