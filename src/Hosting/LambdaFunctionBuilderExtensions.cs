@@ -1,11 +1,11 @@
-using System.Text.Json;
-using LlamaAspire.LambdaContracts;
-using LlamaAspire.LambdaContracts.Management;
-using Aspire.Hosting;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Management;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

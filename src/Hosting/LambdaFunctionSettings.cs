@@ -9,7 +9,7 @@ namespace LlamaAspire.Hosting;
 public enum LambdaArchitecture
 {
     /// <summary><c>x86_64</c> (the default).</summary>
-    X86_64,
+    X64,
 
     /// <summary><c>arm64</c> (Graviton).</summary>
     Arm64,
@@ -85,7 +85,7 @@ public sealed record LambdaFunctionSettings(
             function.Name,
             function.TryGetLastAnnotation<LambdaMemorySizeAnnotation>(out var memory) ? memory.MegaBytes : DefaultMemorySize,
             function.TryGetLastAnnotation<LambdaTimeoutAnnotation>(out var timeout) ? timeout.Timeout : DefaultTimeout,
-            function.TryGetLastAnnotation<LambdaArchitectureAnnotation>(out var architecture) ? architecture.Architecture : LambdaArchitecture.X86_64,
+            function.TryGetLastAnnotation<LambdaArchitectureAnnotation>(out var architecture) ? architecture.Architecture : LambdaArchitecture.X64,
             function.TryGetLastAnnotation<LambdaEphemeralStorageAnnotation>(out var storage) ? storage.MegaBytes : DefaultEphemeralStorageMb,
             function.TryGetLastAnnotation<LambdaReservedConcurrencyAnnotation>(out var concurrency) ? concurrency.Limit : null,
             environment,

@@ -1,6 +1,6 @@
-using Aspire.Hosting;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Aspire.Hosting;
 
 namespace LlamaAspire.Hosting;
 

@@ -1,8 +1,8 @@
-using LlamaAspire.LambdaContracts.Telemetry;
 using System.Diagnostics;
 using LlamaAspire.InferenceFunction.Inference;
 using LlamaAspire.InferenceFunction.Requests;
 using LlamaAspire.InferenceFunction.Telemetry;
+using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.LambdaRuntime;
 using LlamaAspire.LlamaModel;
 using Microsoft.ML.OnnxRuntime;
@@ -70,7 +70,11 @@ public static class FunctionInit
                 a?.SetTag("ort.graph_optimization_level", info.Optimization.ToString());
                 a?.SetTag("ort.intra_op_threads", info.IntraOpThreads);
                 a?.SetTag("ort.intra_op_threads.source", options.IntraOpThreadsSource);
-                if (info.Fallback is not null) a?.SetTag("model.load_fallback", info.Fallback);
+                if (info.Fallback is not null)
+                {
+                    a?.SetTag("model.load_fallback", info.Fallback);
+                }
+
                 log($"INIT\tmodel {info.ModelPath} ({info.Format}, {info.BytesOnDisk} bytes, mapped {info.BytesMapped}, read {info.BytesRead}), " +
                     $"opt {info.Optimization}, {info.IntraOpThreads} intra-op threads ({options.IntraOpThreadsSource}), context {cfg.ContextLength}, kv {cfg.KvCache}" +
                     (info.Fallback is null ? "" : $"; {info.Fallback}"));

@@ -58,7 +58,10 @@ public sealed record FunctionOptions
     {
         var modelDir = env(EnvVars.ModelDir);
         if (string.IsNullOrWhiteSpace(modelDir))
+        {
             modelDir = Path.Combine(AppContext.BaseDirectory, "model");
+        }
+
         var (threads, source) = ComputeIntraOpThreads(env, Environment.ProcessorCount);
         return new FunctionOptions
         {
@@ -84,9 +87,15 @@ public sealed record FunctionOptions
     public static (int Threads, string Source) ComputeIntraOpThreads(Func<string, string?> env, int processorCount)
     {
         if (PositiveInt(env, EnvVars.IntraOpThreads) is int explicitThreads)
+        {
             return (explicitThreads, EnvVars.IntraOpThreads);
+        }
+
         if (PositiveInt(env, EnvVars.OmpNumThreads) is int omp)
+        {
             return (omp, EnvVars.OmpNumThreads);
+        }
+
         if (PositiveInt(env, EnvVars.FunctionMemorySize) is int mb)
         {
             int vcpus = Math.Clamp((int)Math.Ceiling(LambdaLimits.VcpusFor(mb)), 1, LambdaLimits.MaxVcpus);

@@ -54,9 +54,6 @@ public static class LambdaEnvironmentVariables
     /// <summary>W3C trace state that goes with <see cref="TraceParent"/>.</summary>
     public const string TraceState = "TRACESTATE";
 
-    /// <summary><c>init</c>, or <c>invoke</c> for a suppressed init retried inside the first invoke (LlamaAspire's emulator).</summary>
-    public const string InitPhase = "LLAMAASPIRE_INIT_PHASE";
-
     /// <summary>The instant the emulator spawned the process, Unix epoch in 100 ns ticks (DateTime ticks since 1970):
     /// exact where <c>/proc</c>'s start time has only 10 ms resolution.</summary>
     public const string SpawnTimeTicks = "LLAMAASPIRE_SPAWN_UNIX_TICKS";

@@ -42,8 +42,8 @@ public static class EmulatorApp
         builder.Services.AddSingleton<EmulatorTelemetry>();
         builder.Services.AddSingleton<Emulator>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Emulator>());
-        builder.Services.AddSingleton<EventQueue>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventQueue>());
+        builder.Services.AddSingleton<AsyncInvocations>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AsyncInvocations>());
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -1,9 +1,9 @@
-using LlamaAspire.LambdaContracts;
 using System.Buffers;
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using LlamaAspire.LambdaContracts;
 
 namespace LlamaAspire.LambdaRuntime;
 

@@ -1,6 +1,6 @@
-using LlamaAspire.LambdaContracts;
 using System.Net;
 using System.Net.Http.Headers;
+using LlamaAspire.LambdaContracts;
 
 namespace LlamaAspire.LambdaRuntime;
 

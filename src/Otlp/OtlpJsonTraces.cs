@@ -157,8 +157,8 @@ public static class OtlpJsonTraces
         return owner.ValueKind == JsonValueKind.Object && owner.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
     }
 
-    private static IEnumerable<JsonElement> Array(JsonElement owner, string name) =>
-        TryGet(owner, name, out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray() : [];
+    private static JsonElement.ArrayEnumerator Array(JsonElement owner, string name) =>
+        TryGet(owner, name, out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray() : default;
 
     private static string? String(JsonElement owner, string name) =>
         TryGet(owner, name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -1,6 +1,6 @@
-using LlamaAspire.LambdaContracts.Telemetry;
 using System.Diagnostics;
 using LlamaAspire.InferenceFunction.Telemetry;
+using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.LlamaModel;
 using Microsoft.ML.OnnxRuntime;
 
@@ -63,9 +63,15 @@ public sealed class Generator(ModelRunner runner, Llama3Tokenizer tokenizer)
         IReadOnlyList<int> prompt, GenerationSettings settings, Func<string, CancellationToken, ValueTask>? onText,
         long startTimestamp, CancellationToken cancellationToken)
     {
-        if (prompt.Count == 0) throw new ArgumentException("Empty prompt.", nameof(prompt));
+        if (prompt.Count == 0)
+        {
+            throw new ArgumentException("Empty prompt.", nameof(prompt));
+        }
+
         if (prompt.Count >= runner.ContextLength)
+        {
             throw new ArgumentException($"The prompt is {prompt.Count} tokens; the context holds {runner.ContextLength}.", nameof(prompt));
+        }
 
         var sampler = new Sampler(settings.Sampling);
         var generated = new List<int>(Math.Min(settings.MaxTokens, 1024));
@@ -148,11 +154,17 @@ public sealed class Generator(ModelRunner runner, Llama3Tokenizer tokenizer)
         // A generation cut by max_tokens / the deadline can end inside a UTF-8 sequence: drop that incomplete tail.
         string final = (finalLength >= 0 ? decoded[..finalLength] : decoded).TrimEnd('\uFFFD');
         if (onText is not null && final.Length > emitted)
+        {
             await onText(final[emitted..], cancellationToken).ConfigureAwait(false);
+        }
 
         double decodeMs = decodeStart == 0 ? 0 : Stopwatch.GetElapsedTime(decodeStart, decodeEnd).TotalMilliseconds;
         var result = new GenerationResult(final, finish, prompt.Count, generated.Count, prefillMs, decodeMs, ttftMs, decodeSteps, generated);
-        if (decodeSteps > 0) FunctionTelemetry.TokensPerSecond.Record(result.DecodeTokensPerSecond);
+        if (decodeSteps > 0)
+        {
+            FunctionTelemetry.TokensPerSecond.Record(result.DecodeTokensPerSecond);
+        }
+
         return result;
     }
 
@@ -163,7 +175,10 @@ public sealed class Generator(ModelRunner runner, Llama3Tokenizer tokenizer)
     void SuppressUndecodable()
     {
         if (tokenizer.BaseVocabularySize < Llama3SpecialTokens.BeginOfText)
+        {
             runner.SuppressLogits(tokenizer.BaseVocabularySize, Llama3SpecialTokens.BeginOfText);
+        }
+
         runner.SuppressLogits(Llama3SpecialTokens.BeginOfText + Llama3SpecialTokens.Count, runner.VocabSize);
     }
 
@@ -173,9 +188,16 @@ public sealed class Generator(ModelRunner runner, Llama3Tokenizer tokenizer)
         int best = -1;
         foreach (var stop in stops)
         {
-            if (stop.Length == 0) continue;
+            if (stop.Length == 0)
+            {
+                continue;
+            }
+
             int i = text.IndexOf(stop, Math.Min(from, text.Length), StringComparison.Ordinal);
-            if (i >= 0 && (best < 0 || i < best)) best = i;
+            if (i >= 0 && (best < 0 || i < best))
+            {
+                best = i;
+            }
         }
         return best;
     }
@@ -187,7 +209,11 @@ public sealed class Generator(ModelRunner runner, Llama3Tokenizer tokenizer)
     public static int SafeLength(string text, int emitted, IReadOnlyList<string> stops)
     {
         int safe = text.Length;
-        while (safe > emitted && text[safe - 1] == '\uFFFD') safe--;
+        while (safe > emitted && text[safe - 1] == '\uFFFD')
+        {
+            safe--;
+        }
+
         int hold = 0;
         foreach (var stop in stops)
         {

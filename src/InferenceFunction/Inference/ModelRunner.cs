@@ -57,7 +57,11 @@ public sealed class ModelRunner : IDisposable
     /// <param name="sessions">One session, or the parts of a split model in chain order.</param>
     public ModelRunner(IReadOnlyList<InferenceSession> sessions, ModelConfig config, byte[]? modelBytes = null)
     {
-        if (sessions.Count == 0) throw new ArgumentException("No session.", nameof(sessions));
+        if (sessions.Count == 0)
+        {
+            throw new ArgumentException("No session.", nameof(sessions));
+        }
+
         _sessions = [.. sessions];
         _modelBytes = modelBytes;
         _config = config;
@@ -68,17 +72,34 @@ public sealed class ModelRunner : IDisposable
         var lastSession = _sessions[^1];
         var inputs = first.InputMetadata;
         if (!inputs.ContainsKey("input_ids"))
+        {
             throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}' has no 'input_ids' input (inputs: {string.Join(", ", inputs.Keys)}).");
+        }
+
         foreach (var s in _sessions)
+        {
             if (!s.InputMetadata.ContainsKey("attention_mask"))
+            {
                 throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}' has no 'attention_mask' input (inputs: {string.Join(", ", s.InputMetadata.Keys)}).");
+            }
+        }
+
         if (!lastSession.OutputMetadata.TryGetValue("logits", out var logitsMeta))
+        {
             throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}' has no 'logits' output.");
+        }
+
         if (_sessions.Length > 1 && config.KvCache != KvCacheMode.SharedBuffer)
+        {
             throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}': a model split into sessions needs the shared-buffer KV cache.");
+        }
+
         _logitsType = logitsMeta.ElementDataType;
         if (_logitsType is not (TensorElementType.Float or TensorElementType.Float16))
+        {
             throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}': logits are {_logitsType}; float32 or float16 expected.");
+        }
+
         _hasPositionIds = inputs.ContainsKey("position_ids");
 
         _pastNames = new string[2 * layers];
@@ -95,12 +116,16 @@ public sealed class ModelRunner : IDisposable
         {
             owner[i] = Array.FindIndex(_sessions, s => s.InputMetadata.ContainsKey(_pastNames[i]));
             if (owner[i] < 0)
+            {
                 throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}' has no '{_pastNames[i]}' input but config.json says {layers} layers.");
+            }
         }
         var kvMeta = _sessions[owner[0]].InputMetadata[_pastNames[0]];
         _kvType = kvMeta.ElementDataType;
         if (config.KvCache == KvCacheMode.SharedBuffer && kvMeta.Dimensions.Length == 4 && kvMeta.Dimensions[2] > 0 && kvMeta.Dimensions[2] != _context)
+        {
             throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}': past length is {kvMeta.Dimensions[2]} but config.json context_length is {_context}.");
+        }
 
         _ids = GC.AllocateArray<long>(_context, pinned: true);
         _positions = GC.AllocateArray<long>(_context, pinned: true);
@@ -137,7 +162,9 @@ public sealed class ModelRunner : IDisposable
             _kv[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _kvType, [1, kvHeads, length, headDim]);
             _bindings[owner[i]].BindInput(_pastNames[i], _kv[i]);
             if (config.KvCache == KvCacheMode.SharedBuffer)
+            {
                 _bindings[owner[i]].BindOutput(_presentNames[i], _kv[i]);
+            }
         }
     }
 
@@ -190,11 +217,22 @@ public sealed class ModelRunner : IDisposable
     public ReadOnlySpan<float> Forward(ReadOnlySpan<int> tokens)
     {
         int s = tokens.Length;
-        if (s == 0) throw new ArgumentException("No tokens.", nameof(tokens));
-        if (Position + s > _context) throw new InvalidOperationException($"Context full: {Position} + {s} > {_context}.");
+        if (s == 0)
+        {
+            throw new ArgumentException("No tokens.", nameof(tokens));
+        }
+
+        if (Position + s > _context)
+        {
+            throw new InvalidOperationException($"Context full: {Position} + {s} > {_context}.");
+        }
+
         int total = Position + s;
         var mask = MaskView(total);
-        foreach (var b in _bindings) b.BindInput("attention_mask", mask);
+        foreach (var b in _bindings)
+        {
+            b.BindInput("attention_mask", mask);
+        }
 
         if (s == 1)
         {
@@ -203,7 +241,11 @@ public sealed class ModelRunner : IDisposable
             if (!_stepInputsBound)
             {
                 _binding.BindInput("input_ids", _stepIds);
-                if (_hasPositionIds) _binding.BindInput("position_ids", _stepPositions);
+                if (_hasPositionIds)
+                {
+                    _binding.BindInput("position_ids", _stepPositions);
+                }
+
                 _lastBinding.BindOutput("logits", _stepLogits);
                 BindHidden(_stepHidden);
                 _stepInputsBound = true;
@@ -219,9 +261,16 @@ public sealed class ModelRunner : IDisposable
         using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _logitsType, [1, s, _vocab]);
         var hidden = new OrtValue[_stepHidden.Length];
         for (int b = 0; b < hidden.Length; b++)
+        {
             hidden[b] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [1, s, _hiddenSizes[b]]);
+        }
+
         _binding.BindInput("input_ids", ids);
-        if (_hasPositionIds) _binding.BindInput("position_ids", positions);
+        if (_hasPositionIds)
+        {
+            _binding.BindInput("position_ids", positions);
+        }
+
         _lastBinding.BindOutput("logits", logits);
         BindHidden(hidden);
         _stepInputsBound = false;
@@ -233,10 +282,18 @@ public sealed class ModelRunner : IDisposable
         {
             // Never leave the binding pointing at values we are about to dispose.
             _binding.BindInput("input_ids", _stepIds);
-            if (_hasPositionIds) _binding.BindInput("position_ids", _stepPositions);
+            if (_hasPositionIds)
+            {
+                _binding.BindInput("position_ids", _stepPositions);
+            }
+
             _lastBinding.BindOutput("logits", _stepLogits);
             BindHidden(_stepHidden);
-            foreach (var h in hidden) h.Dispose();
+            foreach (var h in hidden)
+            {
+                h.Dispose();
+            }
+
             _stepInputsBound = true;
         }
         Position = total;
@@ -247,11 +304,19 @@ public sealed class ModelRunner : IDisposable
     {
         if (SharedBuffer)
         {
-            for (int p = 0; p < _sessions.Length; p++) _sessions[p].RunWithBinding(_runOptions, _bindings[p]);
+            for (int p = 0; p < _sessions.Length; p++)
+            {
+                _sessions[p].RunWithBinding(_runOptions, _bindings[p]);
+            }
+
             return;
         }
         // growing: ORT allocates present [1, kv, P+S, hd]; it becomes the next past.
-        foreach (var name in _presentNames) _binding.BindOutputToDevice(name, _cpu);
+        foreach (var name in _presentNames)
+        {
+            _binding.BindOutputToDevice(name, _cpu);
+        }
+
         _sessions[0].RunWithBinding(_runOptions, _binding);
         var outputs = _binding.GetOutputValues();
         var names = _binding.GetOutputNames();
@@ -281,25 +346,53 @@ public sealed class ModelRunner : IDisposable
         if (_logitsType == TensorElementType.Float)
         {
             // Decode steps write straight into _logits; prefill's [1,S,V] is copied once (its last row).
-            if (!ReferenceEquals(logits, _stepLogits)) logits.GetTensorDataAsSpan<float>().Slice(row * _vocab, _vocab).CopyTo(_logits);
+            if (!ReferenceEquals(logits, _stepLogits))
+            {
+                logits.GetTensorDataAsSpan<float>().Slice(row * _vocab, _vocab).CopyTo(_logits);
+            }
+
             return _logits;
         }
         var half = logits.GetTensorDataAsSpan<Float16>().Slice(row * _vocab, _vocab);
-        for (int i = 0; i < _vocab; i++) _logits[i] = (float)half[i];
+        for (int i = 0; i < _vocab; i++)
+        {
+            _logits[i] = (float)half[i];
+        }
+
         return _logits;
     }
 
     public void Dispose()
     {
-        foreach (var b in _bindings) b.Dispose();
-        foreach (var v in _kv) v.Dispose();
-        foreach (var v in _stepHidden) v.Dispose();
-        foreach (var v in _maskViews) v?.Dispose();
+        foreach (var b in _bindings)
+        {
+            b.Dispose();
+        }
+
+        foreach (var v in _kv)
+        {
+            v.Dispose();
+        }
+
+        foreach (var v in _stepHidden)
+        {
+            v.Dispose();
+        }
+
+        foreach (var v in _maskViews)
+        {
+            v?.Dispose();
+        }
+
         _stepIds.Dispose();
         _stepPositions.Dispose();
         _stepLogits.Dispose();
         _runOptions.Dispose();
-        foreach (var session in _sessions) session.Dispose();
+        foreach (var session in _sessions)
+        {
+            session.Dispose();
+        }
+
         GC.KeepAlive(_modelBytes);
     }
 }

@@ -62,20 +62,30 @@ public sealed class Sampler
         int best = 0;
         float bestValue = float.NegativeInfinity;
         for (int i = 0; i < logits.Length; i++)
+        {
             if (logits[i] > bestValue) { bestValue = logits[i]; best = i; }
+        }
+
         return best;
     }
 
     public int Sample(ReadOnlySpan<float> logits)
     {
-        if (_settings.IsGreedy) return ArgMax(logits);
+        if (_settings.IsGreedy)
+        {
+            return ArgMax(logits);
+        }
+
         int n = CandidateDistribution(logits, out var order, out var probs);
         double r = _random.NextDouble();
         double acc = 0;
         for (int i = 0; i < n; i++)
         {
             acc += probs[i];
-            if (r < acc) return order[i];
+            if (r < acc)
+            {
+                return order[i];
+            }
         }
         return order[n - 1];
     }
@@ -93,8 +103,16 @@ public sealed class Sampler
 
         // Top-k by partial selection: keep the k best in _order[0..k) sorted descending (stable: lower id first on ties).
         var order = _order.AsSpan(0, vocab);
-        for (int i = 0; i < vocab; i++) order[i] = i;
-        if (k < vocab) SelectTopK(logits, order, k);
+        for (int i = 0; i < vocab; i++)
+        {
+            order[i] = i;
+        }
+
+        if (k < vocab)
+        {
+            SelectTopK(logits, order, k);
+        }
+
         var top = order[..k];
         SortDescending(logits, top);
 
@@ -112,10 +130,17 @@ public sealed class Sampler
                 if (cumulative >= threshold) { n = i + 1; break; }
             }
             sum = 0;
-            for (int i = 0; i < n; i++) sum += probs[i];
+            for (int i = 0; i < n; i++)
+            {
+                sum += probs[i];
+            }
         }
         float inv = (float)(1.0 / sum);
-        for (int i = 0; i < n; i++) probs[i] *= inv;
+        for (int i = 0; i < n; i++)
+        {
+            probs[i] *= inv;
+        }
+
         ids = _order.AsSpan(0, n);
         probabilities = _probs.AsSpan(0, n);
         return n;
@@ -127,7 +152,11 @@ public sealed class Sampler
     static void SelectTopK(ReadOnlySpan<float> logits, Span<int> order, int k)
     {
         var heap = order[..k]; // min-heap: heap[0] is the worst of the kept
-        for (int i = k / 2 - 1; i >= 0; i--) SiftDown(logits, heap, i);
+        for (int i = k / 2 - 1; i >= 0; i--)
+        {
+            SiftDown(logits, heap, i);
+        }
+
         for (int i = k; i < order.Length; i++)
         {
             if (Better(logits, order[i], heap[0]))
@@ -143,9 +172,21 @@ public sealed class Sampler
         while (true)
         {
             int l = 2 * i + 1, r = l + 1, worst = i;
-            if (l < heap.Length && Better(logits, heap[worst], heap[l])) worst = l;
-            if (r < heap.Length && Better(logits, heap[worst], heap[r])) worst = r;
-            if (worst == i) return;
+            if (l < heap.Length && Better(logits, heap[worst], heap[l]))
+            {
+                worst = l;
+            }
+
+            if (r < heap.Length && Better(logits, heap[worst], heap[r]))
+            {
+                worst = r;
+            }
+
+            if (worst == i)
+            {
+                return;
+            }
+
             (heap[i], heap[worst]) = (heap[worst], heap[i]);
             i = worst;
         }
@@ -155,7 +196,11 @@ public sealed class Sampler
     void SortDescending(ReadOnlySpan<float> logits, Span<int> ids)
     {
         var keys = _keys.AsSpan(0, ids.Length);
-        for (int i = 0; i < ids.Length; i++) keys[i] = -logits[ids[i]];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            keys[i] = -logits[ids[i]];
+        }
+
         keys.Sort(ids);
     }
 }

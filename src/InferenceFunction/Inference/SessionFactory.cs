@@ -31,9 +31,17 @@ public static class SessionFactory
             long total = 0;
             foreach (var line in File.ReadLines("/proc/self/maps"))
             {
-                if (!line.EndsWith(full, StringComparison.Ordinal)) continue;
+                if (!line.EndsWith(full, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
                 int dash = line.IndexOf('-'), space = line.IndexOf(' ');
-                if (dash <= 0 || space <= dash) continue;
+                if (dash <= 0 || space <= dash)
+                {
+                    continue;
+                }
+
                 total += Convert.ToInt64(line[(dash + 1)..space], 16) - Convert.ToInt64(line[..dash], 16);
             }
             return total;
@@ -82,16 +90,31 @@ public static class SessionFactory
             [IntraOpAllowSpinning] = "0",
             [InterOpAllowSpinning] = "0",
         };
-        foreach (var (key, value) in config.SessionConfigEntries) entries[key] = value; // what the model builder says the model needs
+        foreach (var (key, value) in config.SessionConfigEntries)
+        {
+            entries[key] = value; // what the model builder says the model needs
+        }
+
         if (config.Format == ModelFormat.Ort)
         {
             entries[LoadModelFormat] = "ORT";
             entries[UseOrtModelBytesDirectly] = "1";
             entries[UseOrtModelBytesForInitializers] = "1";
-            if (memoryMapOrt) entries[UseMemoryMappedOrtModel] = "1";
+            if (memoryMapOrt)
+            {
+                entries[UseMemoryMappedOrtModel] = "1";
+            }
         }
-        if (!memoryMapOrt) entries.Remove(UseMemoryMappedOrtModel);
-        foreach (var (key, value) in entries) so.AddSessionConfigEntry(key, value);
+        if (!memoryMapOrt)
+        {
+            entries.Remove(UseMemoryMappedOrtModel);
+        }
+
+        foreach (var (key, value) in entries)
+        {
+            so.AddSessionConfigEntry(key, value);
+        }
+
         return so;
     }
 
@@ -123,10 +146,18 @@ public static class SessionFactory
             }, maxStackSize: 4 << 20) { IsBackground = true, Name = $"session-part-{p}" };
             threads[p].Start();
         }
-        foreach (var t in threads) t.Join();
+        foreach (var t in threads)
+        {
+            t.Join();
+        }
+
         if (errors.FirstOrDefault(e => e is not null) is { } error)
         {
-            foreach (var s in sessions) s?.Dispose();
+            foreach (var s in sessions)
+            {
+                s?.Dispose();
+            }
+
             throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}' could not be loaded: {error.Message}", error);
         }
 
@@ -135,7 +166,10 @@ public static class SessionFactory
         {
             long model = new FileInfo(path).Length, data = File.Exists(path + ".data") ? new FileInfo(path + ".data").Length : 0;
             onDisk += model + data;
-            if (data > 0) mapped += Math.Min(MappedBytes(path + ".data") ?? data, data);
+            if (data > 0)
+            {
+                mapped += Math.Min(MappedBytes(path + ".data") ?? data, data);
+            }
         }
         info = new WeightLoadInfo(config.ModelPath, config.Format, onDisk, mapped, onDisk - mapped, ChooseOptimization(options, config), options.IntraOpThreads, mapped > 0, null);
         return [.. sessions.Select(s => s!)];
@@ -180,7 +214,10 @@ public static class SessionFactory
                 {
                     pinnedModelBytes = GC.AllocateUninitializedArray<byte>(checked((int)onDisk), pinned: true);
                     using (var fs = new FileStream(config.ModelPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+                    {
                         fs.ReadExactly(pinnedModelBytes);
+                    }
+
                     session = new InferenceSession(pinnedModelBytes, so);
                     info = new WeightLoadInfo(config.ModelPath, config.Format, onDisk, 0, onDisk, so.GraphOptimizationLevel, options.IntraOpThreads, false, fallback);
                 }

@@ -1,8 +1,8 @@
-using LlamaAspire.LambdaContracts;
-using LlamaAspire.LambdaContracts.Telemetry;
 using System.Diagnostics;
 using LlamaAspire.InferenceFunction.Inference;
 using LlamaAspire.InferenceFunction.Telemetry;
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.LambdaRuntime;
 
 namespace LlamaAspire.InferenceFunction.Requests;
@@ -40,10 +40,17 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
         var activity = StartInvokeSpan(invocation, request, coldStart);
         try
         {
-            if (invalid is not null) throw invalid;
+            if (invalid is not null)
+            {
+                throw invalid;
+            }
+
             var prompt = request!.Messages is { } messages ? generator.Tokenizer.EncodeChat(messages) : generator.Tokenizer.EncodePrompt(request.Prompt!);
             if (prompt.Count >= runner.ContextLength)
+            {
                 throw new InvalidRequestException($"The prompt is {prompt.Count} tokens; the context holds {runner.ContextLength} (at most {runner.ContextLength - 1} prompt tokens).");
+            }
+
             int maxTokens = Math.Min(request.MaxTokens ?? options.DefaultMaxTokens, runner.ContextLength - prompt.Count);
             var settings = new GenerationSettings(maxTokens, request.Sampling, request.Stop, options.StreamChunkTokens);
             activity?.SetTag("llm.prompt_tokens", prompt.Count);
@@ -76,7 +83,7 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
         }
         catch (InvalidRequestException ex)
         {
-            throw Fail(activity, ex.ErrorType, ex.Message, ex);
+            throw Fail(activity, InvalidRequestException.InvalidRequest, ex.Message, ex);
         }
         catch (ArgumentException ex)
         {
@@ -106,7 +113,10 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
         try
         {
             // Function URL events: status and headers go first, as the prelude (what awslambda.HttpResponseStream.from writes).
-            if (http) await stream.WriteAsync(ResponseWriter.HttpStreamingPrelude(), token).ConfigureAwait(false);
+            if (http)
+            {
+                await stream.WriteAsync(ResponseWriter.HttpStreamingPrelude(), token).ConfigureAwait(false);
+            }
             // Generation stops at the budget (before the deadline); writes only give up at the deadline itself.
             var result = await generator.GenerateAsync(prompt, settings, async (text, _) =>
             {
@@ -132,7 +142,10 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
         // The platform's invoke span (X-Ray header) first; else the HTTP caller's traceparent.
         ActivityContext parent = default;
         if (!XRayTraceHeader.TryParse(invocation.TraceId, out parent) && request?.TraceParent is { } tp && !XRayTraceHeader.TryParseTraceParent(tp, out parent))
+        {
             parent = default;
+        }
+
         var arn = FunctionArn.TryParse(invocation.InvokedFunctionArn, out var parsed) ? parsed : null;
         var (resourceId, accountId, arnRegion) = (arn?.WithQualifier(null).ToString(), arn?.AccountId, arn?.Region);
         var tags = new List<KeyValuePair<string, object?>>(10)
@@ -143,13 +156,32 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
             new(FaasAttributes.Name, options.FunctionName),
             new(FaasAttributes.CloudProvider, FaasAttributes.AwsProvider),
         };
-        if (resourceId is not null) tags.Add(new(FaasAttributes.CloudResourceId, resourceId));
-        if (accountId is not null) tags.Add(new(FaasAttributes.CloudAccountId, accountId));
-        if ((LambdaResourceAttributes.Region(env) ?? arnRegion) is string region) tags.Add(new(FaasAttributes.CloudRegion, region));
-        if (!string.IsNullOrEmpty(invocation.InvokedFunctionArn)) tags.Add(new(FaasAttributes.InvokedArn, invocation.InvokedFunctionArn));
+        if (resourceId is not null)
+        {
+            tags.Add(new(FaasAttributes.CloudResourceId, resourceId));
+        }
+
+        if (accountId is not null)
+        {
+            tags.Add(new(FaasAttributes.CloudAccountId, accountId));
+        }
+
+        if ((LambdaResourceAttributes.Region(env) ?? arnRegion) is string region)
+        {
+            tags.Add(new(FaasAttributes.CloudRegion, region));
+        }
+
+        if (!string.IsNullOrEmpty(invocation.InvokedFunctionArn))
+        {
+            tags.Add(new(FaasAttributes.InvokedArn, invocation.InvokedFunctionArn));
+        }
 
         FunctionTelemetry.Invocations.Add(1);
-        if (coldStart) FunctionTelemetry.ColdStarts.Add(1);
+        if (coldStart)
+        {
+            FunctionTelemetry.ColdStarts.Add(1);
+        }
+
         IEnumerable<ActivityLink>? links = coldStart && InitContext != default ? [new ActivityLink(InitContext)] : null;
         return FunctionTelemetry.Source.StartActivity(options.FunctionName, ActivityKind.Server, parent, tags, links);
     }
@@ -160,8 +192,16 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
             $"INVOKE\tprompt={result.PromptTokens}\tcompletion={result.CompletionTokens}\tfinish={result.FinishReason}\tprefill={result.PrefillMs:F1}ms\tttft={result.TimeToFirstTokenMs:F1}ms\tdecode={result.DecodeTokensPerSecond:F1}tok/s"));
         FunctionTelemetry.InvokeDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
         FunctionTelemetry.GeneratedTokens.Add(result.CompletionTokens);
-        if (result.FinishReason == FinishReasons.Timeout) FunctionTelemetry.Timeouts.Add(1);
-        if (activity is null) return;
+        if (result.FinishReason == FinishReasons.Timeout)
+        {
+            FunctionTelemetry.Timeouts.Add(1);
+        }
+
+        if (activity is null)
+        {
+            return;
+        }
+
         activity.SetTag("llm.completion_tokens", result.CompletionTokens);
         activity.SetTag("llm.finish_reason", result.FinishReason);
         activity.SetTag("llm.time_to_first_token_ms", result.TimeToFirstTokenMs);

@@ -24,9 +24,8 @@ public sealed record InferenceRequest
     public SamplingSettings Sampling => new(Temperature, TopK, TopP, Seed);
 }
 
-/// <summary>A bad request: reported as an invoke error with <see cref="ErrorType"/>; the environment keeps serving.</summary>
+/// <summary>A bad request: reported as an invoke error with <see cref="InvalidRequest"/>; the environment keeps serving.</summary>
 public sealed class InvalidRequestException(string message) : Exception(message)
 {
     public const string InvalidRequest = "InvalidRequest";
-    public string ErrorType => InvalidRequest;
 }

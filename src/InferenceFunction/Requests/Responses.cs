@@ -77,7 +77,11 @@ public static class ResponseWriter
 
     public static byte[] Buffered(GenerationResponse response, bool http)
     {
-        if (!http) return JsonSerializer.SerializeToUtf8Bytes(response, Json.GenerationResponse);
+        if (!http)
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(response, Json.GenerationResponse);
+        }
+
         string body = JsonSerializer.Serialize(response, Json.GenerationResponse);
         var wrapped = new ApiGatewayResponse(200, new Dictionary<string, string> { ["content-type"] = JsonContentType }, body, false);
         return JsonSerializer.SerializeToUtf8Bytes(wrapped, Json.ApiGatewayResponse);

@@ -1,6 +1,6 @@
-using LlamaAspire.LambdaContracts.Telemetry;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using LlamaAspire.LambdaContracts.Telemetry;
 
 namespace LlamaAspire.InferenceFunction.Telemetry;
 

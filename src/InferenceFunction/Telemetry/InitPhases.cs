@@ -1,8 +1,8 @@
-using LlamaAspire.LambdaContracts;
-using LlamaAspire.LambdaContracts.Telemetry;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Telemetry;
 
 namespace LlamaAspire.InferenceFunction.Telemetry;
 
@@ -23,7 +23,11 @@ public sealed class InitPhases : IDisposable
     {
         _mainEntered = mainEntered;
         _processStart = ProcessStartTime.TryRead(env) is { } ps && ps <= mainEntered ? ps : mainEntered;
-        if (!XRayTraceHeader.TryParseTraceParent(env(EnvVars.TraceParent), out var parent)) parent = default;
+        if (!XRayTraceHeader.TryParseTraceParent(env(EnvVars.TraceParent), out var parent))
+        {
+            parent = default;
+        }
+
         _init = FunctionTelemetry.Source.StartActivity(FunctionTelemetryNames.InitSpan, ActivityKind.Internal, parent, startTime: _processStart);
         _init?.SetTag(FaasAttributes.ColdStart, true);
         _init?.SetTag(FaasAttributes.Name, env(EnvVars.FunctionName) ?? "inference");
@@ -44,7 +48,10 @@ public sealed class InitPhases : IDisposable
             a.SetEndTime(end.UtcDateTime);
             a.Stop();
         }
-        lock (_phases) _phases.Add((name, (end - start).TotalMilliseconds));
+        lock (_phases)
+        {
+            _phases.Add((name, (end - start).TotalMilliseconds));
+        }
     }
 
     /// <summary>Times <paramref name="phase"/> as a child span; the callback may add attributes. Thread-safe (phases may overlap).</summary>
@@ -64,7 +71,10 @@ public sealed class InitPhases : IDisposable
         }
         finally
         {
-            lock (_phases) _phases.Add((name, Stopwatch.GetElapsedTime(t0).TotalMilliseconds));
+            lock (_phases)
+            {
+                _phases.Add((name, Stopwatch.GetElapsedTime(t0).TotalMilliseconds));
+            }
         }
     }
 
@@ -84,7 +94,11 @@ public sealed class InitPhases : IDisposable
         _init?.Stop();
         FunctionTelemetry.InitDuration.Record(total / 1000.0);
         var sb = new StringBuilder("INIT\tphases");
-        foreach (var (name, ms) in _phases) sb.Append(CultureInfo.InvariantCulture, $"\t{name}={ms:F1}ms");
+        foreach (var (name, ms) in _phases)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\t{name}={ms:F1}ms");
+        }
+
         sb.Append(CultureInfo.InvariantCulture, $"\ttotal={total:F1}ms (process start → {(failed ? "failed" : "ready")})");
         return sb.ToString();
     }

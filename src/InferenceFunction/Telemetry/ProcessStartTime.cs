@@ -35,7 +35,10 @@ public static class ProcessStartTime
             var now = DateTimeOffset.UtcNow;
             double monotonic = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
             double uptime = double.Parse(uptimeText.AsSpan(0, uptimeText.IndexOf(' ')), CultureInfo.InvariantCulture);
-            if (Math.Abs(monotonic - uptime) < 0.5) uptime = monotonic;
+            if (Math.Abs(monotonic - uptime) < 0.5)
+            {
+                uptime = monotonic;
+            }
             // The command name (field 2) may hold spaces or ')': fields after it start past the last ')'.
             var rest = stat.AsSpan(stat.LastIndexOf(')') + 2);
             // rest starts at field 3 (state); starttime is field 22 → index 19 in rest.

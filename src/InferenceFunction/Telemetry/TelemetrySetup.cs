@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using LlamaAspire.LambdaContracts;
 using LlamaAspire.LambdaContracts.Telemetry;
-using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -35,12 +35,20 @@ public sealed class TelemetrySetup : IDisposable
 
     public static TelemetrySetup Create(Func<string, string?> env)
     {
-        if (string.IsNullOrWhiteSpace(env(EnvVars.OtlpEndpoint))) return Disabled;
+        if (string.IsNullOrWhiteSpace(env(EnvVars.OtlpEndpoint)))
+        {
+            return Disabled;
+        }
+
         int flushTimeout = int.TryParse(env(FlushTimeoutEnv), out var t) && t > 0 ? t : 2000;
 
         var resource = ResourceBuilder.CreateDefault(); // + OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES
         string functionName = env(EnvVars.FunctionName) ?? "inference";
-        if (string.IsNullOrWhiteSpace(env(EnvVars.OtelServiceName))) resource.AddService(functionName);
+        if (string.IsNullOrWhiteSpace(env(EnvVars.OtelServiceName)))
+        {
+            resource.AddService(functionName);
+        }
+
         resource.AddAttributes(LambdaResourceAttributes.Resource(env));
 
         var tracer = Sdk.CreateTracerProviderBuilder()
@@ -67,14 +75,22 @@ public sealed class TelemetrySetup : IDisposable
     /// </summary>
     public void FlushInBackground()
     {
-        if (_tracer is null) return;
+        if (_tracer is null)
+        {
+            return;
+        }
+
         _backgroundFlush = Task.Run(FlushNow);
     }
 
     /// <summary>Exports what is pending (spans, then metrics). Returns the time it took.</summary>
     public TimeSpan Flush()
     {
-        if (_tracer is null) return TimeSpan.Zero;
+        if (_tracer is null)
+        {
+            return TimeSpan.Zero;
+        }
+
         long t0 = Stopwatch.GetTimestamp();
         // One flush at a time: a metric collection already in progress would not include what was recorded since.
         Interlocked.Exchange(ref _backgroundFlush, null)?.GetAwaiter().GetResult();
@@ -106,10 +122,26 @@ public static class LambdaResourceAttributes
             new(FaasAttributes.CloudPlatform, FaasAttributes.AwsLambdaPlatform),
             new(FaasAttributes.Name, env(EnvVars.FunctionName) ?? "inference"),
         };
-        if (Region(env) is string region) list.Add(new(FaasAttributes.CloudRegion, region));
-        if (env(EnvVars.FunctionVersion) is { Length: > 0 } version) list.Add(new(FaasAttributes.Version, version));
-        if (env(EnvVars.LogStreamName) is { Length: > 0 } stream) list.Add(new(FaasAttributes.Instance, stream));
-        if (long.TryParse(env(EnvVars.FunctionMemorySize), out var mb)) list.Add(new(FaasAttributes.MaxMemory, LambdaLimits.MemoryBytes((int)mb)));
+        if (Region(env) is string region)
+        {
+            list.Add(new(FaasAttributes.CloudRegion, region));
+        }
+
+        if (env(EnvVars.FunctionVersion) is { Length: > 0 } version)
+        {
+            list.Add(new(FaasAttributes.Version, version));
+        }
+
+        if (env(EnvVars.LogStreamName) is { Length: > 0 } stream)
+        {
+            list.Add(new(FaasAttributes.Instance, stream));
+        }
+
+        if (long.TryParse(env(EnvVars.FunctionMemorySize), out var mb))
+        {
+            list.Add(new(FaasAttributes.MaxMemory, LambdaLimits.MemoryBytes((int)mb)));
+        }
+
         return list;
     }
 

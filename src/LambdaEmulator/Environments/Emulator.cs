@@ -51,9 +51,12 @@ public sealed class Emulator : IHostedService, IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var f in Functions.Values)
+        {
             _logger.LogInformation("Function {Name}: {Command} {Arguments} (MemorySize {Memory} MB = {Vcpu:F2} vCPU on {Cores} core(s), Timeout {Timeout} s, IdleTimeout {Idle} s, ReservedConcurrency {Reserved})",
                 f.Name, f.Options.Command, string.Join(' ', f.Options.Arguments), f.Options.MemorySize, LlamaAspire.LambdaContracts.LambdaLimits.VcpusFor(f.Options.MemorySize),
                 Limits.CoresFor(f.Options.MemorySize), f.Options.Timeout, f.Options.IdleTimeout, f.Options.ReservedConcurrency?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
+        }
+
         _sweeper = Task.Run(SweepAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -79,11 +82,17 @@ public sealed class Emulator : IHostedService, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_stopped)
+        {
             return;
+        }
+
         _stopped = true;
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_sweeper is not null)
+        {
             await _sweeper.ConfigureAwait(false);
+        }
+
         await Task.WhenAll(Functions.Values.Select(f => f.ShutdownAllAsync())).ConfigureAwait(false);
         await Hosts.DisposeAsync().ConfigureAwait(false);
     }
@@ -92,8 +101,12 @@ public sealed class Emulator : IHostedService, IAsyncDisposable
     private void KillAll()
     {
         foreach (var f in Functions.Values)
+        {
             foreach (var e in f.Environments)
+            {
                 e.Kill();
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -34,7 +34,7 @@ public sealed partial class ExecutionEnvironment
     public long PeakMemoryBytes => Interlocked.Read(ref _peakMemoryBytes);
 
     /// <summary>Starts the runtime process; <paramref name="traceparent"/> is the platform.init span (W3C).</summary>
-    public void StartProcess(string traceparent, string initPhase)
+    public void StartProcess(string traceparent)
     {
         var f = Context.Function;
         var workDir = string.IsNullOrEmpty(f.WorkingDirectory) ? Directory.GetCurrentDirectory() : Path.GetFullPath(f.WorkingDirectory);
@@ -54,7 +54,7 @@ public sealed partial class ExecutionEnvironment
         }
 
         var runtimeDir = Path.IsPathRooted(command) ? Path.GetDirectoryName(command)! : workDir;
-        SetEnvironment(psi.Environment, workDir, runtimeDir, traceparent, initPhase);
+        SetEnvironment(psi.Environment, workDir, runtimeDir, traceparent);
 
         _cgroup ??= Context.Limits.CreateCgroup(Id, f.MemorySize);
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
@@ -85,7 +85,7 @@ public sealed partial class ExecutionEnvironment
         _ = MonitorMemoryAsync(process.Id, exited.Task);
     }
 
-    private void SetEnvironment(IDictionary<string, string?> env, string workDir, string runtimeDir, string traceparent, string initPhase)
+    private void SetEnvironment(IDictionary<string, string?> env, string workDir, string runtimeDir, string traceparent)
     {
         var f = Context.Function;
         foreach (var key in env.Keys.ToList())
@@ -119,7 +119,6 @@ public sealed partial class ExecutionEnvironment
         env[Vars.TimeZone] = ":UTC";
         env[Vars.RuntimeApi] = RuntimeApi.Address;
         env[Vars.TraceParent] = traceparent;
-        env[Vars.InitPhase] = initPhase;
         if (!f.Environment.ContainsKey("OTEL_SERVICE_NAME"))
         {
             env["OTEL_SERVICE_NAME"] = name;

@@ -22,7 +22,7 @@ public enum KillReason
 public abstract record InitResult
 {
     public sealed record Ready : InitResult;
-    public sealed record Error(byte[] Body, string ErrorType) : InitResult;
+    public sealed record Failed(byte[] Body, string ErrorType) : InitResult;
     public sealed record Exited(string Description) : InitResult;
     public sealed record TimedOut : InitResult;
 }
@@ -216,7 +216,7 @@ public sealed partial class ExecutionEnvironment : IDisposable
 
     public bool IsInitializing => _lifecycle.State == EnvironmentState.Initializing;
 
-    public void ReportInitError(byte[] body, string errorType) => _init.TrySetResult(new InitResult.Error(body, errorType));
+    public void ReportInitError(byte[] body, string errorType) => _init.TrySetResult(new InitResult.Failed(body, errorType));
 
     /// <summary>Waits until the function's output written so far is in the log (bounded: a stuck pipe cannot hold REPORT).</summary>
     public Task DrainOutputAsync() => Task.WhenAll(_readers.Select(r => r.DrainAsync(TimeSpan.FromSeconds(1))));
@@ -263,7 +263,7 @@ public sealed partial class ExecutionEnvironment : IDisposable
         var description = ProcessExit.Describe(exitCode);
         var outOfMemory = KillReason == KillReason.OutOfMemory;
         _init.TrySetResult(outOfMemory
-            ? new InitResult.Error(ErrorDocument.Write(LambdaErrorTypes.OutOfMemory, PlatformLines.ExitedMessage(description)), LambdaErrorTypes.OutOfMemory)
+            ? new InitResult.Failed(ErrorDocument.Write(LambdaErrorTypes.OutOfMemory, PlatformLines.ExitedMessage(description)), LambdaErrorTypes.OutOfMemory)
             : new InitResult.Exited(description));
         if (delivery is null || delivery.Completion.HasEnded)
         {

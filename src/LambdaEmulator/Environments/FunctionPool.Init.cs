@@ -42,7 +42,7 @@ public sealed partial class FunctionPool
         try
         {
             Emulator.Log.InitStart(completion.Log);
-            env.StartProcess(traceparent, phase);
+            env.StartProcess(traceparent);
             result = await env.WaitInitAsync(TimeSpan.FromSeconds(Emulator.Options.InitTimeout)).ConfigureAwait(false);
             if (result is InitResult.TimedOut)
             {
@@ -54,13 +54,13 @@ public sealed partial class FunctionPool
                 initSpan?.SetTag(FaasAttributes.InitPhase, phase);
                 start = Stopwatch.GetTimestamp();
                 Emulator.Log.InitStart(completion.Log);
-                env.StartProcess(traceparent, phase);
+                env.StartProcess(traceparent);
                 result = await env.WaitInitAsync(TimeSpan.FromMilliseconds(functionTimeoutMs)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
         {
-            result = new InitResult.Error(ErrorDocument.Write(LambdaErrorTypes.InvalidEntrypoint,
+            result = new InitResult.Failed(ErrorDocument.Write(LambdaErrorTypes.InvalidEntrypoint,
                 PlatformLines.ErrorMessage(request.RequestId, $"cannot start '{Options.Command}': {ex.Message}")), LambdaErrorTypes.InvalidEntrypoint);
         }
 
@@ -75,7 +75,7 @@ public sealed partial class FunctionPool
         // Init failed: the error is served to the invoke that triggered it, and the environment is discarded.
         var (status, errorType, response, outcome) = result switch
         {
-            InitResult.Error e => ("error", e.ErrorType, InvocationResponse.Function(e.Body, e.ErrorType),
+            InitResult.Failed e => ("error", e.ErrorType, InvocationResponse.Function(e.Body, e.ErrorType),
                 new InvocationOutcome(InvocationStatus.Crash, e.ErrorType)),
             InitResult.Exited x => ("error", LambdaErrorTypes.ExitError,
                 InvocationResponse.Platform(LambdaErrorTypes.ExitError, PlatformLines.ErrorMessage(request.RequestId, PlatformLines.ExitedMessage(x.Description))),

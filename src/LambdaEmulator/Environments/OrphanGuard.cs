@@ -36,7 +36,10 @@ public sealed class OrphanGuard : IDisposable
     {
         _logger = logger;
         if (!OperatingSystem.IsLinux() || !File.Exists("/bin/sh"))
+        {
             return;
+        }
+
         try
         {
             var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, UseShellExecute = false };
@@ -54,7 +57,9 @@ public sealed class OrphanGuard : IDisposable
     {
         var start = StartTime(pid);
         if (start is not null)
+        {
             Send($"+ {pid} {start}");
+        }
     }
 
     public void Untrack(int pid) => Send($"- {pid} 0");
@@ -62,7 +67,10 @@ public sealed class OrphanGuard : IDisposable
     private void Send(string line)
     {
         if (_guardian is null)
+        {
             return;
+        }
+
         lock (_lock)
         {
             try
@@ -95,7 +103,10 @@ public sealed class OrphanGuard : IDisposable
     public void Dispose()
     {
         if (_guardian is null)
+        {
             return;
+        }
+
         lock (_lock)
         {
             try { _guardian.StandardInput.Close(); }

@@ -59,19 +59,30 @@ public sealed class ResourceLimits
     public int[] ApplyCpuAffinity(int pid, int memoryMb)
     {
         if (!OperatingSystem.IsLinux() || _cpus.Length == 0)
+        {
             return [];
+        }
+
         var count = CoresFor(memoryMb);
         var chosen = new int[count];
         var start = Interlocked.Add(ref _nextCpu, count) - count;
         for (var i = 0; i < count; i++)
+        {
             chosen[i] = _cpus[(int)((uint)(start + i) % (uint)_cpus.Length)];
+        }
+
         var mask = new byte[128];
         foreach (var cpu in chosen)
+        {
             mask[cpu / 8] |= (byte)(1 << (cpu % 8));
+        }
+
         foreach (var tid in Threads(pid))
         {
             if (NativeMethods.SchedSetAffinity(tid, mask.Length, mask) != 0)
+            {
                 _logger.LogDebug("sched_setaffinity({Tid}) failed: errno {Errno}", tid, Marshal.GetLastPInvokeError());
+            }
         }
         return chosen;
     }
@@ -85,9 +96,13 @@ public sealed class ResourceLimits
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
                 if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
                     rss = ParseKb(line);
+                }
                 else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
                     hwm = ParseKb(line);
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
@@ -111,14 +126,25 @@ public sealed class ResourceLimits
     private static int[] AvailableCpus()
     {
         if (!OperatingSystem.IsLinux())
+        {
             return [];
+        }
+
         var mask = new byte[128];
         if (NativeMethods.SchedGetAffinity(0, mask.Length, mask) != 0)
+        {
             return Enumerable.Range(0, Environment.ProcessorCount).ToArray();
+        }
+
         var cpus = new List<int>();
         for (var i = 0; i < mask.Length * 8; i++)
+        {
             if ((mask[i / 8] & (1 << (i % 8))) != 0)
+            {
                 cpus.Add(i);
+            }
+        }
+
         return [.. cpus];
     }
 }

@@ -4,12 +4,12 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.LambdaEmulator.Environments;
 using LlamaAspire.LambdaEmulator.InvokeApi;
 using LlamaAspire.LambdaEmulator.RuntimeApi;
 using Microsoft.AspNetCore.Http.Features;
-using LlamaAspire.LambdaContracts;
-using LlamaAspire.LambdaContracts.Telemetry;
 
 namespace LlamaAspire.LambdaEmulator.FunctionUrls;
 
@@ -93,11 +93,16 @@ public static class FunctionUrlEndpoints
             {
                 var result = await stream.ReadAsync(ctx.RequestAborted).ConfigureAwait(false);
                 foreach (var segment in result.Buffer)
+                {
                     await ctx.Response.Body.WriteAsync(segment, ctx.RequestAborted).ConfigureAwait(false);
+                }
+
                 stream.AdvanceTo(result.Buffer.End);
                 await ctx.Response.Body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
                 if (result.IsCompleted)
+                {
                     break;
+                }
             }
             await stream.CompleteAsync().ConfigureAwait(false);
         }
@@ -166,19 +171,30 @@ public static class ApiGatewayV2
             {
                 w.WriteStartArray("cookies");
                 foreach (var c in cookies)
+                {
                     w.WriteStringValue(c);
+                }
+
                 w.WriteEndArray();
             }
             w.WriteStartObject("headers");
             foreach (var (k, v) in req.Headers)
+            {
                 if (!k.Equals("Cookie", StringComparison.OrdinalIgnoreCase))
+                {
                     w.WriteString(k.ToLowerInvariant(), string.Join(',', v.ToArray()));
+                }
+            }
+
             w.WriteEndObject();
             if (req.Query.Count > 0)
             {
                 w.WriteStartObject("queryStringParameters");
                 foreach (var (k, v) in req.Query)
+                {
                     w.WriteString(k, string.Join(',', v.ToArray()));
+                }
+
                 w.WriteEndObject();
             }
             var now = DateTimeOffset.UtcNow;
@@ -202,7 +218,10 @@ public static class ApiGatewayV2
             w.WriteEndObject();
             var text = IsText(req.ContentType);
             if (body.Length > 0)
+            {
                 w.WriteString("body", text ? Encoding.UTF8.GetString(body) : Convert.ToBase64String(body));
+            }
+
             w.WriteBoolean("isBase64Encoded", body.Length > 0 && !text);
             w.WriteEndObject();
         }
@@ -252,14 +271,29 @@ public static class ApiGatewayV2
     {
         ctx.Response.StatusCode = 200;
         if (metadata is not { ValueKind: JsonValueKind.Object } m)
+        {
             return;
+        }
+
         if (m.TryGetProperty("statusCode", out var sc) && sc.TryGetInt32(out var status))
+        {
             ctx.Response.StatusCode = status;
+        }
+
         if (m.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object)
+        {
             foreach (var h in headers.EnumerateObject())
+            {
                 ctx.Response.Headers[h.Name] = h.Value.ValueKind == JsonValueKind.String ? h.Value.GetString() : h.Value.GetRawText();
+            }
+        }
+
         if (m.TryGetProperty("cookies", out var cookies) && cookies.ValueKind == JsonValueKind.Array)
+        {
             foreach (var c in cookies.EnumerateArray())
+            {
                 ctx.Response.Headers.Append("Set-Cookie", c.GetString());
+            }
+        }
     }
 }

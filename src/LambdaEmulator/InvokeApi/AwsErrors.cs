@@ -19,7 +19,10 @@ public static class AwsErrors
         ctx.Response.ContentType = RuntimeApi.JsonContentType;
         var body = new Dictionary<string, string>(StringComparer.Ordinal);
         if (reason is not null)
+        {
             body["Reason"] = reason;
+        }
+
         body["Type"] = type;
         body["message"] = message;
         return ctx.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(body)).AsTask();

@@ -4,8 +4,8 @@ using System.Text.Json;
 using LlamaAspire.LambdaContracts;
 using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.LambdaEmulator.Environments;
-using Api = LlamaAspire.LambdaContracts.InvokeApi;
 using LlamaAspire.LambdaEmulator.RuntimeApi;
+using Api = LlamaAspire.LambdaContracts.InvokeApi;
 
 namespace LlamaAspire.LambdaEmulator.InvokeApi;
 
@@ -20,7 +20,7 @@ public static class InvokeEndpoints
     public static void Map(WebApplication app) =>
         app.MapPost(Api.InvokeRoute, InvokeAsync);
 
-    private static async Task InvokeAsync(HttpContext ctx, string name, Emulator emulator, EventQueue events)
+    private static async Task InvokeAsync(HttpContext ctx, string name, Emulator emulator, AsyncInvocations events)
     {
         // As Lambda does, x-amzn-RequestId is the invocation's request id (the function's AwsRequestId).
         var requestId = Guid.NewGuid().ToString();
@@ -36,7 +36,10 @@ public static class InvokeEndpoints
 
         var type = ctx.Request.Headers[Api.Headers.InvocationType].ToString();
         if (type.Length == 0)
+        {
             type = Api.InvocationTypes.RequestResponse;
+        }
+
         if (type is not (Api.InvocationTypes.RequestResponse or Api.InvocationTypes.Event or Api.InvocationTypes.DryRun))
         {
             await AwsErrors.InvalidParameterAsync(ctx, $"1 validation error detected: Value '{type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]").ConfigureAwait(false);
@@ -55,7 +58,9 @@ public static class InvokeEndpoints
             return;
         }
         if (payload.Length == 0)
+        {
             payload = "{}"u8.ToArray();
+        }
         else if (!IsJson(payload, out var error))
         {
             await AwsErrors.InvalidContentAsync(ctx, $"Could not parse request body into json: {error}").ConfigureAwait(false);
@@ -137,7 +142,10 @@ public static class InvokeEndpoints
         ctx.Response.StatusCode = 200;
         ctx.Response.Headers[Api.Headers.ExecutedVersion] = Api.LatestVersion;
         if (functionError)
+        {
             ctx.Response.Headers[Api.Headers.FunctionError] = Api.UnhandledFunctionError;
+        }
+
         ctx.Response.ContentType = RuntimeApi.JsonContentType;
         ctx.Response.ContentLength = body.Length;
         await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted).ConfigureAwait(false);

@@ -12,7 +12,7 @@ public static class ManagementEndpoints
     {
         var json = ManagementJsonContext.Default;
         var group = app.MapGroup(ManagementApi.Prefix);
-        group.MapGet("/functions", (Emulator emulator, EventQueue events) =>
+        group.MapGet("/functions", (Emulator emulator, AsyncInvocations events) =>
             Results.Json(new FunctionsView(emulator.Functions.Values.Select(Describe).ToList(), events.Pending), json.FunctionsView));
         group.MapGet("/functions/{name}", (string name, Emulator emulator) =>
             emulator.Functions.TryGetValue(name, out var f) ? Results.Json(Describe(f), json.FunctionView) : NotFound(name));

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using LlamaAspire.LambdaContracts;
-using Api = LlamaAspire.LambdaContracts.RuntimeApi;
 using LlamaAspire.LambdaEmulator.Environments;
 using Microsoft.AspNetCore.Http.Features;
+using Api = LlamaAspire.LambdaContracts.RuntimeApi;
 
 namespace LlamaAspire.LambdaEmulator.RuntimeApi;
 
@@ -32,7 +32,10 @@ public static class RuntimeApiEndpoints
         if (delivery is null)
         {
             if (!ctx.RequestAborted.IsCancellationRequested)
+            {
                 await WriteStatusAsync(ctx, 500, "Runtime.ShuttingDown", "The execution environment is shutting down.").ConfigureAwait(false);
+            }
+
             return;
         }
         var message = delivery.Message;
@@ -42,7 +45,10 @@ public static class RuntimeApiEndpoints
         headers[Api.Headers.InvokedFunctionArn] = message.InvokedFunctionArn;
         headers[Api.Headers.TraceId] = message.TraceHeader;
         if (!string.IsNullOrEmpty(message.ClientContext))
+        {
             headers[Api.Headers.ClientContext] = message.ClientContext;
+        }
+
         ctx.Response.ContentType = Api.JsonContentType;
         ctx.Response.ContentLength = message.Payload.Length;
         await ctx.Response.Body.WriteAsync(message.Payload, ctx.RequestAborted).ConfigureAwait(false);
@@ -93,13 +99,18 @@ public static class RuntimeApiEndpoints
                 if (!consumerGone && total <= LambdaLimits.MaxStreamedResponseBytes)
                 {
                     foreach (var segment in buffer)
+                    {
                         pipe.Writer.Write(segment.Span);
+                    }
+
                     var flush = await pipe.Writer.FlushAsync().ConfigureAwait(false);
                     consumerGone = flush.IsCompleted;
                 }
                 reader.AdvanceTo(buffer.End);
                 if (result.IsCompleted)
+                {
                     break;
+                }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
@@ -111,9 +122,15 @@ public static class RuntimeApiEndpoints
         string? errorType = null;
         var trailers = ctx.Features.Get<IHttpRequestTrailersFeature>();
         if (trailers is { Available: true } && trailers.Trailers.TryGetValue(Api.Headers.FunctionErrorType, out var t) && !string.IsNullOrEmpty(t))
+        {
             errorType = t.ToString();
+        }
+
         if (total > LambdaLimits.MaxStreamedResponseBytes)
+        {
             errorType = LambdaErrorTypes.ResponseSizeTooLarge;
+        }
+
         if (errorType is null)
         {
             await pipe.Writer.CompleteAsync().ConfigureAwait(false);
@@ -198,7 +215,9 @@ public static class RuntimeApiEndpoints
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             reader.AdvanceTo(result.Buffer.End);
             if (result.IsCompleted)
+            {
                 return;
+            }
         }
     }
 

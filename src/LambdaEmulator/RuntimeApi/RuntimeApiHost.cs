@@ -90,8 +90,12 @@ public sealed class RuntimeApiHostPool : IAsyncDisposable
     public RuntimeApiHostPool()
     {
         lock (_lock)
+        {
             for (var i = 0; i < Spares; i++)
+            {
                 _ready.Enqueue(RuntimeApiHost.StartAsync(CancellationToken.None));
+            }
+        }
     }
 
     public async Task<RuntimeApiHost> RentAsync()
@@ -102,11 +106,16 @@ public sealed class RuntimeApiHostPool : IAsyncDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             next = _ready.Count > 0 ? _ready.Dequeue() : RuntimeApiHost.StartAsync(CancellationToken.None);
             while (_ready.Count < Spares)
+            {
                 _ready.Enqueue(RuntimeApiHost.StartAsync(CancellationToken.None));
+            }
         }
         var host = await next.ConfigureAwait(false);
         lock (_lock)
+        {
             _rented.Add(host);
+        }
+
         return host;
     }
 
@@ -114,7 +123,10 @@ public sealed class RuntimeApiHostPool : IAsyncDisposable
     public async Task ReturnAsync(RuntimeApiHost host)
     {
         lock (_lock)
+        {
             _rented.Remove(host);
+        }
+
         host.Target = null;
         await host.DisposeAsync().ConfigureAwait(false);
     }
@@ -132,7 +144,10 @@ public sealed class RuntimeApiHostPool : IAsyncDisposable
             _rented.Clear();
         }
         foreach (var h in rented)
+        {
             await h.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var t in ready)
         {
             try { await (await t.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false); }

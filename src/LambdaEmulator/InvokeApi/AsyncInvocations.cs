@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.LambdaEmulator.Configuration;
 using LlamaAspire.LambdaEmulator.Environments;
 using Microsoft.Extensions.Options;
-using LlamaAspire.LambdaContracts.Telemetry;
 
 namespace LlamaAspire.LambdaEmulator.InvokeApi;
 
@@ -12,14 +12,14 @@ namespace LlamaAspire.LambdaEmulator.InvokeApi;
 /// timeout, crash or throttle) after a delay that doubles, as Lambda does (about 1 then 2 minutes by default).
 /// The retries keep the request id.
 /// </summary>
-public sealed class EventQueue : BackgroundService
+public sealed class AsyncInvocations : BackgroundService
 {
     private readonly Channel<EventInvoke> _queue = Channel.CreateUnbounded<EventInvoke>();
     private readonly LambdaEmulatorOptions _options;
-    private readonly ILogger<EventQueue> _logger;
+    private readonly ILogger<AsyncInvocations> _logger;
     private int _pending;
 
-    public EventQueue(IOptions<LambdaEmulatorOptions> options, ILogger<EventQueue> logger)
+    public AsyncInvocations(IOptions<LambdaEmulatorOptions> options, ILogger<AsyncInvocations> logger)
     {
         _options = options.Value;
         _logger = logger;
@@ -43,7 +43,9 @@ public sealed class EventQueue : BackgroundService
         try
         {
             await foreach (var item in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
                 _ = RunAsync(item, stoppingToken);
+            }
         }
         catch (OperationCanceledException) { } // host shutdown; queued events are in memory only, as documented
     }
@@ -55,7 +57,10 @@ public sealed class EventQueue : BackgroundService
             for (var attempt = 0; attempt < 3; attempt++)
             {
                 if (attempt > 0)
+                {
                     await Task.Delay(TimeSpan.FromSeconds(_options.EventRetryDelay * (1 << (attempt - 1))), stoppingToken).ConfigureAwait(false);
+                }
+
                 var request = new InvokeRequest(item.RequestId, item.Payload, FaasAttributes.Triggers.Other)
                 {
                     ClientContext = item.ClientContext,
@@ -72,7 +77,10 @@ public sealed class EventQueue : BackgroundService
                     error = $"throttled ({ex.Reason})";
                 }
                 if (error is null)
+                {
                     return;
+                }
+
                 _logger.LogInformation("Event invoke {RequestId} of {Function} failed (attempt {Attempt} of 3): {Error}",
                     item.RequestId, item.Function.Name, attempt + 1, error);
             }
