@@ -16,6 +16,7 @@ public interface ILambdaHandler
 /// <summary>Adapts a delegate to <see cref="ILambdaHandler"/>.</summary>
 public sealed class DelegateLambdaHandler(Func<LambdaInvocation, CancellationToken, Task<LambdaResponse>> handler) : ILambdaHandler
 {
+    /// <inheritdoc />
     public Task<LambdaResponse> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken) =>
         handler(invocation, cancellationToken);
 }

@@ -32,6 +32,7 @@ public sealed class BufferedLambdaResponse : LambdaResponse
     internal BufferedLambdaResponse(ReadOnlyMemory<byte> body, string contentType)
         : base(contentType) => Body = body;
 
+    /// <summary>The whole response body.</summary>
     public ReadOnlyMemory<byte> Body { get; }
 }
 
@@ -45,5 +46,6 @@ public sealed class StreamingLambdaResponse : LambdaResponse
         WriteAsync = writeAsync;
     }
 
+    /// <summary>Writes the body to the stream as it is produced; each write goes out as one chunk.</summary>
     public Func<Stream, CancellationToken, Task> WriteAsync { get; }
 }

@@ -20,6 +20,7 @@ public sealed class RuntimeApiClient : IDisposable
     private readonly string _invocationPathBase;
     private readonly LambdaBootstrapOptions _options;
 
+    /// <summary>A client of the Runtime API <paramref name="options"/> names (by default, <c>AWS_LAMBDA_RUNTIME_API</c>).</summary>
     public RuntimeApiClient(LambdaBootstrapOptions? options = null)
     {
         _options = options ?? new LambdaBootstrapOptions();
@@ -102,6 +103,9 @@ public sealed class RuntimeApiClient : IDisposable
     /// as the <c>Lambda-Runtime-Function-Error-Type</c> / <c>Lambda-Runtime-Function-Error-Body</c> (base64 error JSON) trailers and
     /// is not rethrown. Needs a TCP endpoint (not <see cref="LambdaBootstrapOptions.HttpMessageHandler"/>).
     /// </summary>
+    /// <param name="requestId">The invoke's request id.</param>
+    /// <param name="contentType">The response's content type.</param>
+    /// <param name="writeAsync">Writes the body.</param>
     /// <param name="cancellationToken">Passed to <paramref name="writeAsync"/> (the invoke's deadline).</param>
     public Task SendStreamingResponseAsync(
         string requestId, string contentType, Func<Stream, CancellationToken, Task> writeAsync, CancellationToken cancellationToken = default) =>
@@ -136,6 +140,7 @@ public sealed class RuntimeApiClient : IDisposable
     public Task ReportInitErrorAsync(Exception exception, CancellationToken cancellationToken = default) =>
         PostErrorAsync(_initErrorUri, exception, cancellationToken);
 
+    /// <inheritdoc />
     public void Dispose()
     {
         _http.Dispose();

@@ -18,6 +18,7 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
+    /// <summary>OpenTelemetry (OTLP when configured), health checks, service discovery and resilient HTTP clients, as Aspire's template.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -33,6 +34,7 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>Logging, metrics and tracing for ASP.NET Core, HTTP clients and the runtime, exported over OTLP when an endpoint is set.</summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -64,6 +66,7 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>A "self" liveness check tagged <c>live</c>.</summary>
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -73,6 +76,7 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>Maps <c>/health</c> (every check) and <c>/alive</c> (the <c>live</c> ones).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);

@@ -34,6 +34,13 @@ public class LambdaEmulatorFunctionalTests(AppHostFixture fixture)
         var functionInit = spans.SingleNamed("function.init");
         Assert.True(functionInit.ParentSpanId == platformInit.SpanId, description);
         Assert.NotEmpty(spans.ChildrenOf(functionInit));
+
+        // And in time: the function's init starts at the spawn instant the emulator hands over (not /proc's 10 ms tick,
+        // which put it ~8 ms before its parent), inside platform.init, and so do its phases inside it.
+        Assert.True(functionInit.Start >= platformInit.Start, $"function.init starts {(platformInit.Start - functionInit.Start).TotalMilliseconds:F3} ms before platform.init");
+        Assert.True(functionInit.End <= platformInit.End, $"function.init ends {(functionInit.End - platformInit.End).TotalMilliseconds:F3} ms after platform.init");
+        Assert.All(spans.ChildrenOf(functionInit), phase => Assert.True(phase.Start >= functionInit.Start && phase.End <= functionInit.End,
+            $"{phase.Name} [{phase.Start:O}, {phase.End:O}] outside function.init [{functionInit.Start:O}, {functionInit.End:O}]"));
     }
 
     [Fact]
