@@ -31,7 +31,7 @@ public class AddLambdaFunctionTests
         var emulator = builder.AddLambdaEmulator("my-lambda");
 
         var a = builder.AddLambdaFunction<Projects.InferenceFunction>("a");
-        var b = emulator.AddLambdaFunction<Projects.TestFunction>("b");
+        var b = emulator.AddLambdaFunction<TestFunctionProject>("b");
 
         Assert.Single(builder.Resources.OfType<LambdaEmulatorResource>());
         Assert.Same(emulator.Resource, a.Resource.Parent);
@@ -103,7 +103,7 @@ public class AddLambdaFunctionTests
     {
         var builder = ModelTestHelpers.CreateBuilder();
         var emulator = builder.AddLambdaEmulator("lambda");
-        emulator.AddLambdaFunction<Projects.TestFunction>("fn");
+        emulator.AddLambdaFunction<TestFunctionProject>("fn");
 
         var env = await ModelTestHelpers.EnvironmentAsync(emulator.Resource);
 

@@ -38,7 +38,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         var resourceServicePort = FreePort();
         var dashboardUrl = $"http://localhost:{dashboardPort}";
 
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TestAppHost>(
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
                 // LLAMAASPIRE_TEST_AOT=1 keeps the Native AOT publish (minutes on a cold machine).
                 $"--Lambda:NativeAot={Environment.GetEnvironmentVariable("LLAMAASPIRE_TEST_AOT") is "1" or "true"}",
@@ -56,6 +56,13 @@ public sealed class AppHostFixture : IAsyncLifetime
                 options.AllowUnsecuredTransport = true;
             },
             cts.Token);
+
+        // The product AppHost's system, plus the misbehaving test function (the product AppHost has no test code).
+        builder.CreateResourceBuilder<LambdaEmulatorResource>("lambda")
+            .AddLambdaFunction<TestFunctionProject>("test-fn")
+            .WithTimeout(TimeSpan.FromSeconds(3))
+            .WithReservedConcurrency(3)
+            .WithSamplePayload("""{"action":"echo","text":"hello"}""");
 
         App = await builder.BuildAsync(cts.Token);
         await App.StartAsync(cts.Token);
