@@ -236,11 +236,26 @@ public sealed partial class ExecutionEnvironment : IDisposable
         }
 
         Kill();
-        var message = PlatformLines.TimedOutMessage(Stopwatch.GetElapsedTime(delivery.StartTimestamp));
+        EndTimedOut(delivery);
+    }
+
+    /// <summary>Ends a timed-out invoke once, whichever of the timeout and the process exit gets here first; the timeout
+    /// line is logged before the invoke ends, so it precedes END and REPORT.</summary>
+    private void EndTimedOut(Delivery delivery)
+    {
         var requestId = delivery.Message.RequestId;
-        Context.Log.ForRequest(delivery.Completion.Log, requestId, message);
-        delivery.Completion.TryEnd(new InvocationOutcome(InvocationStatus.Timeout, LambdaErrorTypes.Timeout),
-            InvocationResponse.Platform(LambdaErrorTypes.Timeout, PlatformLines.ErrorMessage(requestId, message)));
+        var message = PlatformLines.TimedOutMessage(Stopwatch.GetElapsedTime(delivery.StartTimestamp));
+        lock (_lifecycle.Lock)
+        {
+            if (delivery.Completion.HasEnded)
+            {
+                return;
+            }
+
+            Context.Log.ForRequest(delivery.Completion.Log, requestId, message);
+            delivery.Completion.TryEnd(new InvocationOutcome(InvocationStatus.Timeout, LambdaErrorTypes.Timeout),
+                InvocationResponse.Platform(LambdaErrorTypes.Timeout, PlatformLines.ErrorMessage(requestId, message)));
+        }
     }
 
     /// <summary>The process exited: fails the init or the invoke in flight with the reason Lambda would give.</summary>
@@ -267,6 +282,13 @@ public sealed partial class ExecutionEnvironment : IDisposable
             : new InitResult.Exited(description));
         if (delivery is null || delivery.Completion.HasEnded)
         {
+            return;
+        }
+
+        if (KillReason == KillReason.Timeout)
+        {
+            // The timeout killed it; the exit may be seen before the timeout handler ends the invoke: same answer either way.
+            EndTimedOut(delivery);
             return;
         }
 
