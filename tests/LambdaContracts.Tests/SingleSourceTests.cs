@@ -57,7 +57,7 @@ public sealed partial class SingleSourceTests
     private static string Root { get; } = Path.GetFullPath(typeof(SingleSourceTests).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!);
 
-    private static IEnumerable<string> SourceFiles()
+    private static List<string> SourceFiles()
     {
         var src = Path.Combine(Root, "src");
         var contracts = Path.Combine(src, "LambdaContracts") + Path.DirectorySeparatorChar;

@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 
 namespace LlamaAspire.LambdaRuntime.Tests;
 
-/// <summary>Runs <see cref="LambdaBootstrap.RunAsync"/> in the background against a <see cref="FakeAwsRuntimeApi"/>.</summary>
+/// <summary>Runs <see cref="LambdaBootstrap.RunAsync"/> in the background against a <see cref="FakeRuntimeApi"/>.</summary>
 internal sealed class BootstrapHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
     private readonly CancellationTokenSource _stop = new();
 
-    private BootstrapHarness(FakeAwsRuntimeApi fake, Func<CancellationToken, Task<ILambdaHandler>> initialize)
+    private BootstrapHarness(FakeRuntimeApi fake, Func<CancellationToken, Task<ILambdaHandler>> initialize)
     {
         Options = new LambdaBootstrapOptions
         {
@@ -27,10 +27,10 @@ internal sealed class BootstrapHarness : IAsyncDisposable
 
     public Task<int> Run { get; }
 
-    public static BootstrapHarness Start(FakeAwsRuntimeApi fake, Func<LambdaInvocation, CancellationToken, Task<LambdaResponse>> handler) =>
+    public static BootstrapHarness Start(FakeRuntimeApi fake, Func<LambdaInvocation, CancellationToken, Task<LambdaResponse>> handler) =>
         new(fake, _ => Task.FromResult<ILambdaHandler>(new DelegateLambdaHandler(handler)));
 
-    public static BootstrapHarness StartWithInit(FakeAwsRuntimeApi fake, Func<CancellationToken, Task<ILambdaHandler>> initialize) =>
+    public static BootstrapHarness StartWithInit(FakeRuntimeApi fake, Func<CancellationToken, Task<ILambdaHandler>> initialize) =>
         new(fake, initialize);
 
     /// <summary>Stops the loop and returns its exit code.</summary>

@@ -1,7 +1,7 @@
-using LlamaAspire.LambdaContracts;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using LlamaAspire.LambdaContracts;
 
 namespace LlamaAspire.LambdaRuntime.Tests;
 
@@ -15,7 +15,7 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task Headers_are_parsed_into_the_invocation_and_the_response_is_posted()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         var seen = new TaskCompletionSource<LambdaInvocation>();
         await using var runtime = BootstrapHarness.Start(fake, (invocation, _) =>
         {
@@ -45,7 +45,7 @@ public sealed class LambdaBootstrapTests
         Assert.Equal("""{"hello":"world"}""", Encoding.UTF8.GetString(invocation.Payload.Span));
         Assert.InRange(invocation.RemainingTime, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(43));
 
-        Assert.Equal("response", result.Kind);
+        Assert.Equal(RuntimePostKind.Response, result.Kind);
         Assert.Equal("""echo:{"hello":"world"}""", result.BodyText);
         Assert.StartsWith("text/plain", result.Header("Content-Type"));
         Assert.Equal(0, await runtime.StopAsync());
@@ -54,7 +54,7 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task Trace_id_is_set_per_invoke_through_the_environment_seam()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         BootstrapHarness? harness = null;
         await using var runtime = harness = BootstrapHarness.Start(fake, (invocation, _) =>
             Task.FromResult(Text(harness!.Environment.GetVariable(LambdaEnvironmentVariables.TraceId) ?? "<none>")));
@@ -75,7 +75,7 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task Cancellation_token_fires_at_the_deadline()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         await using var runtime = BootstrapHarness.Start(fake, async (invocation, cancellationToken) =>
         {
             var watch = Stopwatch.StartNew();
@@ -103,7 +103,7 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task A_handler_exception_is_posted_to_error_and_the_loop_continues()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         await using var runtime = BootstrapHarness.Start(fake, (invocation, _) =>
             Encoding.UTF8.GetString(invocation.Payload.Span) == "\"fail\""
                 ? throw new InvalidOperationException("the handler failed", new FormatException("inner cause"))
@@ -111,7 +111,7 @@ public sealed class LambdaBootstrapTests
 
         var failing = fake.Enqueue("\"fail\"");
         var error = await failing.Result.WaitAsync(Timeout);
-        Assert.Equal("error", error.Kind);
+        Assert.Equal(RuntimePostKind.Error, error.Kind);
         Assert.Equal("InvalidOperationException", error.Header(RuntimeApi.Headers.FunctionErrorType));
         Assert.Equal(RuntimeApi.ErrorContentType, error.Header("Content-Type"));
         using (var json = JsonDocument.Parse(error.Body))
@@ -128,7 +128,7 @@ public sealed class LambdaBootstrapTests
 
         var next = fake.Enqueue("\"fine\"");
         var ok = await next.Result.WaitAsync(Timeout);
-        Assert.Equal("response", ok.Kind);
+        Assert.Equal(RuntimePostKind.Response, ok.Kind);
         Assert.Equal("ok", ok.BodyText);
         Assert.Contains(runtime.Log, line => line.StartsWith(failing.RequestId, StringComparison.Ordinal));
     }
@@ -136,12 +136,12 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task LambdaFunctionException_reports_its_error_type()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         await using var runtime = BootstrapHarness.Start(fake, (_, _) =>
             throw new LambdaFunctionException("InvalidRequest.EmptyPrompt", "prompt must not be empty"));
 
         var result = await fake.Enqueue().Result.WaitAsync(Timeout);
-        Assert.Equal("error", result.Kind);
+        Assert.Equal(RuntimePostKind.Error, result.Kind);
         Assert.Equal("InvalidRequest.EmptyPrompt", result.Header(RuntimeApi.Headers.FunctionErrorType));
         using var json = JsonDocument.Parse(result.Body);
         Assert.Equal("InvalidRequest.EmptyPrompt", json.RootElement.GetProperty("errorType").GetString());
@@ -151,7 +151,7 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task An_init_error_is_posted_to_init_error_and_the_exit_code_is_non_zero()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         await using var runtime = BootstrapHarness.StartWithInit(fake, _ =>
             throw new LambdaFunctionException("Runtime.ModelNotFound", "model/model.onnx: not found"));
 
@@ -171,7 +171,7 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task An_async_init_failure_reports_the_exception_type_name()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         await using var runtime = BootstrapHarness.StartWithInit(fake, async cancellationToken =>
         {
             await Task.Yield();
@@ -185,7 +185,7 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task A_runtime_api_with_a_path_prefix_is_honoured_for_buffered_streamed_and_error_posts()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync("/my-function");
+        await using var fake = await FakeRuntimeApi.StartAsync("/my-function");
         Assert.EndsWith("/my-function", fake.RuntimeApi);
         await using var runtime = BootstrapHarness.Start(fake, (invocation, _) => Encoding.UTF8.GetString(invocation.Payload.Span) switch
         {
@@ -196,13 +196,13 @@ public sealed class LambdaBootstrapTests
 
         Assert.Equal("prefixed", (await fake.Enqueue().Result.WaitAsync(Timeout)).BodyText);
         Assert.Equal("streamed", (await fake.Enqueue("\"stream\"").Result.WaitAsync(Timeout)).BodyText);
-        Assert.Equal("error", (await fake.Enqueue("\"fail\"").Result.WaitAsync(Timeout)).Kind);
+        Assert.Equal(RuntimePostKind.Error, (await fake.Enqueue("\"fail\"").Result.WaitAsync(Timeout)).Kind);
     }
 
     [Fact]
     public async Task A_buffered_response_over_6MB_is_reported_as_ResponseSizeTooLarge()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         await using var runtime = BootstrapHarness.Start(fake, (invocation, _) =>
         {
             var size = int.Parse(Encoding.UTF8.GetString(invocation.Payload.Span), System.Globalization.CultureInfo.InvariantCulture);
@@ -210,11 +210,11 @@ public sealed class LambdaBootstrapTests
         });
 
         var atLimit = await fake.Enqueue(LambdaLimits.MaxBufferedResponseBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)).Result.WaitAsync(Timeout);
-        Assert.Equal("response", atLimit.Kind);
+        Assert.Equal(RuntimePostKind.Response, atLimit.Kind);
         Assert.Equal(6_291_556, atLimit.Body.Length);
 
         var over = await fake.Enqueue((LambdaLimits.MaxBufferedResponseBytes + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)).Result.WaitAsync(Timeout);
-        Assert.Equal("error", over.Kind);
+        Assert.Equal(RuntimePostKind.Error, over.Kind);
         Assert.Equal("Function.ResponseSizeTooLarge", over.Header(RuntimeApi.Headers.FunctionErrorType));
         using var json = JsonDocument.Parse(over.Body);
         Assert.Equal("Function.ResponseSizeTooLarge", json.RootElement.GetProperty("errorType").GetString());
@@ -224,7 +224,7 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task Next_answering_500_makes_the_runtime_exit()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         fake.NextFailureStatus = 500;
         await using var runtime = BootstrapHarness.Start(fake, (_, _) => Task.FromResult(Text("never")));
 
@@ -236,7 +236,7 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task A_refused_response_is_logged_and_the_loop_continues()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         fake.ResponseStatus = 413;
         await using var runtime = BootstrapHarness.Start(fake, (_, _) => Task.FromResult(Text("refused")));
 
@@ -265,7 +265,7 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task Stopping_the_bootstrap_while_it_waits_for_next_returns_zero()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         await using var runtime = BootstrapHarness.Start(fake, (_, _) => Task.FromResult(Text("")));
         while (fake.NextCalls == 0)
         {

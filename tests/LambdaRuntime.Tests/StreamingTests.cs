@@ -1,6 +1,6 @@
-using LlamaAspire.LambdaContracts;
 using System.Text;
 using System.Text.Json;
+using LlamaAspire.LambdaContracts;
 
 namespace LlamaAspire.LambdaRuntime.Tests;
 
@@ -11,7 +11,7 @@ public sealed class StreamingTests
     [Fact]
     public async Task Chunks_arrive_in_order_as_they_are_written_before_the_handler_completes()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         var gates = Enumerable.Range(0, 3).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         var handlerCompleted = false;
         await using var runtime = BootstrapHarness.Start(fake, (_, _) => Task.FromResult(LambdaResponse.Streaming(
@@ -34,7 +34,7 @@ public sealed class StreamingTests
             var received = new StringBuilder();
             while (received.Length < $"token-{i};".Length)
             {
-                var chunk = await queued.Reads.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+                var chunk = await queued.Chunks.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
                 received.Append(Encoding.UTF8.GetString(chunk));
             }
 
@@ -45,7 +45,7 @@ public sealed class StreamingTests
 
         var result = await queued.Result.WaitAsync(Timeout);
         Assert.True(handlerCompleted);
-        Assert.Equal("response", result.Kind);
+        Assert.Equal(RuntimePostKind.Response, result.Kind);
         Assert.Equal("token-0;token-1;token-2;", result.BodyText);
         Assert.Equal(RuntimeApi.StreamingResponseMode, result.Header(RuntimeApi.Headers.FunctionResponseMode));
         Assert.Equal("chunked", result.Header("Transfer-Encoding"));
@@ -58,7 +58,7 @@ public sealed class StreamingTests
     [Fact]
     public async Task A_mid_stream_exception_arrives_as_trailers_and_the_loop_continues()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         await using var runtime = BootstrapHarness.Start(fake, (invocation, _) => Task.FromResult(LambdaResponse.Streaming(
             "text/plain",
             async (stream, cancellationToken) =>
@@ -72,7 +72,7 @@ public sealed class StreamingTests
             })));
 
         var failing = await fake.Enqueue("\"fail\"").Result.WaitAsync(Timeout);
-        Assert.Equal("response", failing.Kind);
+        Assert.Equal(RuntimePostKind.Response, failing.Kind);
         Assert.Equal("partial output", failing.BodyText);
         Assert.Equal("Inference.DecodeFailed", failing.Trailers[RuntimeApi.Headers.FunctionErrorType]);
         var errorJson = Convert.FromBase64String(failing.Trailers[RuntimeApi.Headers.FunctionErrorBody]);
@@ -91,7 +91,7 @@ public sealed class StreamingTests
     [Fact]
     public async Task An_exception_before_the_first_write_is_reported_as_trailers_with_the_type_name()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         await using var runtime = BootstrapHarness.Start(fake, (_, _) => Task.FromResult(LambdaResponse.Streaming(
             "text/plain",
             (_, _) => throw new InvalidDataException("nothing to stream"))));
@@ -104,7 +104,7 @@ public sealed class StreamingTests
     [Fact]
     public async Task Large_and_empty_writes_are_framed_correctly()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         var big = new byte[100_000];
         new Random(42).NextBytes(big);
         await using var runtime = BootstrapHarness.Start(fake, (_, _) => Task.FromResult(LambdaResponse.Streaming(
@@ -126,7 +126,7 @@ public sealed class StreamingTests
     [Fact]
     public async Task A_refused_streamed_response_is_logged_and_the_loop_continues()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync();
+        await using var fake = await FakeRuntimeApi.StartAsync();
         fake.ResponseStatus = 403;
         await using var runtime = BootstrapHarness.Start(fake, (_, _) => Task.FromResult(LambdaResponse.Streaming(
             "text/plain", (stream, ct) => stream.WriteAsync("x"u8.ToArray(), ct).AsTask())));
@@ -141,7 +141,7 @@ public sealed class StreamingTests
     [Fact]
     public async Task The_client_streams_directly_without_the_bootstrap()
     {
-        await using var fake = await FakeAwsRuntimeApi.StartAsync("/direct");
+        await using var fake = await FakeRuntimeApi.StartAsync("/direct");
         using var client = new RuntimeApiClient(new LambdaBootstrapOptions { RuntimeApi = fake.RuntimeApi, Environment = new InMemoryLambdaEnvironment() });
         var queued = fake.Enqueue("{\"x\":1}");
         var invocation = await client.NextAsync().WaitAsync(Timeout);
