@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using LlamaAspire.Otlp;
+using LlamaAspire.TestInfrastructure;
 using Spectre.Console;
 
 namespace LlamaAspire.Benchmarks;
@@ -17,15 +18,19 @@ internal sealed record ColdStartResult(
     double DecodeTokensPerSecond,
     long PeakRssBytes);
 
-/// <summary>Starts the published bootstrap as Lambda would (fresh process, reserved variables), times it, and sends one invoke.</summary>
-internal sealed class ColdStartRunner(BenchmarkHost host, string bootstrapPath, int memorySizeMb)
+/// <summary>
+/// Starts the published bootstrap as Lambda would (fresh process, reserved variables) against a Runtime API of the
+/// benchmark's own, times "process start → first /next" exactly, sends one invoke, and reads the function's init spans
+/// from <paramref name="otlp"/>.
+/// </summary>
+internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver otlp, string bootstrapPath, int memorySizeMb)
 {
     private int _runNumber;
 
     public async Task<ColdStartResult> RunAsync(string variant, string modelDir, string prompt, int maxTokens)
     {
         var serviceName = $"bench-{variant}-{++_runNumber}";
-        host.ResetForNewProcess();
+        runtimeApi.ResetForNewProcess();
         var startInfo = new ProcessStartInfo(bootstrapPath)
         {
             UseShellExecute = false,
@@ -34,14 +39,14 @@ internal sealed class ColdStartRunner(BenchmarkHost host, string bootstrapPath, 
             WorkingDirectory = Path.GetDirectoryName(bootstrapPath)!,
         };
         var environment = startInfo.Environment;
-        environment["AWS_LAMBDA_RUNTIME_API"] = host.RuntimeApi;
+        environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi.RuntimeApi;
         environment["AWS_LAMBDA_FUNCTION_NAME"] = "benchmark";
         environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = memorySizeMb.ToString(CultureInfo.InvariantCulture);
         environment["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
         environment["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
         environment["AWS_REGION"] = "us-east-1";
         environment["MODEL_DIR"] = modelDir;
-        foreach (var (name, value) in host.Otlp.ExporterEnvironment(OtlpProtocol.HttpProtobuf))
+        foreach (var (name, value) in otlp.ExporterEnvironment(OtlpProtocol.HttpProtobuf))
         {
             environment[name] = value;
         }
@@ -58,19 +63,27 @@ internal sealed class ColdStartRunner(BenchmarkHost host, string bootstrapPath, 
 
         try
         {
-            var ready = await Task.WhenAny(host.FirstNext, host.InitError, process.WaitForExitAsync()).WaitAsync(TimeSpan.FromMinutes(5));
-            if (ready != host.FirstNext)
+            var firstNext = runtimeApi.FirstNext;
+            var initError = runtimeApi.InitError;
+            var ready = await Task.WhenAny(firstNext, initError, process.WaitForExitAsync()).WaitAsync(TimeSpan.FromMinutes(5));
+            if (ready != firstNext)
             {
                 throw new InvalidOperationException(
-                    $"The function did not reach /next ({variant}): {(host.InitError.IsCompleted ? host.InitError.Result : "process exited")}\n{string.Join('\n', output.TakeLast(20))}");
+                    $"The function did not reach /next ({variant}): {(initError.IsCompleted ? initError.Result.BodyText : "process exited")}\n{string.Join('\n', output.TakeLast(20))}");
             }
 
-            var startToReady = Stopwatch.GetElapsedTime(started, host.FirstNext.Result);
+            var startToReady = Stopwatch.GetElapsedTime(started, firstNext.Result);
             var payload = JsonSerializer.Serialize(new Dictionary<string, object> { ["prompt"] = prompt, ["max_tokens"] = maxTokens, ["temperature"] = 0 });
-            var response = await host.InvokeAsync(payload, TimeSpan.FromMinutes(10));
+            // No X-Ray header: the benchmark times the function, not a trace it would join.
+            var response = await runtimeApi.InvokeAsync(payload, TimeSpan.FromMinutes(10), traceId: null);
+            if (response.IsError)
+            {
+                throw new InvalidOperationException($"Function error {response.ErrorType} ({variant}): {response.BodyText}");
+            }
+
             var peakRss = ReadPeakRss(process.Id);
 
-            using var json = JsonDocument.Parse(response);
+            using var json = JsonDocument.Parse(response.Body);
             var timings = json.RootElement.GetProperty("timings");
             var usage = json.RootElement.GetProperty("usage");
 
@@ -103,12 +116,12 @@ internal sealed class ColdStartRunner(BenchmarkHost host, string bootstrapPath, 
     {
         try
         {
-            return await host.Otlp.Spans.WaitForServiceAsync(serviceName, ["function.init"], TimeSpan.FromSeconds(10));
+            return await otlp.Spans.WaitForServiceAsync(serviceName, ["function.init"], TimeSpan.FromSeconds(10));
         }
         catch (TimeoutException e)
         {
             AnsiConsole.MarkupLineInterpolated($"  [yellow]{e.Message}[/]");
-            return host.Otlp.Spans.ForService(serviceName);
+            return otlp.Spans.ForService(serviceName);
         }
     }
 

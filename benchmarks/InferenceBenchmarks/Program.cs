@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using LlamaAspire.Benchmarks;
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.Otlp;
+using LlamaAspire.TestInfrastructure;
 using Spectre.Console;
 
 // Cold-start and generation benchmark for the inference function. Usage and results: docs/benchmarks.md.
@@ -33,9 +36,12 @@ var threads = Math.Min(Math.Min(6, Math.Max(1, options.MemorySizeMb / 1769)), En
 var bandwidth = Floors.MemoryReadBandwidth(threads);
 var helloStart = Floors.ProcessStart(Path.Combine(helloDir, "HelloAot"), runs: 20);
 
-// 3. Cold starts.
-await using var host = await BenchmarkHost.StartAsync();
-var runner = new ColdStartRunner(host, Path.Combine(functionDir, "bootstrap"), options.MemorySizeMb);
+// 3. Cold starts, against a Runtime API of the benchmark's own (one invoke at a time, as one execution environment sees
+//    them) and an OTLP receiver for the function's init spans.
+await using var runtimeApi = await FakeRuntimeApi.StartAsync();
+runtimeApi.InvokedFunctionArn = FunctionArn.For("us-east-1", "123456789012", "benchmark").ToString();
+await using var otlp = await OtlpReceiver.StartAsync();
+var runner = new ColdStartRunner(runtimeApi, otlp, Path.Combine(functionDir, "bootstrap"), options.MemorySizeMb);
 var prompt = "hello" + string.Concat(Enumerable.Repeat(" hello", options.PromptTokens - 2)); // + BOS = PromptTokens
 var results = new List<ColdStartResult>();
 var floors = new Dictionary<string, (long Bytes, TimeSpan Read)>();

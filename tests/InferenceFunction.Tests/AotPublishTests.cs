@@ -1,41 +1,9 @@
-using System.Diagnostics;
+using LlamaAspire.Otlp;
 using Xunit.Abstractions;
 
 namespace LlamaAspire.InferenceFunction.Tests;
 
-/// <summary>Publishes the Native AOT bootstrap once per test run (linux-x64) into a temp directory with its own artifacts path.</summary>
-public sealed class AotPublishFixture : IDisposable
-{
-    readonly string _root = TestPaths.NewTempDirectory("llama-aot");
-
-    public AotPublishFixture()
-    {
-        OutputDirectory = Path.Combine(_root, "out");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["publish", TestPaths.FunctionProject, "-c", "Release", "-r", "linux-x64",
-                     "--artifacts-path", Path.Combine(_root, "artifacts"), "-o", OutputDirectory, "-nologo", "-clp:NoSummary"])
-            psi.ArgumentList.Add(a);
-        var sw = Stopwatch.StartNew();
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(15))) { p.Kill(true); throw new TimeoutException("dotnet publish took over 15 minutes."); }
-        PublishLog = stdout.Result + stderr.Result;
-        PublishTime = sw.Elapsed;
-        if (p.ExitCode != 0) throw new InvalidOperationException($"dotnet publish failed ({p.ExitCode}):\n{PublishLog}");
-    }
-
-    public string OutputDirectory { get; }
-    public string Bootstrap => Path.Combine(OutputDirectory, "bootstrap");
-    public string PublishLog { get; }
-    public TimeSpan PublishTime { get; }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { } // best-effort temp cleanup; a busy file only leaves /tmp litter
-    }
-}
-
+/// <summary>The Native AOT build: a clean, native, deployable publish, and the end-to-end scenarios run against it.</summary>
 [Collection(TinyModelCollection.Name)]
 public sealed class AotPublishTests(TinyModelFixture tiny, AotPublishFixture aot, ITestOutputHelper output) : IClassFixture<AotPublishFixture>
 {
@@ -43,7 +11,11 @@ public sealed class AotPublishTests(TinyModelFixture tiny, AotPublishFixture aot
     public void Publish_is_clean_native_and_linux_only()
     {
         output.WriteLine($"publish took {aot.PublishTime.TotalSeconds:F0} s");
-        foreach (var f in new DirectoryInfo(aot.OutputDirectory).GetFiles()) output.WriteLine($"{f.Name}\t{f.Length:N0}");
+        foreach (var f in new DirectoryInfo(aot.OutputDirectory).GetFiles())
+        {
+            output.WriteLine($"{f.Name}\t{f.Length:N0}");
+        }
+
         Assert.DoesNotContain("warning", aot.PublishLog, StringComparison.OrdinalIgnoreCase);
         Assert.True(File.Exists(aot.Bootstrap));
         Assert.True(File.Exists(Path.Combine(aot.OutputDirectory, "libonnxruntime.so")));
@@ -60,21 +32,21 @@ public sealed class AotPublishTests(TinyModelFixture tiny, AotPublishFixture aot
 
     [Fact]
     public Task Aot_bootstrap_answers_prompts_through_the_runtime_api() =>
-        EndToEnd.AnswersPromptsAsync(aot.Bootstrap, [], tiny.OrtDirectory, output);
+        EndToEndScenarios.AnswersPromptsAsync(aot.Bootstrap, [], tiny.OrtDirectory, output);
 
     [Fact]
     public Task Aot_bootstrap_answers_with_the_onnx_model() =>
-        EndToEnd.AnswersPromptsAsync(aot.Bootstrap, [], tiny.OnnxDirectory, output);
+        EndToEndScenarios.AnswersPromptsAsync(aot.Bootstrap, [], tiny.OnnxDirectory, output);
 
     [Fact]
     public Task Aot_bootstrap_exports_otlp_before_responding() =>
-        EndToEnd.ExportsTelemetryBeforeRespondingAsync(aot.Bootstrap, [], tiny.OrtDirectory, output);
+        EndToEndScenarios.ExportsTelemetryBeforeRespondingAsync(aot.Bootstrap, [], tiny.OrtDirectory, output);
 
     [Fact]
     public Task Aot_bootstrap_exports_otlp_grpc_before_responding() =>
-        EndToEnd.ExportsTelemetryBeforeRespondingAsync(aot.Bootstrap, [], tiny.OnnxDirectory, output, grpc: true);
+        EndToEndScenarios.ExportsTelemetryBeforeRespondingAsync(aot.Bootstrap, [], tiny.OnnxDirectory, output, OtlpProtocol.Grpc);
 
     [Fact]
     public Task Aot_bootstrap_reports_a_missing_model_as_an_init_error() =>
-        EndToEnd.MissingModelIsAnInitErrorAsync(aot.Bootstrap, [], output);
+        EndToEndScenarios.MissingModelIsAnInitErrorAsync(aot.Bootstrap, [], output);
 }

@@ -73,7 +73,11 @@ public sealed class GenerationTests(TinyModelFixture tiny)
                 var full = runner.LastLogits;
                 var cached = stepLogits[step];
                 float maxDiff = 0;
-                for (int i = 0; i < full.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(full[i] - cached[i]));
+                for (int i = 0; i < full.Length; i++)
+                {
+                    maxDiff = Math.Max(maxDiff, Math.Abs(full[i] - cached[i]));
+                }
+
                 Assert.True(maxDiff < 1e-3f, $"step {step}: max |Δlogit| = {maxDiff}");
                 Assert.Equal(Sampler.ArgMax(full), Sampler.ArgMax(cached));
             }
@@ -91,13 +95,20 @@ public sealed class GenerationTests(TinyModelFixture tiny)
             {
                 runner.Reset();
                 runner.Forward(prompt);
-                for (int i = 0; i < 32; i++) runner.Forward([Sampler.ArgMax(runner.LastLogits)]);
+                for (int i = 0; i < 32; i++)
+                {
+                    runner.Forward([Sampler.ArgMax(runner.LastLogits)]);
+                }
             }
             Run(); // first time: the [1,T] attention-mask views are created
             runner.Reset();
             runner.Forward(prompt);
             long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 32; i++) runner.Forward([Sampler.ArgMax(runner.LastLogits)]);
+            for (int i = 0; i < 32; i++)
+            {
+                runner.Forward([Sampler.ArgMax(runner.LastLogits)]);
+            }
+
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             // The one managed allocation per step: ORT's C# BindInput converts the name "attention_mask" to a UTF-8 byte[] (40 B).
             // No OrtValue, no tensor buffer (either would be hundreds of bytes or the vocabulary's 500 kB of logits).
@@ -123,7 +134,11 @@ public sealed class GenerationTests(TinyModelFixture tiny)
                 var a = rs.LastLogits.ToArray();
                 var b = rp.LastLogits.ToArray();
                 float maxDiff = 0;
-                for (int i = 0; i < a.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(a[i] - b[i]));
+                for (int i = 0; i < a.Length; i++)
+                {
+                    maxDiff = Math.Max(maxDiff, Math.Abs(a[i] - b[i]));
+                }
+
                 Assert.True(maxDiff < 1e-3f, $"step {step}: logits differ by {maxDiff}");
                 int next = Sampler.ArgMax(a);
                 rs.Forward([next]);
@@ -233,7 +248,11 @@ public sealed class GenerationTests(TinyModelFixture tiny)
             int pieces = 0;
             var r = await Generate(g, "Go on", new GenerationSettings(400, new SamplingSettings(1f, 0, 1f, 1), []), (_, _) =>
             {
-                if (++pieces == 3) cts.Cancel();
+                if (++pieces == 3)
+                {
+                    cts.Cancel();
+                }
+
                 return ValueTask.CompletedTask;
             }, cts.Token);
             Assert.Equal(FinishReasons.Timeout, r.FinishReason);
@@ -299,7 +318,11 @@ public sealed class GenerationTests(TinyModelFixture tiny)
         var dir = TestPaths.NewTempDirectory("llama-badtok");
         try
         {
-            foreach (var f in Directory.GetFiles(tiny.OnnxDirectory)) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+            foreach (var f in Directory.GetFiles(tiny.OnnxDirectory))
+            {
+                File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+            }
+
             var tok = Path.Combine(dir, "tokenizer.model");
             File.WriteAllText(tok, "this is not base64!! 12\n@@@ x\n");
             var ex = Assert.Throws<ModelLoadException>(() => Llama3Tokenizer.Load(tok));

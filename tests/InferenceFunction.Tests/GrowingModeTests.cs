@@ -36,7 +36,11 @@ public sealed class GrowingModeTests(TinyModelFixture tiny) : IDisposable
             runner.Reset();
             runner.Forward(tokens.ToArray());
             var first = Reference(tokens);
-            for (int v = 0; v < Vocab; v++) Assert.Equal(first[v], runner.LastLogits[v], 3);
+            for (int v = 0; v < Vocab; v++)
+            {
+                Assert.Equal(first[v], runner.LastLogits[v], 3);
+            }
+
             var cached = new List<float[]>();
             for (int step = 0; step < 10; step++)
             {
@@ -50,10 +54,17 @@ public sealed class GrowingModeTests(TinyModelFixture tiny) : IDisposable
             {
                 var prefix = tokens.Take(tokens.Count - cached.Count + step + 1).ToList();
                 var expected = Reference(prefix);
-                for (int v = 0; v < Vocab; v++) Assert.Equal(expected[v], cached[step][v], 3);
+                for (int v = 0; v < Vocab; v++)
+                {
+                    Assert.Equal(expected[v], cached[step][v], 3);
+                }
+
                 runner.Reset();
                 runner.Forward(prefix.ToArray());
-                for (int v = 0; v < Vocab; v++) Assert.Equal(runner.LastLogits[v], cached[step][v], 4);
+                for (int v = 0; v < Vocab; v++)
+                {
+                    Assert.Equal(runner.LastLogits[v], cached[step][v], 4);
+                }
             }
         }
     }
@@ -62,10 +73,22 @@ public sealed class GrowingModeTests(TinyModelFixture tiny) : IDisposable
     {
         var h = new float[Dim];
         foreach (var t in tokens)
-            for (int d = 0; d < Dim; d++) h[d] += Emb(t, d);
+        {
+            for (int d = 0; d < Dim; d++)
+            {
+                h[d] += Emb(t, d);
+            }
+        }
+
         var logits = new float[Vocab];
         for (int v = 0; v < Vocab; v++)
-            for (int d = 0; d < Dim; d++) logits[v] += Emb(v, d) * h[d];
+        {
+            for (int d = 0; d < Dim; d++)
+            {
+                logits[v] += Emb(v, d) * h[d];
+            }
+        }
+
         return logits;
     }
 
@@ -76,17 +99,31 @@ public sealed class GrowingModeTests(TinyModelFixture tiny) : IDisposable
         var emb = new float[Vocab * Dim];
         var embT = new float[Dim * Vocab];
         for (int v = 0; v < Vocab; v++)
+        {
             for (int d = 0; d < Dim; d++) { emb[v * Dim + d] = Emb(v, d); embT[d * Vocab + v] = Emb(v, d); }
+        }
 
         var graph = new Proto();
         void Node(string op, string[] inputs, string[] outputs, params (string Name, long Value)[] attrs)
         {
             var n = new Proto();
-            foreach (var i in inputs) n.String(1, i);
-            foreach (var o in outputs) n.String(2, o);
+            foreach (var i in inputs)
+            {
+                n.String(1, i);
+            }
+
+            foreach (var o in outputs)
+            {
+                n.String(2, o);
+            }
+
             n.String(3, outputs[0] + "_node");
             n.String(4, op);
-            foreach (var (name, value) in attrs) n.Message(5, new Proto().String(1, name).Varint(3, value).Varint(20, 2));
+            foreach (var (name, value) in attrs)
+            {
+                n.Message(5, new Proto().String(1, name).Varint(3, value).Varint(20, 2));
+            }
+
             graph.Message(1, n);
         }
         Node("Gather", ["emb", "input_ids"], ["x"]);                                    // [1,S,D]
@@ -124,7 +161,11 @@ public sealed class GrowingModeTests(TinyModelFixture tiny) : IDisposable
     static Proto Tensor(string name, int type, long[] dims, byte[] raw)
     {
         var t = new Proto();
-        foreach (var d in dims) t.Varint(1, d);
+        foreach (var d in dims)
+        {
+            t.Varint(1, d);
+        }
+
         t.Varint(2, type).String(8, name).Bytes(9, raw);
         return t;
     }
@@ -133,7 +174,10 @@ public sealed class GrowingModeTests(TinyModelFixture tiny) : IDisposable
     {
         var shape = new Proto();
         for (int i = 0; i < dims.Length; i++)
+        {
             shape.Message(1, dims[i] is long v ? new Proto().Varint(1, v) : new Proto().String(2, names[i]));
+        }
+
         var tensorType = new Proto().Varint(1, type).Message(2, shape);
         return new Proto().String(1, name).Message(2, new Proto().Message(1, tensorType));
     }

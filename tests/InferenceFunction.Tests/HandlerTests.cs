@@ -56,7 +56,10 @@ public sealed class HandlerTests(TinyModelFixture tiny)
         Assert.InRange(completion, 1, 8);
         var timings = first.GetProperty("timings");
         foreach (var name in (string[])["prefill_ms", "decode_ms", "decode_tokens_per_second", "time_to_first_token_ms"])
+        {
             Assert.True(timings.GetProperty(name).GetDouble() >= 0, name);
+        }
+
         Assert.True(timings.GetProperty("cold_start").GetBoolean());
 
         var second = Json(await handler.InvokeAsync(Invocation("""{"prompt":"Hello","max_tokens":8}"""), default));
@@ -134,7 +137,11 @@ public sealed class HandlerTests(TinyModelFixture tiny)
             var events = await StreamEvents(response);
             answer = JsonDocument.Parse(events[^2]).RootElement;
         }
-        else answer = Json(response);
+        else
+        {
+            answer = Json(response);
+        }
+
         Assert.True(sw.ElapsedMilliseconds < 10_000, $"{sw.ElapsedMilliseconds} ms");
         Assert.Equal("timeout", answer.GetProperty("finish_reason").GetString());
         Assert.True(answer.GetProperty("usage").GetProperty("completion_tokens").GetInt32() < 500);
@@ -159,7 +166,7 @@ public sealed class HandlerTests(TinyModelFixture tiny)
         {
             ShouldListenTo = s => s.Name == FunctionTelemetry.SourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { if (a.TraceId.ToHexString() == traceId) spans.Enqueue(a); },
+            ActivityStopped = a => { if (a.TraceId.ToHexString() == traceId) { spans.Enqueue(a); } },
         };
         ActivitySource.AddActivityListener(listener);
 
@@ -194,7 +201,7 @@ public sealed class HandlerTests(TinyModelFixture tiny)
         {
             ShouldListenTo = s => s.Name == FunctionTelemetry.SourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { if (a.TraceId.ToHexString() == traceId) spans.Enqueue(a); },
+            ActivityStopped = a => { if (a.TraceId.ToHexString() == traceId) { spans.Enqueue(a); } },
         };
         ActivitySource.AddActivityListener(listener);
         var handler = TinyModelFixture.Handler(tiny.OnnxDirectory);

@@ -1,7 +1,7 @@
-using LlamaAspire.LambdaContracts.Telemetry;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using LlamaAspire.InferenceFunction.Telemetry;
+using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.LambdaRuntime;
 
 namespace LlamaAspire.InferenceFunction.Tests;
@@ -18,7 +18,7 @@ public sealed class InitTelemetryTests(TinyModelFixture tiny)
         {
             ShouldListenTo = s => s.Name == FunctionTelemetry.SourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { if (a.TraceId.ToHexString() == traceId) spans.Enqueue(a); },
+            ActivityStopped = a => { if (a.TraceId.ToHexString() == traceId) { spans.Enqueue(a); } },
         };
         ActivitySource.AddActivityListener(listener);
 

@@ -133,10 +133,18 @@ public sealed class ModelDirectoryTests(TinyModelFixture tiny) : IDisposable
         var sb = new StringBuilder();
         foreach (var line in File.ReadLines(tiktokenFile))
         {
-            if (line.Length == 0) continue;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
             var parts = line.Split(' ');
             sb.Clear();
-            foreach (var b in Convert.FromBase64String(parts[0])) sb.Append(byteToChar[b]);
+            foreach (var b in Convert.FromBase64String(parts[0]))
+            {
+                sb.Append(byteToChar[b]);
+            }
+
             w.WriteNumber(sb.ToString(), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
         }
         w.WriteEndObject();

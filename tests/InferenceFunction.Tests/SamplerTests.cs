@@ -54,7 +54,10 @@ public class SamplerTests
         var expected = logits.Select((v, i) => (v, i)).OrderByDescending(x => x.v).Take(7).Select(x => x.i).ToArray();
         Assert.Equal(expected, ids.ToArray());
         Assert.Equal(1.0, probs.ToArray().Sum(p => (double)p), 5);
-        for (int i = 1; i < n; i++) Assert.True(probs[i - 1] >= probs[i]);
+        for (int i = 1; i < n; i++)
+        {
+            Assert.True(probs[i - 1] >= probs[i]);
+        }
         // Sampling never leaves the top k.
         var kept = expected.ToHashSet();
         Assert.All(Enumerable.Range(0, 300).Select(_ => s.Sample(logits)), t => Assert.Contains(t, kept));
@@ -99,7 +102,11 @@ public class SamplerTests
         float[] logits = [MathF.Log(0.6f), MathF.Log(0.3f), MathF.Log(0.1f)];
         var s = new Sampler(new SamplingSettings(1f, 0, 1f, 123));
         var counts = new int[3];
-        for (int i = 0; i < 20000; i++) counts[s.Sample(logits)]++;
+        for (int i = 0; i < 20000; i++)
+        {
+            counts[s.Sample(logits)]++;
+        }
+
         Assert.InRange(counts[0] / 20000.0, 0.58, 0.62);
         Assert.InRange(counts[1] / 20000.0, 0.28, 0.32);
         Assert.InRange(counts[2] / 20000.0, 0.08, 0.12);

@@ -30,14 +30,25 @@ public sealed class TinyModelFixture : IDisposable
     static void Build(string outDir, params string[] extra)
     {
         var dll = TestPaths.ModelBuilderDll;
-        if (!File.Exists(dll)) throw new FileNotFoundException($"ModelBuilder is not built at {dll} (the test project references it; build the tests).", dll);
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"ModelBuilder is not built at {dll} (the test project references it; build the tests).", dll);
+        }
+
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])[dll, "build", "--preset", "tiny", "--out", outDir, .. extra]) psi.ArgumentList.Add(a);
+        foreach (var a in (string[])[dll, "build", "--preset", "tiny", "--out", outDir, .. extra])
+        {
+            psi.ArgumentList.Add(a);
+        }
+
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(true); throw new TimeoutException("ModelBuilder took over 5 minutes."); }
-        if (p.ExitCode != 0) throw new InvalidOperationException($"ModelBuilder failed ({p.ExitCode}): {stdout.Result}\n{stderr.Result}");
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ModelBuilder failed ({p.ExitCode}): {stdout.Result}\n{stderr.Result}");
+        }
     }
 
     /// <summary>A fresh in-process model (session, runner, tokenizer) over one of the directories.</summary>

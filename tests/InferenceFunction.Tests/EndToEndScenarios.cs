@@ -1,0 +1,170 @@
+using System.Text.Json;
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Telemetry;
+using LlamaAspire.Otlp;
+using Xunit.Abstractions;
+
+namespace LlamaAspire.InferenceFunction.Tests;
+
+/// <summary>The function as a real process against a fake Runtime API: the scenarios both the JIT and the AOT build run.</summary>
+internal static class EndToEndScenarios
+{
+    private const string FunctionName = "llama";
+
+    /// <summary>The platform's X-Ray header for the invokes: the invoke span must join this trace.</summary>
+    private const string InvokeTraceHeader = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+    private const string InvokeTraceId = "5759e988bd862e3fe1be46a994272793";
+
+    private static readonly TimeSpan InvokeTimeout = TimeSpan.FromMinutes(2);
+
+    private static async Task<FakeRuntimeApi> StartRuntimeApiAsync()
+    {
+        var api = await FakeRuntimeApi.StartAsync();
+        api.InvokedFunctionArn = FunctionArn.For("us-east-1", "123456789012", FunctionName).ToString();
+        return api;
+    }
+
+    private static Dictionary<string, string> Env(FakeRuntimeApi api, string modelDir) => new()
+    {
+        [LambdaEnvironmentVariables.RuntimeApi] = api.RuntimeApi,
+        [EnvVars.ModelDir] = modelDir,
+        [EnvVars.FunctionName] = FunctionName,
+        [EnvVars.FunctionMemorySize] = "3008",
+        [EnvVars.Region] = "us-east-1",
+    };
+
+    public static async Task AnswersPromptsAsync(string fileName, string[] args, string modelDir, ITestOutputHelper output)
+    {
+        await using var api = await StartRuntimeApiAsync();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var fn = new FunctionProcess(fileName, args, Env(api, modelDir));
+        try
+        {
+            const string prompt = """{"prompt":"The quick brown fox","max_tokens":24}""";
+            var first = await api.InvokeAsync(prompt, InvokeTimeout, InvokeTraceHeader);
+            output.WriteLine($"first answer after {started.ElapsedMilliseconds} ms (process start → response): {first.BodyText}");
+            Assert.False(first.IsError, first.BodyText + "\n" + fn.OutputText);
+            using var firstJson = JsonDocument.Parse(first.Body);
+            var text = firstJson.RootElement.GetProperty("text").GetString();
+            Assert.True(firstJson.RootElement.GetProperty("timings").GetProperty("cold_start").GetBoolean());
+            Assert.True(firstJson.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32() >= 1);
+
+            var streamed = await api.InvokeAsync("""{"prompt":"The quick brown fox","max_tokens":24,"stream":true}""", InvokeTimeout, InvokeTraceHeader);
+            Assert.False(streamed.IsError, streamed.BodyText + "\n" + fn.OutputText);
+            Assert.Equal(RuntimeApi.StreamingResponseMode, streamed.ResponseMode);
+            Assert.Equal("text/event-stream", streamed.ContentType);
+            var events = streamed.BodyText.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..]).ToList();
+            Assert.Equal("[DONE]", events[^1]);
+            var deltas = events[..^2].Select(e => JsonDocument.Parse(e).RootElement.GetProperty("text").GetString());
+            Assert.Equal(text, string.Concat(deltas));
+            using var final = JsonDocument.Parse(events[^2]);
+            Assert.False(final.RootElement.GetProperty("timings").GetProperty("cold_start").GetBoolean());
+            output.WriteLine($"streamed {events.Count - 2} deltas in {streamed.BodyReads} body reads; final: {events[^2]}");
+
+            var bad = await api.InvokeAsync("""{"prompt":"x","max_tokens":0}""", InvokeTimeout, InvokeTraceHeader);
+            Assert.True(bad.IsError);
+            Assert.Equal("InvalidRequest", bad.ErrorType);
+            using (var badJson = JsonDocument.Parse(bad.Body))
+            {
+                Assert.Equal("InvalidRequest", badJson.RootElement.GetProperty("errorType").GetString());
+                Assert.Equal("'max_tokens' must be between 1 and 512 (got 0).", badJson.RootElement.GetProperty("errorMessage").GetString());
+            }
+
+            var chat = await api.InvokeAsync("""{"messages":[{"role":"user","content":"Hi"}],"max_tokens":4}""", InvokeTimeout, InvokeTraceHeader);
+            Assert.False(chat.IsError, chat.BodyText);
+
+            foreach (var line in fn.Output.Where(l => l.StartsWith("INIT", StringComparison.Ordinal) || l.StartsWith("INVOKE", StringComparison.Ordinal)))
+            {
+                output.WriteLine(line);
+            }
+
+            Assert.Contains(fn.Output, l => l.StartsWith("INVOKE\tprompt=", StringComparison.Ordinal));
+        }
+        catch
+        {
+            output.WriteLine(fn.OutputText);
+            throw;
+        }
+    }
+
+    /// <summary>With OTEL_EXPORTER_OTLP_ENDPOINT set, spans and metrics reach the collector before each response is sent.</summary>
+    public static async Task ExportsTelemetryBeforeRespondingAsync(
+        string fileName, string[] args, string modelDir, ITestOutputHelper output, OtlpProtocol protocol = OtlpProtocol.HttpProtobuf)
+    {
+        const string serviceName = "llama-svc";
+        const string initTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        const string initParentSpanId = "00f067aa0ba902b7";
+        await using var api = await StartRuntimeApiAsync();
+        await using var collector = await TelemetryCollector.StartAsync();
+        var env = Env(api, modelDir);
+        foreach (var (name, value) in collector.ExporterEnvironment(protocol))
+        {
+            env[name] = value;
+        }
+
+        env[EnvVars.OtelServiceName] = serviceName;
+        env[EnvVars.OtelResourceAttributes] = "deployment.environment=test";
+        env[EnvVars.TraceParent] = $"00-{initTraceId}-{initParentSpanId}-01";
+        using var fn = new FunctionProcess(fileName, args, env);
+        try
+        {
+            var invocation = api.Enqueue("""{"prompt":"telemetry","max_tokens":4}""", deadline: DateTimeOffset.UtcNow + InvokeTimeout, traceId: InvokeTraceHeader);
+            var response = await invocation.Result.WaitAsync(InvokeTimeout);
+            Assert.False(response.IsError, response.BodyText);
+
+            // Flushed before the response: everything is here already. A zero timeout waits for nothing; it only words the failure.
+            string[] initPhases = [FunctionTelemetryNames.RuntimeInitSpan, FunctionTelemetryNames.NativeImportSpan, FunctionTelemetryNames.WeightLoadSpan, FunctionTelemetryNames.TokenizerLoadSpan];
+            var spans = await collector.Spans.WaitForServiceAsync(
+                serviceName, [FunctionTelemetryNames.InitSpan, .. initPhases, FunctionName, FunctionTelemetryNames.PrefillSpan, FunctionTelemetryNames.DecodeSpan], TimeSpan.Zero);
+            output.WriteLine($"OTLP exports: {string.Join(", ", collector.Exports)}; spans: {spans.Describe()}");
+
+            var init = spans.SingleNamed(FunctionTelemetryNames.InitSpan);
+            Assert.Equal(initTraceId, init.TraceId); // function.init joins the TRACEPARENT trace
+            Assert.Equal(initParentSpanId, init.ParentSpanId);
+            Assert.Equal("test", init.ResourceAttributes["deployment.environment"]);
+            foreach (var phase in initPhases)
+            {
+                Assert.Equal(init.SpanId, spans.SingleNamed(phase).ParentSpanId);
+            }
+
+            Assert.NotNull(spans.SingleNamed(FunctionTelemetryNames.WeightLoadSpan).GetInt64("model.bytes_mapped"));
+
+            var invoke = spans.SingleNamed(FunctionName);
+            Assert.Equal(OtlpSpanKind.Server, invoke.Kind);
+            Assert.Equal(InvokeTraceId, invoke.TraceId); // the invoke joins the X-Ray trace
+            Assert.Equal(invocation.RequestId, invoke.GetString(FaasAttributes.InvocationId));
+            Assert.Equal(true, invoke.GetBoolean(FaasAttributes.ColdStart));
+            Assert.Equal("123456789012", invoke.GetString(FaasAttributes.CloudAccountId));
+            Assert.Equal(InvokeTraceId, spans.SingleNamed(FunctionTelemetryNames.PrefillSpan).TraceId);
+            Assert.Equal(InvokeTraceId, spans.SingleNamed(FunctionTelemetryNames.DecodeSpan).TraceId);
+
+            foreach (var metric in (string[])[PlatformTelemetry.Metrics.InitDuration, FunctionTelemetryNames.Metrics.TimeToFirstToken,
+                         FunctionTelemetryNames.Metrics.DecodeTokensPerSecond, PlatformTelemetry.Metrics.Invocations])
+            {
+                Assert.True(collector.MetricsInclude(metric), $"metric '{metric}' not exported");
+            }
+        }
+        catch
+        {
+            output.WriteLine(fn.OutputText);
+            throw;
+        }
+    }
+
+    public static async Task MissingModelIsAnInitErrorAsync(string fileName, string[] args, ITestOutputHelper output)
+    {
+        await using var api = await StartRuntimeApiAsync();
+        var missing = Path.Combine(Path.GetTempPath(), "llama-no-such-model-" + Guid.NewGuid().ToString("N")[..8]);
+        using var fn = new FunctionProcess(fileName, args, Env(api, missing));
+        var error = await api.InitError.WaitAsync(InvokeTimeout);
+        output.WriteLine(error.BodyText);
+        Assert.Equal(RuntimePostKind.InitError, error.Kind);
+        Assert.Equal("Runtime.ModelLoadError", error.ErrorType);
+        using var body = JsonDocument.Parse(error.Body);
+        Assert.Equal("Runtime.ModelLoadError", body.RootElement.GetProperty("errorType").GetString());
+        var message = body.RootElement.GetProperty("errorMessage").GetString();
+        Assert.Contains($"'{missing}' does not exist", message);
+        Assert.Equal(1, await fn.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, api.NextCalls);
+    }
+}
