@@ -19,7 +19,10 @@ public static class Benchmark
         var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
         Console.WriteLine($"LambdaEmulator overhead benchmark: {Environment.ProcessorCount} cores, {iterations} warm echo invokes, throughput with {concurrency} clients");
         foreach (var freeze in new[] { true, false })
+        {
             await RunOneAsync(freeze, iterations, concurrency);
+        }
+
         return 0;
     }
 
@@ -33,16 +36,23 @@ public static class Benchmark
         log.LineWritten += line =>
         {
             if (!line.StartsWith("REPORT RequestId: ", StringComparison.Ordinal))
+            {
                 return;
+            }
+
             var parts = line.Split('\t');
             var id = parts[0]["REPORT RequestId: ".Length..];
             var ms = double.Parse(parts[1]["Duration: ".Length..].Split(' ')[0], CultureInfo.InvariantCulture);
             lock (durations)
+            {
                 durations[id] = ms;
+            }
         };
         const string payload = """{"action":"echo","message":"hello"}""";
         for (var i = 0; i < 200; i++) // warm-up: cold start, JIT on both sides
+        {
             (await host.InvokeAsync("echo", payload)).Dispose();
+        }
 
         var e2e = new List<(string Id, double Ms)>(iterations);
         for (var i = 0; i < iterations; i++)

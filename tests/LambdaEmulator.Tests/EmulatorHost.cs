@@ -35,7 +35,9 @@ public sealed class EmulatorHost : IAsyncDisposable
         get
         {
             lock (_lines)
+            {
                 return [.. _lines];
+            }
         }
     }
 
@@ -47,7 +49,10 @@ public sealed class EmulatorHost : IAsyncDisposable
             ["Lambda:ConsoleLogs"] = "false",
         };
         foreach (var (k, v) in config)
+        {
             settings[k] = v;
+        }
+
         var app = EmulatorApp.Build(["--urls", "http://127.0.0.1:0"], b => b.Configuration.AddInMemoryCollection(settings));
         var lines = new List<string>();
         var log = app.Services.GetRequiredService<PlatformLog>();
@@ -65,7 +70,9 @@ public sealed class EmulatorHost : IAsyncDisposable
         log.LineWritten += line =>
         {
             lock (host._lines)
+            {
                 host._lines.Add(line);
+            }
         };
         return host;
     }
@@ -81,9 +88,15 @@ public sealed class EmulatorHost : IAsyncDisposable
             [$"Lambda:Functions:{name}:Timeout"] = timeout.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (init is not null)
+        {
             c[$"Lambda:Functions:{name}:Environment:TEST_FUNCTION_INIT"] = init;
+        }
+
         foreach (var (k, v) in extra ?? [])
+        {
             c[k] = v;
+        }
+
         return c;
     }
 
@@ -95,9 +108,15 @@ public sealed class EmulatorHost : IAsyncDisposable
             Content = new StringContent(payload, Encoding.UTF8, "application/json"),
         };
         if (type is not null)
+        {
             request.Headers.Add("X-Amz-Invocation-Type", type);
+        }
+
         if (tail)
+        {
             request.Headers.Add("X-Amz-Log-Type", "Tail");
+        }
+
         headers?.Invoke(request.Headers);
         return Client.SendAsync(request);
     }
@@ -127,7 +146,10 @@ public sealed class EmulatorHost : IAsyncDisposable
         while (DateTime.UtcNow < until)
         {
             if (await condition())
+            {
                 return;
+            }
+
             await Task.Delay(100);
         }
         Assert.Fail($"Timed out waiting for {what}");

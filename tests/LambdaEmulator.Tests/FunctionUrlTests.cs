@@ -86,7 +86,10 @@ public sealed class FunctionUrlTests
         var buffer = new byte[4096];
         int read;
         while ((read = await stream.ReadAsync(buffer)) > 0)
+        {
             arrivals.Add((clock.Elapsed.TotalMilliseconds, Encoding.UTF8.GetString(buffer, 0, read)));
+        }
+
         Assert.Equal("chunk 0\nchunk 1\nchunk 2\nchunk 3\n", string.Concat(arrivals.Select(a => a.Text)));
         Assert.True(arrivals.Count >= 3, $"expected separate chunks, got {arrivals.Count}");
         var first = arrivals.First(a => a.Text.Contains("chunk 0", StringComparison.Ordinal)).Ms;

@@ -38,7 +38,10 @@ public sealed class InvokeApiTests
         }
         // Just under the Event limit is accepted.
         using (var response = await host.InvokeAsync("echo", "\"" + new string('a', 1024 * 1000) + "\"", type: "Event"))
+        {
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
         Assert.Equal(0, (await host.FunctionAsync("echo")).GetProperty("throttles").GetInt64());
     }
 
@@ -125,7 +128,10 @@ public sealed class InvokeApiTests
             Assert.Equal("Rate Exceeded.", body.GetProperty("message").GetString());
         }
         using (var r = await first)
+        {
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+
         await host.InvokeJsonAsync("fn", "{}");
     }
 

@@ -14,7 +14,9 @@ public sealed class NodeRicFactAttribute : FactAttribute
     public NodeRicFactAttribute()
     {
         if (!NodeRicTests.Installed && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+        {
             Skip = $"AWS aws-lambda-ric is not installed: run `npm ci` in {Paths.NodeRicDir} (CI sets CI=1 and the test installs it)";
+        }
     }
 }
 
@@ -40,7 +42,10 @@ public sealed class NodeRicTests
         await EnsureInstalledAsync();
         var config = NodeFunction("node", "index.handler");
         foreach (var (k, v) in NodeFunction("nodestream", "index.stream"))
+        {
             config[k] = v;
+        }
+
         await using var host = await EmulatorHost.StartAsync(config);
 
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
@@ -89,7 +94,10 @@ public sealed class NodeRicTests
             var buffer = new byte[1024];
             int read;
             while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
                 arrivals.Add((clock.Elapsed.TotalMilliseconds, Encoding.UTF8.GetString(buffer, 0, read)));
+            }
+
             Assert.Equal("node chunk 0\nnode chunk 1\nnode chunk 2\n", string.Concat(arrivals.Select(a => a.Text)));
             Assert.True(arrivals.Last().Ms - arrivals.First().Ms > 400, "the stream was buffered");
         }
@@ -98,7 +106,9 @@ public sealed class NodeRicTests
     private static async Task EnsureInstalledAsync()
     {
         if (Installed)
+        {
             return;
+        }
         // CI without node_modules: install (builds the native client; needs autoconf automake libtool cmake g++ make python3).
         var psi = new ProcessStartInfo("npm", "ci --no-audit --no-fund") { WorkingDirectory = Paths.NodeRicDir, UseShellExecute = false };
         using var npm = Process.Start(psi)!;

@@ -19,7 +19,10 @@ public sealed class OrphanTests
             "--Lambda:Functions:fn:Command=dotnet", $"--Lambda:Functions:fn:Arguments:0={Paths.TestFunctionDll}",
             "--Lambda:Functions:fn:MemorySize=256", "--Lambda:ConsoleLogs=false", "--Logging:LogLevel:Default=Warning",
         })
+        {
             psi.ArgumentList.Add(a);
+        }
+
         using var emulator = Process.Start(psi)!;
         emulator.BeginOutputReadLine();
         emulator.BeginErrorReadLine();
@@ -43,7 +46,9 @@ public sealed class OrphanTests
         finally
         {
             if (!emulator.HasExited)
+            {
                 emulator.Kill(entireProcessTree: true);
+            }
         }
     }
 

@@ -6,7 +6,10 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "bench")
+        {
             return await Benchmark.RunAsync(args.Skip(1).ToArray());
+        }
+
         Console.Error.WriteLine("Usage: dotnet run --project tests/LambdaEmulator.Tests -c Release -- bench [iterations] [concurrency]");
         return 2;
     }

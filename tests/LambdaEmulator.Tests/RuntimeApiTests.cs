@@ -33,9 +33,14 @@ public sealed class RuntimeApiTests
             Assert.Equal("InvalidRequestID", JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("errorType").GetString());
         }
         using (var r = await client.PostAsync("/2018-06-01/runtime/init/error", new StringContent("""{"errorType":"X","errorMessage":"late"}""")))
+        {
             Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        }
+
         using (var r = await client.GetAsync("/2018-06-01/runtime/unknown"))
+        {
             Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
+        }
         // The environment still works.
         await host.InvokeJsonAsync("fn", "{}");
         Assert.Equal(1, (await host.FunctionAsync("fn")).GetProperty("coldStarts").GetInt64());
