@@ -1,9 +1,9 @@
-using LlamaAspire.Hosting;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using LlamaAspire.Hosting;
 using LlamaAspire.Otlp;
 
 namespace LlamaAspire.AppHost.Tests;

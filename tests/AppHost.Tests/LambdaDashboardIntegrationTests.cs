@@ -1,7 +1,7 @@
-using LlamaAspire.Hosting;
-using Aspire.Hosting;
 using System.Net;
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using LlamaAspire.Hosting;
 
 namespace LlamaAspire.AppHost.Tests;
 

@@ -1,6 +1,6 @@
-using LlamaAspire.Hosting;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using LlamaAspire.Hosting;
 
 namespace LlamaAspire.AppHost.Tests;
 
