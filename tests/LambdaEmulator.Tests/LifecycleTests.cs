@@ -30,7 +30,8 @@ public sealed class LifecycleTests
         Assert.Equal(pid1, env.GetProperty("pid").GetInt32());
         Assert.Equal(2, env.GetProperty("invocations").GetInt32());
 
-        await Task.Delay(100);
+        // REPORT follows the answer: wait for both.
+        await EmulatorHost.WaitUntilAsync(() => Task.FromResult(Reports(host).Count >= 2), TimeSpan.FromSeconds(5), "two REPORT lines");
         var reports = Reports(host);
         Assert.Equal(2, reports.Count);
         Assert.Contains("\tInit Duration: ", reports[0]);
@@ -89,7 +90,9 @@ public sealed class LifecycleTests
         Assert.Equal(n, envs.Select(e => e.GetProperty("runtimeApi").GetString()).Distinct().Count());
         Assert.Equal(n, fn.GetProperty("coldStarts").GetInt64());
         foreach (var r in responses)
+        {
             r.Dispose();
+        }
     }
 
     [Fact]
@@ -215,9 +218,14 @@ public sealed class LifecycleTests
             (await host.FunctionAsync("fn")).GetProperty("environments")[0].GetProperty("state").GetString() == state,
             TimeSpan.FromSeconds(5), $"state {state}");
         if (procState == 'T')
-            Assert.Equal('T', ProcState(pid)); // SIGSTOP: stopped
+        {
+            // SIGSTOP is delivered asynchronously: the kernel shows the process stopped shortly after.
+            await EmulatorHost.WaitUntilAsync(() => Task.FromResult(ProcState(pid) == 'T'), TimeSpan.FromSeconds(2), "the process to be stopped");
+        }
         else
+        {
             Assert.NotEqual('T', ProcState(pid));
+        }
         // Thawed for the next invoke.
         var (pid2, _) = await EnvAsync(host, "fn");
         Assert.Equal(pid, pid2);

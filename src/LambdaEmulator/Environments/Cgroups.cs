@@ -13,6 +13,7 @@ public sealed class Cgroups
 {
     private const string Root = "/sys/fs/cgroup";
     private const string GroupName = "llamaaspire-lambda";
+    private const string EmulatorPrefix = "emulator-";
     private const int CpuPeriodMicroseconds = 100_000;
 
     private readonly string? _v2Parent;
@@ -51,8 +52,10 @@ public sealed class Cgroups
                     return null;
                 }
 
-                var parent = Path.Combine(Root, GroupName);
-                Directory.CreateDirectory(parent);
+                var group = Path.Combine(Root, GroupName);
+                Directory.CreateDirectory(group);
+                File.WriteAllText(Path.Combine(group, "cgroup.subtree_control"), "+cpu +memory");
+                var parent = OwnParent(group);
                 File.WriteAllText(Path.Combine(parent, "cgroup.subtree_control"), "+cpu +memory");
                 return new Cgroups(parent, null, null);
             }
@@ -65,17 +68,41 @@ public sealed class Cgroups
                 return null;
             }
 
-            var memoryParent = Path.Combine(memory, GroupName);
-            var cpuParent = Path.Combine(cpu, GroupName);
-            Directory.CreateDirectory(memoryParent);
-            Directory.CreateDirectory(cpuParent);
-            return new Cgroups(null, memoryParent, cpuParent);
+            return new Cgroups(null, OwnParent(Path.Combine(memory, GroupName)), OwnParent(Path.Combine(cpu, GroupName)));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             why = $"cgroups under {Root} are not writable ({ex.Message})";
             return null;
         }
+    }
+
+    /// <summary>This emulator's directory under <paramref name="group"/> (<c>emulator-{pid}</c>), after removing those of
+    /// emulators that are gone: an emulator that is killed cannot remove its environments' cgroups itself.</summary>
+    private static string OwnParent(string group)
+    {
+        Directory.CreateDirectory(group);
+        foreach (var dir in Directory.EnumerateDirectories(group))
+        {
+            var name = Path.GetFileName(dir);
+            var live = name.StartsWith(EmulatorPrefix, StringComparison.Ordinal)
+                && int.TryParse(name.AsSpan(EmulatorPrefix.Length), CultureInfo.InvariantCulture, out var pid)
+                && Directory.Exists($"/proc/{pid}");
+            if (!live)
+            {
+                // Empty once their processes have exited (a process still alive keeps its cgroup, harmlessly).
+                foreach (var environment in Directory.EnumerateDirectories(dir))
+                {
+                    EnvironmentCgroup.TryDelete(environment);
+                }
+
+                EnvironmentCgroup.TryDelete(dir);
+            }
+        }
+
+        var own = Path.Combine(group, EmulatorPrefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(own);
+        return own;
     }
 
     /// <summary>Creates the environment's cgroup with its limits; <paramref name="cores"/> caps the quota at the cores present.</summary>
@@ -197,7 +224,8 @@ public sealed class EnvironmentCgroup(string memoryDir, string cpuDir, bool isV2
         return (isV2 || TryDelete(cpuDir)) && removed;
     }
 
-    private static bool TryDelete(string dir)
+    /// <summary>Removes an empty cgroup directory; false while a process is inside.</summary>
+    internal static bool TryDelete(string dir)
     {
         try
         {

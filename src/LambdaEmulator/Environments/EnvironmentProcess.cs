@@ -176,10 +176,13 @@ public sealed partial class ExecutionEnvironment
         }
     }
 
-    /// <summary>Reads the peak now (REPORT's Max Memory Used): the whole sandbox's with a cgroup, the runtime process's without.</summary>
+    /// <summary>Reads the peak now (REPORT's Max Memory Used): the whole sandbox's with a cgroup, and at least the runtime
+    /// process's own high-water mark — shared library pages already cached on this host are charged to whichever cgroup read them
+    /// first, while a fresh Lambda sandbox reads (and counts) them itself.</summary>
     public long MeasurePeakMemory()
     {
-        var peak = _cgroup?.PeakBytes ?? (Pid is > 0 and var pid ? ResourceLimits.ReadMemory(pid).Peak : 0);
+        var processPeak = Pid is > 0 and var pid ? ResourceLimits.ReadMemory(pid).Peak : 0;
+        var peak = Math.Max(_cgroup?.PeakBytes ?? 0, processPeak);
         long seen;
         while (peak > (seen = Interlocked.Read(ref _peakMemoryBytes)) && Interlocked.CompareExchange(ref _peakMemoryBytes, peak, seen) != seen)
         {

@@ -203,12 +203,7 @@ public sealed partial class ExecutionEnvironment : IDisposable
         }
 
         StopTimeout();
-        if (response is not null)
-        {
-            delivery.Completion.TryRespond(response);
-        }
-
-        delivery.Completion.TryEnd(outcome);
+        delivery.Completion.TryEnd(outcome, response);
     }
 
     /// <summary>Answers the pool's choice of this environment: Idle or Frozen → Busy. Call under the state lock.</summary>

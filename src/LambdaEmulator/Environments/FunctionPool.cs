@@ -76,7 +76,7 @@ public sealed partial class FunctionPool
     /// <summary>Starts an invoke; throws <see cref="ThrottledException"/> when no environment may take it.</summary>
     public InvokeCompletion StartInvoke(InvokeRequest request)
     {
-        var completion = new InvokeCompletion(request);
+        var completion = new InvokeCompletion(request, CountEnd);
         ExecutionEnvironment? warm = null;
         lock (Emulator.Lock)
         {
@@ -105,8 +105,24 @@ public sealed partial class FunctionPool
             }
         }
 
+        // Counted when accepted, so a caller that has its answer sees its invoke counted (REPORT and metrics come after it).
+        Interlocked.Increment(ref _invocations);
         _ = warm is not null ? RunWarmAsync(completion, warm) : RunColdAsync(completion);
         return completion;
+    }
+
+    /// <summary>The management API's error and timeout counters, updated as an invoke ends (before its caller is answered).</summary>
+    private void CountEnd(InvocationOutcome outcome)
+    {
+        if (outcome.Status != InvocationStatus.Success)
+        {
+            Interlocked.Increment(ref _errors);
+        }
+
+        if (outcome.Status == InvocationStatus.Timeout)
+        {
+            Interlocked.Increment(ref _timeouts);
+        }
     }
 
     private ThrottledException Throttle(string reason)
@@ -254,7 +270,6 @@ public sealed partial class FunctionPool
     {
         var tags = EmulatorTelemetry.Tags(Name, request.Trigger);
         var telemetry = Emulator.Telemetry;
-        Interlocked.Increment(ref _invocations);
         telemetry.Invocations.Add(1, tags);
         telemetry.InvokeDuration.Record(durationMs / 1000.0, tags);
         if (peak > 0)
@@ -264,7 +279,6 @@ public sealed partial class FunctionPool
 
         if (outcome.Status != InvocationStatus.Success)
         {
-            Interlocked.Increment(ref _errors);
             telemetry.Errors.Add(1, tags);
             span?.SetStatus(ActivityStatusCode.Error, outcome.ErrorType);
             span?.SetTag(FaasAttributes.ErrorType, outcome.ErrorType);
@@ -272,7 +286,6 @@ public sealed partial class FunctionPool
 
         if (outcome.Status == InvocationStatus.Timeout)
         {
-            Interlocked.Increment(ref _timeouts);
             telemetry.Timeouts.Add(1, tags);
         }
 

@@ -73,11 +73,15 @@ public sealed class InvokeCompletion
     private readonly TaskCompletionSource<InvocationOutcome> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<InvokeResult> _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Creates the completion of <paramref name="request"/>.</summary>
-    public InvokeCompletion(InvokeRequest request)
+    private readonly Action<InvocationOutcome>? _onEnded;
+
+    /// <summary>Creates the completion of <paramref name="request"/>; <paramref name="onEnded"/> runs when the invoke ends,
+    /// before the caller's answer is released (so counters read after an answer include it).</summary>
+    public InvokeCompletion(InvokeRequest request, Action<InvocationOutcome>? onEnded = null)
     {
         Request = request;
         Log = new InvokeLog(request.TailLog);
+        _onEnded = onEnded;
     }
 
     /// <summary>The invoke.</summary>
@@ -108,6 +112,7 @@ public sealed class InvokeCompletion
             return false;
         }
 
+        _onEnded?.Invoke(outcome);
         TryRespond(fallback ?? InvocationResponse.Platform(outcome.ErrorType ?? LambdaErrorTypes.Unknown,
             "The runtime ended the invoke without a response."));
         return true;
