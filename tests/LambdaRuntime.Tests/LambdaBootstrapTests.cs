@@ -93,7 +93,8 @@ public sealed class LambdaBootstrapTests
         var queued = fake.Enqueue(deadline: DateTimeOffset.UtcNow.AddMilliseconds(400));
         var result = await queued.Result.WaitAsync(Timeout);
         Assert.StartsWith("cancelled after", result.BodyText);
-        Assert.InRange(long.Parse(result.BodyText.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture), 0, 2);
+        // Timers have millisecond ticks and, on a loaded machine, fire a few of them early: at the deadline means within 5 ms.
+        Assert.InRange(long.Parse(result.BodyText.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture), 0, 5);
 
         // The next invoke gets a fresh, uncancelled token.
         var next = fake.Enqueue(deadline: DateTimeOffset.UtcNow.AddMilliseconds(300));
