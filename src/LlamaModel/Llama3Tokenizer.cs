@@ -1,14 +1,17 @@
+using System.Buffers;
+using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.ML.Tokenizers;
 
 namespace LlamaAspire.LlamaModel;
 
 /// <summary>
-/// The Llama 3 tokenizer through Microsoft.ML.Tokenizers: a tiktoken rank file (tokenizer.model, as Meta ships it and as
-/// the model builder writes it) or a Hugging Face byte-level BPE tokenizer.json converted to ranks in memory.
+/// The Llama 3 tokenizer: byte-level BPE over a tiktoken rank file (tokenizer.model, as Meta ships it and as the model
+/// builder writes it) or a Hugging Face tokenizer.json converted to ranks in memory, with Llama 3's split pattern. Its own
+/// loader (<see cref="BytePairRanks"/>) keeps init short: Microsoft.ML.Tokenizers' took 150–200 ms for the same file, on the
+/// cold start's critical path. A test checks the ids against Microsoft.ML.Tokenizers' on a varied corpus.
 /// <para>
-/// Text is always plain text: the pre-tokenizer is given no special tokens, so "&lt;|eot_id|&gt;" typed in a prompt is
-/// ordinary BPE tokens and cannot close a turn or open a header. Special ids enter a sequence only where the chat template
+/// Text is always plain text: special-token text such as "&lt;|eot_id|&gt;" typed in a prompt is ordinary BPE tokens and
+/// cannot close a turn or open a header. Special ids enter a sequence only where the chat template
 /// (<see cref="EncodeChat"/>, <see cref="EncodePrompt"/>) puts them. They still decode (<see cref="DecodeIncludingSpecialTokens"/>).
 /// </para>
 /// </summary>
@@ -18,11 +21,13 @@ public sealed partial class Llama3Tokenizer
     public const string SplitPattern =
         @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
-    private readonly TiktokenTokenizer _tokenizer;
+    private readonly BytePairRanks _ranks;
+    private readonly Dictionary<int, string> _specialTokens;
 
-    private Llama3Tokenizer(TiktokenTokenizer tokenizer, int baseVocabularySize)
+    private Llama3Tokenizer(BytePairRanks ranks, IReadOnlyDictionary<string, int> specialTokens, int baseVocabularySize)
     {
-        _tokenizer = tokenizer;
+        _ranks = ranks;
+        _specialTokens = specialTokens.ToDictionary(kv => kv.Value, kv => kv.Key);
         BaseVocabularySize = baseVocabularySize;
     }
 
@@ -43,30 +48,18 @@ public sealed partial class Llama3Tokenizer
             if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             {
                 var converted = HuggingFaceTokenizerJson.ToRankFile(path);
-                using var rankFile = new MemoryStream(converted.RankFile, writable: false);
-                return Create(rankFile, converted.SpecialTokens, converted.RankCount);
+                return new Llama3Tokenizer(BytePairRanks.Parse(converted.RankFile), converted.SpecialTokens, converted.RankCount);
             }
 
-            var bytes = File.ReadAllBytes(path);
-            var ranks = bytes.AsSpan().Count((byte)'\n') + (bytes.Length > 0 && bytes[^1] != (byte)'\n' ? 1 : 0);
-            using var stream = new MemoryStream(bytes, writable: false);
-            return Create(stream, Llama3SpecialTokens.ByName, ranks);
+            var ranks = BytePairRanks.Parse(File.ReadAllBytes(path));
+            return new Llama3Tokenizer(ranks, Llama3SpecialTokens.ByName, ranks.Count);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentException
             or InvalidOperationException or System.Text.Json.JsonException or KeyNotFoundException)
         {
-            // What Microsoft.ML.Tokenizers and the file system throw for an unreadable or malformed file: reported with the path.
+            // What the file system and the parsers throw for an unreadable or malformed file: reported with the path.
             throw new ModelLoadException(ModelLoadFailure.Tokenizer, $"Tokenizer '{path}' could not be loaded: {ex.Message}", ex);
         }
-    }
-
-    private static Llama3Tokenizer Create(Stream rankFile, IReadOnlyDictionary<string, int> specialTokens, int rankCount)
-    {
-        // The pre-tokenizer gets no special tokens (null): text never turns into them. The tokenizer itself knows them, so
-        // their ids still decode to their text.
-        var tokenizer = TiktokenTokenizer.Create(rankFile, new RegexPreTokenizer(SplitRegex(), null), normalizer: null,
-            specialTokens.ToDictionary(StringComparer.Ordinal));
-        return new Llama3Tokenizer(tokenizer, rankCount);
     }
 
     /// <summary>Source-generated: AOT-friendly, no Regex interpreter at cold start.</summary>
@@ -76,12 +69,34 @@ public sealed partial class Llama3Tokenizer
     /// <summary>Appends the BPE ids of <paramref name="text"/>; special-token text in it is plain text.</summary>
     public void EncodeText(string text, List<int> into)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(into);
         if (text.Length == 0)
         {
             return;
         }
 
-        into.AddRange(_tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: false));
+        var buffer = ArrayPool<byte>.Shared.Rent(256);
+        try
+        {
+            foreach (var match in SplitRegex().EnumerateMatches(text))
+            {
+                var piece = text.AsSpan(match.Index, match.Length);
+                var needed = Encoding.UTF8.GetMaxByteCount(piece.Length);
+                if (needed > buffer.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(needed);
+                }
+
+                var written = Encoding.UTF8.GetBytes(piece, buffer);
+                BytePairEncoder.Encode(_ranks, buffer.AsSpan(0, written), into);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The BPE ids of <paramref name="text"/>; special-token text in it is plain text.</summary>
@@ -128,17 +143,35 @@ public sealed partial class Llama3Tokenizer
     }
 
     /// <summary>The text of generated ids, special tokens dropped. An incomplete UTF-8 tail decodes to U+FFFD.</summary>
-    public string Decode(IReadOnlyList<int> ids)
-    {
-        var anySpecial = false;
-        for (var i = 0; i < ids.Count && !anySpecial; i++)
-        {
-            anySpecial = ids[i] >= Llama3SpecialTokens.FirstId;
-        }
-
-        return _tokenizer.Decode(anySpecial ? ids.Where(id => id < Llama3SpecialTokens.FirstId) : ids);
-    }
+    public string Decode(IReadOnlyList<int> ids) => Decode(ids, includeSpecialTokens: false);
 
     /// <summary>The ids rendered as the model sees them, special tokens as their text (for logs and tests of the template).</summary>
-    public string DecodeIncludingSpecialTokens(IReadOnlyList<int> ids) => _tokenizer.Decode(ids);
+    public string DecodeIncludingSpecialTokens(IReadOnlyList<int> ids) => Decode(ids, includeSpecialTokens: true);
+
+    private string Decode(IReadOnlyList<int> ids, bool includeSpecialTokens)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var text = new StringBuilder();
+        var bytes = new ArrayBufferWriter<byte>(ids.Count * 4 + 4);
+        foreach (var id in ids)
+        {
+            if (id >= Llama3SpecialTokens.FirstId)
+            {
+                if (includeSpecialTokens && _specialTokens.TryGetValue(id, out var special))
+                {
+                    // Bytes before a special token are text of their own: flush them first.
+                    text.Append(Encoding.UTF8.GetString(bytes.WrittenSpan));
+                    bytes.ResetWrittenCount();
+                    text.Append(special);
+                }
+
+                continue;
+            }
+
+            // An id with no token (the gap a smaller vocabulary leaves below the specials) has no text.
+            bytes.Write(_ranks.BytesOf(id));
+        }
+
+        return text.Append(Encoding.UTF8.GetString(bytes.WrittenSpan)).ToString();
+    }
 }
