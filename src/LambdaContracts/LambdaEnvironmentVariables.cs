@@ -48,7 +48,7 @@ public static class LambdaEnvironmentVariables
     /// <summary>Lambda sets <c>:UTC</c>.</summary>
     public const string TimeZone = "TZ";
 
-    /// <summary>W3C trace context of <c>platform.init</c>, parent of the function's init span (LlamaAspire's emulator sets it).</summary>
+    /// <summary>W3C trace context of <see cref="Telemetry.PlatformTelemetry.InitSpan"/>, parent of the function's init span (LlamaAspire's emulator sets it).</summary>
     public const string TraceParent = "TRACEPARENT";
 
     /// <summary>W3C trace state that goes with <see cref="TraceParent"/>.</summary>

@@ -1,8 +1,8 @@
 namespace LlamaAspire.LambdaRuntime;
 
 /// <summary>One invoke, as <c>GET /runtime/invocation/next</c> delivered it.</summary>
-/// <param name="RequestId">The <c>Lambda-Runtime-Aws-Request-Id</c> header.</param>
-/// <param name="Deadline">The <c>Lambda-Runtime-Deadline-Ms</c> header (Unix epoch ms); <see cref="DateTimeOffset.MaxValue"/> when absent.</param>
+/// <param name="RequestId">The <see cref="LlamaAspire.LambdaContracts.RuntimeApi.Headers.AwsRequestId"/> header.</param>
+/// <param name="Deadline">The <see cref="LlamaAspire.LambdaContracts.RuntimeApi.Headers.DeadlineMs"/> header (Unix epoch ms); <see cref="DateTimeOffset.MaxValue"/> when absent.</param>
 /// <param name="InvokedFunctionArn">The <c>Lambda-Runtime-Invoked-Function-Arn</c> header ("" when absent).</param>
 /// <param name="TraceId">The <c>Lambda-Runtime-Trace-Id</c> header (X-Ray format), also set as <c>_X_AMZN_TRACE_ID</c>.</param>
 /// <param name="ClientContext">The <c>Lambda-Runtime-Client-Context</c> header (JSON), if any.</param>

@@ -151,27 +151,26 @@ public sealed partial class Llama3Tokenizer
     private string Decode(IReadOnlyList<int> ids, bool includeSpecialTokens)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var text = new StringBuilder();
+        // Called once per generated token by the streaming decoder: one byte buffer, a StringBuilder only for special text.
+        StringBuilder? text = null;
         var bytes = new ArrayBufferWriter<byte>(ids.Count * 4 + 4);
         foreach (var id in ids)
         {
-            if (id >= Llama3SpecialTokens.FirstId)
+            if (id < Llama3SpecialTokens.FirstId)
             {
-                if (includeSpecialTokens && _specialTokens.TryGetValue(id, out var special))
-                {
-                    // Bytes before a special token are text of their own: flush them first.
-                    text.Append(Encoding.UTF8.GetString(bytes.WrittenSpan));
-                    bytes.ResetWrittenCount();
-                    text.Append(special);
-                }
-
-                continue;
+                // An id with no token (the gap a smaller vocabulary leaves below the specials) has no text.
+                bytes.Write(_ranks.BytesOf(id));
             }
-
-            // An id with no token (the gap a smaller vocabulary leaves below the specials) has no text.
-            bytes.Write(_ranks.BytesOf(id));
+            else if (includeSpecialTokens && _specialTokens.TryGetValue(id, out var special))
+            {
+                // Bytes before a special token are text of their own: flush them first.
+                text ??= new StringBuilder();
+                text.Append(Encoding.UTF8.GetString(bytes.WrittenSpan)).Append(special);
+                bytes.ResetWrittenCount();
+            }
         }
 
-        return text.Append(Encoding.UTF8.GetString(bytes.WrittenSpan)).ToString();
+        var tail = Encoding.UTF8.GetString(bytes.WrittenSpan);
+        return text is null ? tail : text.Append(tail).ToString();
     }
 }

@@ -14,7 +14,7 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
 
     public Generator Generator => generator;
 
-    /// <summary>function.init's span: the cold-start invoke links to it (init ran before the invoke's trace was known).</summary>
+    /// <summary>The <see cref="FunctionTelemetryNames.InitSpan"/> span: the cold-start invoke links to it (init ran before the invoke's trace was known).</summary>
     public ActivityContext InitContext { get; init; }
 
     /// <summary>Where one summary line per invoke goes (the function's log; Program: stderr).</summary>

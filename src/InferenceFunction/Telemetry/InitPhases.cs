@@ -7,8 +7,8 @@ using LlamaAspire.LambdaContracts.Telemetry;
 namespace LlamaAspire.InferenceFunction.Telemetry;
 
 /// <summary>
-/// The init phases as spans under one <c>function.init</c> span (parented on TRACEPARENT), timed with or without a listener.
-/// <c>function.init</c> starts at the OS's process start time so that <c>runtime init</c> (process start → first line of Main)
+/// The init phases as spans under one <see cref="FunctionTelemetryNames.InitSpan"/> span (parented on TRACEPARENT), timed with or without a listener.
+/// <see cref="FunctionTelemetryNames.InitSpan"/> starts at the OS's process start time so that <c>runtime init</c> (process start → first line of Main)
 /// nests inside it. One line summarising the phases goes to stderr (the function's log) when init ends.
 /// </summary>
 public sealed class InitPhases : IDisposable
@@ -35,7 +35,7 @@ public sealed class InitPhases : IDisposable
     }
 
     public DateTimeOffset ProcessStart => _processStart;
-    /// <summary>The function.init span's context (default when nothing listens).</summary>
+    /// <summary>The <see cref="FunctionTelemetryNames.InitSpan"/> span's context (default when nothing listens).</summary>
     public ActivityContext InitContext => _init?.Context ?? default;
     public IReadOnlyList<(string Name, double Ms)> Phases => _phases;
 
@@ -85,7 +85,7 @@ public sealed class InitPhases : IDisposable
         _init?.AddException(ex);
     }
 
-    /// <summary>Ends function.init, records faas.init_duration and returns the summary line.</summary>
+    /// <summary>Ends <see cref="FunctionTelemetryNames.InitSpan"/>, records faas.init_duration and returns the summary line.</summary>
     public string Complete(bool failed = false)
     {
         var end = DateTimeOffset.UtcNow;

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using LlamaAspire.LambdaContracts.Telemetry;
 
 namespace LlamaAspire.InferenceFunction.Telemetry;
 
 /// <summary>
 /// When this process started. Under LlamaAspire's emulator, the spawn instant it hands over
-/// (<see cref="EnvVars.SpawnTimeTicks"/>, 100 ns resolution), so <c>function.init</c> nests inside <c>platform.init</c>.
+/// (<see cref="EnvVars.SpawnTimeTicks"/>, 100 ns resolution), so <see cref="FunctionTelemetryNames.InitSpan"/> nests inside <see cref="PlatformTelemetry.InitSpan"/>.
 /// Elsewhere (real Lambda) the fallback: /proc/self/stat field 22 (starttime, clock ticks after boot) plus the boot time,
 /// taken as now − (time since boot). Time since boot is CLOCK_MONOTONIC (Stopwatch, ns) when it agrees with /proc/uptime
 /// (no suspend since boot, as on servers), else /proc/uptime (10 ms). /proc/stat's btime is whole seconds, too coarse.

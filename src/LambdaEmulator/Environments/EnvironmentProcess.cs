@@ -33,7 +33,7 @@ public sealed partial class ExecutionEnvironment
     /// <summary>The peak memory seen so far (the cgroup's, or the process's VmHWM).</summary>
     public long PeakMemoryBytes => Interlocked.Read(ref _peakMemoryBytes);
 
-    /// <summary>Starts the runtime process; <paramref name="traceparent"/> is the platform.init span (W3C).</summary>
+    /// <summary>Starts the runtime process; <paramref name="traceparent"/> is the <see cref="PlatformTelemetry.InitSpan"/> span (W3C).</summary>
     public void StartProcess(string traceparent)
     {
         var f = Context.Function;
@@ -156,15 +156,25 @@ public sealed partial class ExecutionEnvironment
         exited.TrySetResult(code);
     }
 
-    /// <summary>Keeps the peak; the cgroup enforces the limit itself, else the process's RSS above MemorySize is an OOM kill here.
-    /// An OOM kill of any process in the sandbox ends the whole environment, as on Lambda.</summary>
+    /// <summary>Watches for an OOM kill: the cgroup's own (any process in the sandbox ends the whole environment, as on
+    /// Lambda), else the runtime's RSS above MemorySize, keeping its peak while it runs (the process's VmHWM is gone with it).</summary>
     private async Task MonitorMemoryAsync(int pid, Task exited)
     {
         var limit = LambdaLimits.MemoryBytes(Context.Function.MemorySize);
         while (!exited.IsCompleted)
         {
-            MeasurePeakMemory();
-            var outOfMemory = _cgroup is { } cgroup ? cgroup.OomKills > 0 : ResourceLimits.ReadMemory(pid).Rss > limit;
+            bool outOfMemory;
+            if (_cgroup is { } cgroup)
+            {
+                outOfMemory = cgroup.OomKills > 0;
+            }
+            else
+            {
+                var (rss, peak) = ResourceLimits.ReadMemory(pid);
+                RaisePeak(peak);
+                outOfMemory = rss > limit;
+            }
+
             if (outOfMemory && KillReason == KillReason.None)
             {
                 KillReason = KillReason.OutOfMemory;
@@ -178,11 +188,16 @@ public sealed partial class ExecutionEnvironment
 
     /// <summary>Reads the peak now (REPORT's Max Memory Used): the whole sandbox's with a cgroup, and at least the runtime
     /// process's own high-water mark — shared library pages already cached on this host are charged to whichever cgroup read them
-    /// first, while a fresh Lambda sandbox reads (and counts) them itself.</summary>
+    /// first, while a fresh Lambda sandbox reads (and counts) them itself. Both are high-water marks: reading them when asked is
+    /// enough while the process and its cgroup exist.</summary>
     public long MeasurePeakMemory()
     {
         var processPeak = Pid is > 0 and var pid ? ResourceLimits.ReadMemory(pid).Peak : 0;
-        var peak = Math.Max(_cgroup?.PeakBytes ?? 0, processPeak);
+        return RaisePeak(Math.Max(_cgroup?.PeakBytes ?? 0, processPeak));
+    }
+
+    private long RaisePeak(long peak)
+    {
         long seen;
         while (peak > (seen = Interlocked.Read(ref _peakMemoryBytes)) && Interlocked.CompareExchange(ref _peakMemoryBytes, peak, seen) != seen)
         {

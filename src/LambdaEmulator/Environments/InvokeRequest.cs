@@ -11,7 +11,7 @@ public sealed record InvokeRequest(string RequestId, byte[] Payload, string Trig
     /// <summary><c>X-Amz-Log-Type: Tail</c>: the invoke's log is kept for <c>X-Amz-Log-Result</c>.</summary>
     public bool TailLog { get; init; }
 
-    /// <summary>The caller's trace context, parent of <c>platform.init</c> and <c>platform.invoke</c>.</summary>
+    /// <summary>The caller's trace context, parent of <see cref="LlamaAspire.LambdaContracts.Telemetry.PlatformTelemetry.InitSpan"/> and <see cref="LlamaAspire.LambdaContracts.Telemetry.PlatformTelemetry.InvokeSpan"/>.</summary>
     public ActivityContext ParentContext { get; init; }
 }
 

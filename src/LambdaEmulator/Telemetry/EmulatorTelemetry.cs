@@ -6,7 +6,7 @@ namespace LlamaAspire.LambdaEmulator.Telemetry;
 
 /// <summary>
 /// The platform's spans and metrics, named as the OpenTelemetry FaaS conventions and the
-/// opentelemetry-lambda Telemetry API receiver name them (platform.init, platform.invoke, faas.*).
+/// opentelemetry-lambda Telemetry API receiver name them (<see cref="PlatformTelemetry"/>, faas.*).
 /// </summary>
 public sealed class EmulatorTelemetry : IDisposable
 {
