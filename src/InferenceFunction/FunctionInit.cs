@@ -5,6 +5,7 @@ using LlamaAspire.InferenceFunction.Telemetry;
 using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.LambdaRuntime;
 using LlamaAspire.LlamaModel;
+using LlamaAspire.LlamaModel.Storage;
 using Microsoft.ML.OnnxRuntime;
 
 namespace LlamaAspire.InferenceFunction;
@@ -23,18 +24,27 @@ public static class FunctionInit
         phases.Retroactive(FunctionTelemetryNames.TelemetrySetupSpan, telemetryStartTime, telemetryEnd, new KeyValuePair<string, object?>("otel.enabled", telemetry.Enabled));
         try
         {
+            // The vanilla way of shipping a model: copy it from S3 to /tmp first (the native import overlaps the download).
+            var download = options.ModelS3Uri is { } s3Uri
+                ? Task.Run(() => phases.Run(FunctionTelemetryNames.ModelDownloadSpan, a => DownloadModel(s3Uri, options.ModelDirectory, env, a)))
+                : Task.CompletedTask;
+
             // config.json is parsed once, by whichever phase needs it first (normally the tokenizer task, so it lands in
             // that span); a parse failure is cached and rethrown to both.
             var modelConfig = new Lazy<ModelConfig>(() => LoadModelConfig(options), LazyThreadSafetyMode.ExecutionAndPublication);
 
             // The tokenizer (parsing ~100k BPE ranks) needs only config.json: load it on another core while ONNX Runtime loads
             // and creates the session. Its span overlaps native import / weight load in the trace.
-            var tokenizerTask = Task.Run(() => phases.Run(FunctionTelemetryNames.TokenizerLoadSpan, a =>
+            var tokenizerTask = Task.Run(async () =>
             {
-                var tokenizerPath = modelConfig.Value.TokenizerPath;
-                a?.SetTag("tokenizer.path", tokenizerPath);
-                return Llama3Tokenizer.Load(tokenizerPath);
-            }));
+                await download.ConfigureAwait(false); // outside the span: the tokenizer's own time only
+                return phases.Run(FunctionTelemetryNames.TokenizerLoadSpan, a =>
+                {
+                    var tokenizerPath = modelConfig.Value.TokenizerPath;
+                    a?.SetTag("tokenizer.path", tokenizerPath);
+                    return Llama3Tokenizer.Load(tokenizerPath);
+                });
+            });
             _ = tokenizerTask.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
 
             phases.Run(FunctionTelemetryNames.NativeImportSpan, a =>
@@ -43,6 +53,8 @@ public static class FunctionInit
                 a?.SetTag("ort.version", ort.GetVersionString());
                 return ort;
             });
+
+            await download.ConfigureAwait(false); // the model is on disk from here on
 
             ModelRunner? runner = null;
             var config = phases.Run(FunctionTelemetryNames.WeightLoadSpan, a =>
@@ -122,6 +134,34 @@ public static class FunctionInit
             log(phases.Complete(failed: true));
             telemetry.Flush();
             throw new LambdaFunctionException(type, message, ex);
+        }
+    }
+
+    /// <summary>Downloads the model directory from S3 (AWS's client and credential chain; <c>AWS_ENDPOINT_URL_S3</c> for a local server).</summary>
+    static int DownloadModel(string uri, string directory, Func<string, string?> env, Activity? span)
+    {
+        S3ModelLocation location;
+        try
+        {
+            location = S3ModelLocation.Parse(uri);
+        }
+        catch (FormatException ex)
+        {
+            throw new ModelLoadException(ModelLoadFailure.Model, $"{EnvVars.ModelS3Uri}: {ex.Message}");
+        }
+
+        span?.SetTag("model.s3_uri", location.ToString());
+        try
+        {
+            using var s3 = S3ModelStore.CreateClient(env);
+            var transfer = S3ModelStore.DownloadAsync(s3, location, directory).GetAwaiter().GetResult();
+            span?.SetTag("model.bytes_downloaded", transfer.Bytes);
+            span?.SetTag("model.files", transfer.Files);
+            return transfer.Files;
+        }
+        catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or FileNotFoundException or IOException or HttpRequestException)
+        {
+            throw new ModelLoadException(ModelLoadFailure.Model, $"The model could not be downloaded from {location} to '{directory}': {ex.Message}");
         }
     }
 

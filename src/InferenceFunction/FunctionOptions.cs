@@ -16,6 +16,7 @@ public static class EnvVars
     public const string MaxRequestBytes = "LLAMA_MAX_REQUEST_BYTES";     // default LambdaLimits.MaxSyncRequestBytes
     public const string DefaultMaxTokens = "LLAMA_DEFAULT_MAX_TOKENS";   // default 128
     public const string StreamChunkTokens = "LLAMA_STREAM_CHUNK_TOKENS"; // tokens per SSE event (default 1)
+    public const string ModelS3Uri = "LLAMA_MODEL_S3_URI";                // s3://bucket/prefix/: download the model there to ModelDir at init
     public const string ModelId = "LLAMA_MODEL_ID";                      // the model's name in OpenAI answers (default: preset or directory name)
     public const string DeadlineMarginMs = "LLAMA_DEADLINE_MARGIN_MS";   // stop generating this long before the deadline (default 300)
 
@@ -40,6 +41,8 @@ public sealed record FunctionOptions
 {
 
     public required string ModelDirectory { get; init; }
+    /// <summary>Where init downloads the model from (then into <see cref="ModelDirectory"/>, default <c>/tmp/model</c>); null: it is on disk.</summary>
+    public string? ModelS3Uri { get; init; }
     public int? ContextLengthCap { get; init; }
     public int IntraOpThreads { get; init; } = 1;
     public string IntraOpThreadsSource { get; init; } = "default";
@@ -57,16 +60,19 @@ public sealed record FunctionOptions
 
     public static FunctionOptions FromEnvironment(Func<string, string?> env)
     {
+        var s3Uri = env(EnvVars.ModelS3Uri) is { Length: > 0 } uri ? uri : null;
         var modelDir = env(EnvVars.ModelDir);
         if (string.IsNullOrWhiteSpace(modelDir))
         {
-            modelDir = Path.Combine(AppContext.BaseDirectory, "model");
+            // Downloaded models go where Lambda lets a function write: /tmp (ephemeral storage).
+            modelDir = s3Uri is null ? Path.Combine(AppContext.BaseDirectory, "model") : Path.Combine(Path.GetTempPath(), "model");
         }
 
         var (threads, source) = ComputeIntraOpThreads(env, Environment.ProcessorCount);
         return new FunctionOptions
         {
             ModelDirectory = Path.GetFullPath(modelDir),
+            ModelS3Uri = s3Uri,
             ContextLengthCap = PositiveInt(env, EnvVars.ContextLength),
             IntraOpThreads = threads,
             IntraOpThreadsSource = source,

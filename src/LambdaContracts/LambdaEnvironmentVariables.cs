@@ -74,11 +74,20 @@ public static class LambdaEnvironmentVariables
         public const string SnapStart = "snap-start";
     }
 
+    /// <summary>The execution role's credentials, which Lambda puts in every environment (reserved).</summary>
+    public const string AccessKeyId = "AWS_ACCESS_KEY_ID";
+
+    /// <inheritdoc cref="AccessKeyId"/>
+    public const string SecretAccessKey = "AWS_SECRET_ACCESS_KEY";
+
+    /// <inheritdoc cref="AccessKeyId"/>
+    public const string SessionToken = "AWS_SESSION_TOKEN";
+
     /// <summary>The keys a function's configuration may not set (Lambda refuses them as "reserved keys").</summary>
     public static IReadOnlySet<string> Reserved { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         Handler, TraceId, DefaultRegion, Region, ExecutionEnv, FunctionName, FunctionMemorySize, FunctionVersion,
         InitializationType, LogGroupName, LogStreamName, RuntimeApi, TaskRoot, RuntimeDir,
-        "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+        "AWS_ACCESS_KEY", AccessKeyId, SecretAccessKey, SessionToken,
     };
 }

@@ -183,7 +183,11 @@ public sealed class LifecycleTests
     [Fact]
     public async Task MemoryAboveMemorySize_IsRuntimeOutOfMemory()
     {
-        await using var host = await EmulatorHost.StartAsync(EmulatorHost.TestFunction("fn", memory: 128));
+        // .NET caps its heap at 75% of the cgroup's limit when it starts inside it, and then throws a managed
+        // OutOfMemoryException (a function error) instead of being OOM-killed; whether the runtime starts before or after the
+        // cgroup join is a race. A heap limit above the sandbox's takes the race out: the kernel's OOM killer ends it.
+        var config = EmulatorHost.TestFunction("fn", memory: 128, extra: new() { ["Lambda:Functions:fn:Environment:DOTNET_GCHeapHardLimit"] = "0x40000000" });
+        await using var host = await EmulatorHost.StartAsync(config);
         using var response = await host.InvokeAsync("fn", """{"action":"alloc","mb":400}""");
         Assert.Equal("Unhandled", response.Headers.GetValues("X-Amz-Function-Error").Single());
         var body = await EmulatorHost.ErrorBodyAsync(response);

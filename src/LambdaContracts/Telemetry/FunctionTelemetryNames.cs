@@ -19,6 +19,9 @@ public static class FunctionTelemetryNames
     /// <summary>Loading libonnxruntime and creating the ORT environment.</summary>
     public const string NativeImportSpan = "native import";
 
+    /// <summary>Init phase: the model copied from S3 to <c>/tmp</c> before it loads (only when the function is told to).</summary>
+    public const string ModelDownloadSpan = "model download";
+
     /// <summary>Creating the inference session(s): mapping or reading weights and ORT's pre-packing.</summary>
     public const string WeightLoadSpan = "weight load";
 

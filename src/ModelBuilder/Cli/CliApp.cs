@@ -14,6 +14,7 @@ internal static class CliApp
                   [--hidden-size N] [--layers N] [--heads N] [--kv-heads N] [--head-dim N] [--intermediate-size N] [--vocab-size N]
           inspect <dir>
           verify  <dir>   (open the session as config.json says, run a prompt, check the logits)
+          upload  <dir> s3://bucket/prefix/ [--if-missing]   (AWS credential chain; AWS_ENDPOINT_URL_S3 for an S3-compatible server)
         """;
 
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
@@ -33,7 +34,8 @@ internal static class CliApp
                 "build" => BuildCommand.Run(args[1..], stdout),
                 "inspect" => InspectCommand.Run(args[1..], stdout),
                 "verify" => BuildCommand.Verify(args[1..], stdout),
-                _ => throw new UsageException($"unknown command '{args[0]}' (expected build, inspect or verify)."),
+                "upload" => UploadCommand.Run(args[1..], stdout),
+                _ => throw new UsageException($"unknown command '{args[0]}' (expected build, inspect, verify or upload)."),
             };
         }
         catch (Exception e) when (e is UsageException or BuildException)
@@ -41,7 +43,8 @@ internal static class CliApp
             stderr.WriteLine($"error: {e.Message}");
             return ExitError;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException
+                                   or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
         {
             stderr.WriteLine($"error: {e.GetType().Name}: {e.Message}");
             return ExitError;
