@@ -3,9 +3,11 @@ using Microsoft.Extensions.Configuration;
 
 // The system diagram, as an AppHost:
 //   ModelBuilder ──▶ models/{preset} (.onnx) and models/{preset}-ort (ORT format)
+//   s3 (s3rver, a local S3) ◀── model uploaded once
 //   LambdaEmulator (Invoke API, function URLs, a Runtime API per environment)
-//     ├─ llama-aot : Native AOT bootstrap + ORT-format model   (the optimised build)
-//     └─ llama-jit : JIT bootstrap.dll   + .onnx model         (the vanilla build)
+//     ├─ llama-aot     : Native AOT bootstrap + ORT-format model       (the optimised build)
+//     ├─ llama-jit     : JIT bootstrap.dll   + .onnx model             (packaged with the function)
+//     └─ llama-vanilla : JIT bootstrap.dll   + .onnx model from S3 at init, 1,769 MB   (the vanilla build; needs Node.js)
 //   Playground ──OpenAI API (function URL /v1)──▶ llama-aot, llama-jit
 //   Aspire dashboard ◀── OTLP from the emulator, every function environment and the playground
 var builder = DistributedApplication.CreateBuilder(args);
@@ -32,11 +34,26 @@ var jit = lambda.AddLambdaFunction<Projects.InferenceFunction>("llama-jit")
     .WithTimeout(TimeSpan.FromSeconds(60))
     .WithReservedConcurrency(4);
 
-builder.AddProject<Projects.Playground>("playground")
+var playground = builder.AddProject<Projects.Playground>("playground")
     .WithReference(aot)
     .WithReference(jit)
     .WaitFor(lambda)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
+
+if (S3rverBuilderExtensions.FindNode() is not null)
+{
+    var s3 = builder.AddS3rver("s3");
+    var vanilla = lambda.AddLambdaFunction<Projects.InferenceFunction>("llama-vanilla")
+        .WithModelFromS3(onnxModel, s3)
+        .WithMemorySize(1769)
+        .WithTimeout(TimeSpan.FromSeconds(60))
+        .WithReservedConcurrency(2);
+    playground.WithReference(vanilla);
+}
+else
+{
+    Console.Error.WriteLine("llama-vanilla (the model downloaded from S3 at init) is left out: it needs Node.js for s3rver, the local S3. Install Node.js 18 or later (e.g. apt-get install nodejs npm).");
+}
 
 builder.Build().Run();

@@ -24,6 +24,9 @@ public sealed record S3Transfer(int Files, long Bytes, TimeSpan Elapsed)
 /// </summary>
 public static class S3ModelStore
 {
+    /// <summary>The function's variable naming where its model is (<c>s3://bucket/prefix/</c>): init downloads it from there.</summary>
+    public const string ModelUriVariable = "LLAMA_MODEL_S3_URI";
+
     /// <summary>AWS's variable for the S3 endpoint (an S3-compatible server: path-style addressing).</summary>
     public const string EndpointVariable = "AWS_ENDPOINT_URL_S3";
 
