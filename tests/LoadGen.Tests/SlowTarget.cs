@@ -1,0 +1,97 @@
+using System.Text;
+using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Logs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LlamaAspire.LoadGen.Tests;
+
+/// <summary>
+/// A deliberately slow Invoke API on 127.0.0.1: every invoke takes <see cref="Delay"/>, answers with a REPORT tail (the first
+/// one cold) and the function's JSON, and the highest number of invokes it served at once is kept.
+/// </summary>
+public sealed class SlowTarget : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _current;
+    private int _peak;
+    private int _served;
+
+    private SlowTarget(WebApplication app, TimeSpan delay)
+    {
+        _app = app;
+        Delay = delay;
+    }
+
+    public TimeSpan Delay { get; set; }
+
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>Most invokes in progress at the same time.</summary>
+    public int PeakConcurrency => Volatile.Read(ref _peak);
+
+    /// <summary>Status to answer with instead of a 200 (e.g. 429).</summary>
+    public int? FailWith { get; set; }
+
+    public static async Task<SlowTarget> StartAsync(TimeSpan delay)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var target = new SlowTarget(app, delay);
+        app.MapPost(InvokeApi.InvokeRoute, target.InvokeAsync);
+        await app.StartAsync();
+        target.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return target;
+    }
+
+    private async Task InvokeAsync(HttpContext context)
+    {
+        var now = Interlocked.Increment(ref _current);
+        int peak;
+        while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak)
+        {
+        }
+
+        try
+        {
+            await Task.Delay(Delay);
+            var n = Interlocked.Increment(ref _served);
+            var id = $"req-{n}";
+            context.Response.Headers[InvokeApi.Headers.RequestId] = id;
+            if (FailWith is { } status)
+            {
+                context.Response.StatusCode = status;
+                context.Response.Headers[InvokeApi.Headers.ErrorType] = InvokeApi.Exceptions.TooManyRequests;
+                await context.Response.WriteAsync("""{"Type":"User","message":"Rate Exceeded."}""");
+                return;
+            }
+
+            var cold = n == 1;
+            var report = new ReportLine(id, Delay.TotalMilliseconds, Math.Ceiling(Delay.TotalMilliseconds + (cold ? 100 : 0)), 1024, 300)
+            {
+                InitDurationMs = cold ? 100 : null,
+            };
+            context.Response.Headers[InvokeApi.Headers.LogResult] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"START RequestId: {id}\n{report.Format()}\n"));
+            context.Response.ContentType = "application/json";
+            var coldJson = cold ? "true" : "false";
+            await context.Response.WriteAsync($$$"""{"text":"x","usage":{"prompt_tokens":8,"completion_tokens":4,"total_tokens":12},"timings":{"time_to_first_token_ms":12.5,"decode_tokens_per_second":40,"cold_start":{{{coldJson}}}}}""");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _current);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
