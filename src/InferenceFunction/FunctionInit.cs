@@ -97,10 +97,17 @@ public static class FunctionInit
             }
 
             log(phases.Complete());
+            var initTimings = new InitTimings(Math.Round(phases.TotalMs, 3), phases.Phases.ToDictionary(p => p.Name, p => Math.Round(p.Ms, 3)));
             // Export the init spans off the critical path: the first /next is not delayed by the exporter's first
             // connection, and the handler flushes again (waiting for this one) before the first response is sent.
             telemetry.FlushInBackground();
-            return new InferenceHandler(generator, options, telemetry, env) { InitContext = phases.InitContext, Log = log };
+            return new InferenceHandler(generator, options, telemetry, env)
+            {
+                InitContext = phases.InitContext,
+                Log = log,
+                InitTimings = initTimings,
+                ModelId = env(EnvVars.ModelId) is { Length: > 0 } id ? id : config.Preset ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(config.Directory)),
+            };
         }
         catch (Exception ex)
         {

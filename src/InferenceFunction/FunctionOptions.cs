@@ -16,6 +16,7 @@ public static class EnvVars
     public const string MaxRequestBytes = "LLAMA_MAX_REQUEST_BYTES";     // default LambdaLimits.MaxSyncRequestBytes
     public const string DefaultMaxTokens = "LLAMA_DEFAULT_MAX_TOKENS";   // default 128
     public const string StreamChunkTokens = "LLAMA_STREAM_CHUNK_TOKENS"; // tokens per SSE event (default 1)
+    public const string ModelId = "LLAMA_MODEL_ID";                      // the model's name in OpenAI answers (default: preset or directory name)
     public const string DeadlineMarginMs = "LLAMA_DEADLINE_MARGIN_MS";   // stop generating this long before the deadline (default 300)
 
     // Lambda's (their names live in the contracts library) and OpenTelemetry's.

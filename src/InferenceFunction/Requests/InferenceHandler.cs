@@ -20,6 +20,15 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
     /// <summary>Where one summary line per invoke goes (the function's log; Program: stderr).</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>The model's name in OpenAI answers and <c>GET /v1/models</c> (FunctionInit: <see cref="EnvVars.ModelId"/>, else the model's preset or directory name).</summary>
+    public string ModelId { get; init; } = options.FunctionName;
+
+    /// <summary>When the model was loaded: <c>created</c> of the model object in <c>GET /v1/models</c>.</summary>
+    public DateTimeOffset ModelLoaded { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>This environment's init, phase by phase, reported with the cold start's answer.</summary>
+    public InitTimings? InitTimings { get; init; }
+
     public async Task<LambdaResponse> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
@@ -38,6 +47,7 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
         }
 
         var activity = StartInvokeSpan(invocation, request, coldStart);
+        var api = request?.Api ?? invalid!.Api;
         try
         {
             if (invalid is not null)
@@ -45,17 +55,29 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
                 throw invalid;
             }
 
-            var prompt = request!.Messages is { } messages ? generator.Tokenizer.EncodeChat(messages) : generator.Tokenizer.EncodePrompt(request.Prompt!);
+            if (request!.Api == RequestApi.Models)
+            {
+                var answer = ModelsAnswer(request.Model);
+                activity?.Dispose();
+                activity = null;
+                telemetry.Flush();
+                return answer;
+            }
+
+            var prompt = request.Messages is { } messages ? generator.Tokenizer.EncodeChat(messages) : generator.Tokenizer.EncodePrompt(request.Prompt!);
             if (prompt.Count >= runner.ContextLength)
             {
-                throw new InvalidRequestException($"The prompt is {prompt.Count} tokens; the context holds {runner.ContextLength} (at most {runner.ContextLength - 1} prompt tokens).");
+                throw new InvalidRequestException($"The prompt is {prompt.Count} tokens; the context holds {runner.ContextLength} (at most {runner.ContextLength - 1} prompt tokens).",
+                    request.Messages is null ? "prompt" : "messages", code: OpenAi.OpenAiApi.ErrorCodes.ContextLengthExceeded);
             }
 
             int maxTokens = Math.Min(request.MaxTokens ?? options.DefaultMaxTokens, runner.ContextLength - prompt.Count);
             var settings = new GenerationSettings(maxTokens, request.Sampling, request.Stop, options.StreamChunkTokens);
+            var format = AnswerFormat.For(request, invocation.RequestId, ModelId);
             activity?.SetTag("llm.prompt_tokens", prompt.Count);
             activity?.SetTag("llm.max_tokens", maxTokens);
             activity?.SetTag("llm.stream", request.Stream);
+            activity?.SetTag("llm.api", request.Api.ToString());
 
             if (request.Stream)
             {
@@ -68,18 +90,30 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
                     async (stream, token) =>
                     {
                         using var budget = Budget(remaining - Stopwatch.GetElapsedTime(start), token);
-                        await StreamAsync(stream, http, detached, prompt, settings, coldStart, start, budget.Token, token).ConfigureAwait(false);
+                        await StreamAsync(stream, http, format, detached, prompt, settings, coldStart, start, budget.Token, token).ConfigureAwait(false);
                     });
             }
 
             using var generationBudget = Budget(invocation.RemainingTime, cancellationToken);
             var result = await generator.GenerateAsync(prompt, settings, null, start, generationBudget.Token).ConfigureAwait(false);
             Complete(activity, result, start);
-            var body = ResponseWriter.Buffered(GenerationResponse.From(result, coldStart), request.IsHttp);
+            var body = ResponseWriter.Buffered(format.Buffered(result, Timings.From(result, coldStart, InitTimings)), request.IsHttp);
             activity?.Dispose();
             activity = null;
             telemetry.Flush();
             return LambdaResponse.Buffered(body, ResponseWriter.JsonContentType);
+        }
+        catch (InvalidRequestException ex) when (api.IsOpenAi())
+        {
+            Fail(activity, InvalidRequestException.InvalidRequest, ex.Message, ex);
+            var type = ex.StatusCode == 404 ? OpenAi.OpenAiApi.ErrorTypes.NotFound : OpenAi.OpenAiApi.ErrorTypes.InvalidRequest;
+            return HttpAnswer(OpenAi.OpenAiFormat.Error(ex.Message, type, ex.Param, ex.Code), ex.StatusCode);
+        }
+        catch (Exception ex) when (api.IsOpenAi() && ex is not (LambdaFunctionException or OperationCanceledException))
+        {
+            // An OpenAI client reads a 500 with OpenAI's error body; an invoke error would reach it as a bare 502.
+            Fail(activity, "Runtime.InferenceError", ex.Message, ex);
+            return HttpAnswer(OpenAi.OpenAiFormat.Error(ex.Message, OpenAi.OpenAiApi.ErrorTypes.Server, null, null), 500);
         }
         catch (InvalidRequestException ex)
         {
@@ -95,6 +129,19 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
         }
     }
 
+    LambdaResponse ModelsAnswer(string? requested)
+    {
+        if (requested is not null && requested != ModelId)
+        {
+            throw new InvalidRequestException($"The model '{requested}' does not exist; this function serves '{ModelId}'.", "model", 404, OpenAi.OpenAiApi.ErrorCodes.ModelNotFound);
+        }
+
+        return HttpAnswer(OpenAi.OpenAiFormat.Models(ModelId, ModelLoaded.ToUnixTimeSeconds(), one: requested is not null), 200);
+    }
+
+    static LambdaResponse HttpAnswer(byte[] json, int statusCode) =>
+        LambdaResponse.Buffered(ResponseWriter.Buffered(json, http: true, statusCode), ResponseWriter.JsonContentType);
+
     /// <summary>Fires <see cref="FunctionOptions.DeadlineMargin"/> before the deadline (or with <paramref name="token"/>).</summary>
     CancellationTokenSource Budget(TimeSpan remaining, CancellationToken token)
     {
@@ -107,7 +154,7 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
         return cts;
     }
 
-    async Task StreamAsync(Stream stream, bool http, Activity? activity, List<int> prompt, GenerationSettings settings, bool coldStart, long start, CancellationToken generation, CancellationToken token)
+    async Task StreamAsync(Stream stream, bool http, AnswerFormat format, Activity? activity, List<int> prompt, GenerationSettings settings, bool coldStart, long start, CancellationToken generation, CancellationToken token)
     {
         Activity.Current = activity; // prefill/decode nest under the invoke span
         try
@@ -117,14 +164,24 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
             {
                 await stream.WriteAsync(ResponseWriter.HttpStreamingPrelude(), token).ConfigureAwait(false);
             }
+
+            foreach (var opening in format.StreamStart())
+            {
+                await stream.WriteAsync(opening, token).ConfigureAwait(false);
+            }
+
             // Generation stops at the budget (before the deadline); writes only give up at the deadline itself.
             var result = await generator.GenerateAsync(prompt, settings, async (text, _) =>
             {
-                await stream.WriteAsync(ResponseWriter.DeltaEvent(text), token).ConfigureAwait(false);
+                await stream.WriteAsync(format.StreamDelta(text), token).ConfigureAwait(false);
                 await stream.FlushAsync(token).ConfigureAwait(false);
             }, start, generation).ConfigureAwait(false);
             Complete(activity, result, start);
-            await stream.WriteAsync(ResponseWriter.FinalEvent(GenerationResponse.From(result, coldStart)), CancellationToken.None).ConfigureAwait(false);
+            foreach (var closing in format.StreamEnd(result, Timings.From(result, coldStart, InitTimings)))
+            {
+                await stream.WriteAsync(closing, CancellationToken.None).ConfigureAwait(false);
+            }
+
             activity?.Dispose();
             activity = null;
             telemetry.Flush(); // before [DONE]: the response ends with it and Lambda may freeze us right after

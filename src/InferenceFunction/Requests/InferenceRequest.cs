@@ -16,16 +16,17 @@ public sealed record InferenceRequest
     public IReadOnlyList<string> Stop { get; init; } = [];
     public bool Stream { get; init; }
 
+    /// <summary>Which API the request came through, and so which shape its answer takes.</summary>
+    public RequestApi Api { get; init; } = RequestApi.Native;
+    /// <summary>The model the request names (OpenAI's <c>model</c>, or the id in <c>GET /v1/models/{id}</c>); any name is served by the one loaded model.</summary>
+    public string? Model { get; init; }
+    /// <summary>OpenAI's <c>stream_options.include_usage</c>: a last chunk with the usage and no choices.</summary>
+    public bool IncludeUsage { get; init; }
+
     /// <summary>The event was an API Gateway v2 / function URL event: answer in its response shape.</summary>
     public bool IsHttp { get; init; }
     /// <summary>The HTTP request's W3C traceparent header, when the event carried one.</summary>
     public string? TraceParent { get; init; }
 
     public SamplingSettings Sampling => new(Temperature, TopK, TopP, Seed);
-}
-
-/// <summary>A bad request: reported as an invoke error with <see cref="InvalidRequest"/>; the environment keeps serving.</summary>
-public sealed class InvalidRequestException(string message) : Exception(message)
-{
-    public const string InvalidRequest = "InvalidRequest";
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -8,14 +9,31 @@ namespace LlamaAspire.InferenceFunction.Requests;
 public sealed record Usage(
     [property: JsonPropertyName("prompt_tokens")] int PromptTokens,
     [property: JsonPropertyName("completion_tokens")] int CompletionTokens,
-    [property: JsonPropertyName("total_tokens")] int TotalTokens);
+    [property: JsonPropertyName("total_tokens")] int TotalTokens)
+{
+    public static Usage From(GenerationResult r) => new(r.PromptTokens, r.CompletionTokens, r.PromptTokens + r.CompletionTokens);
+}
 
 public sealed record Timings(
     [property: JsonPropertyName("prefill_ms")] double PrefillMs,
     [property: JsonPropertyName("decode_ms")] double DecodeMs,
     [property: JsonPropertyName("decode_tokens_per_second")] double DecodeTokensPerSecond,
     [property: JsonPropertyName("time_to_first_token_ms")] double TimeToFirstTokenMs,
-    [property: JsonPropertyName("cold_start")] bool ColdStart);
+    [property: JsonPropertyName("cold_start")] bool ColdStart,
+    [property: JsonPropertyName("init"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] InitTimings? Init = null)
+{
+    public static Timings From(GenerationResult r, bool coldStart, InitTimings? init) => new(
+        Math.Round(r.PrefillMs, 3), Math.Round(r.DecodeMs, 3), Math.Round(r.DecodeTokensPerSecond, 2), Math.Round(r.TimeToFirstTokenMs, 3),
+        coldStart, coldStart ? init : null);
+}
+
+/// <summary>
+/// The init this environment ran, phase by phase, reported with the cold start's answer: the same figures as the
+/// <c>function.init</c> spans, for callers that have no trace (LoadGen against AWS, the playground). Keys are the span names.
+/// </summary>
+public sealed record InitTimings(
+    [property: JsonPropertyName("total_ms")] double TotalMs,
+    [property: JsonPropertyName("phases")] IReadOnlyDictionary<string, double> Phases);
 
 /// <summary>The buffered answer, and the final streamed event (without text).</summary>
 public sealed record GenerationResponse(
@@ -24,10 +42,7 @@ public sealed record GenerationResponse(
     [property: JsonPropertyName("usage")] Usage Usage,
     [property: JsonPropertyName("timings")] Timings Timings)
 {
-    public static GenerationResponse From(GenerationResult r, bool coldStart, bool includeText = true) => new(
-        includeText ? r.Text : null, r.FinishReason,
-        new Usage(r.PromptTokens, r.CompletionTokens, r.PromptTokens + r.CompletionTokens),
-        new Timings(Math.Round(r.PrefillMs, 3), Math.Round(r.DecodeMs, 3), Math.Round(r.DecodeTokensPerSecond, 2), Math.Round(r.TimeToFirstTokenMs, 3), coldStart));
+    public static GenerationResponse From(GenerationResult r, Timings timings) => new(r.Text, r.FinishReason, Usage.From(r), timings);
 }
 
 public sealed record StreamDelta([property: JsonPropertyName("text")] string Text);
@@ -75,17 +90,19 @@ public static class ResponseWriter
         return bytes; // the trailing 8 bytes are already NUL
     }
 
-    public static byte[] Buffered(GenerationResponse response, bool http)
+    /// <summary>A JSON answer: as it is for a direct invoke, wrapped in the function URL response shape for an HTTP event.</summary>
+    public static byte[] Buffered(byte[] json, bool http, int statusCode = 200)
     {
         if (!http)
         {
-            return JsonSerializer.SerializeToUtf8Bytes(response, Json.GenerationResponse);
+            return json;
         }
 
-        string body = JsonSerializer.Serialize(response, Json.GenerationResponse);
-        var wrapped = new ApiGatewayResponse(200, new Dictionary<string, string> { ["content-type"] = JsonContentType }, body, false);
+        var wrapped = new ApiGatewayResponse(statusCode, new Dictionary<string, string> { ["content-type"] = JsonContentType }, Encoding.UTF8.GetString(json), false);
         return JsonSerializer.SerializeToUtf8Bytes(wrapped, Json.ApiGatewayResponse);
     }
+
+    public static byte[] Serialize(GenerationResponse response) => JsonSerializer.SerializeToUtf8Bytes(response, Json.GenerationResponse);
 
     public static byte[] DeltaEvent(string text) => Event(JsonSerializer.SerializeToUtf8Bytes(new StreamDelta(text), Json.StreamDelta));
 
@@ -94,7 +111,8 @@ public static class ResponseWriter
 
     public static readonly byte[] DoneEvent = "data: [DONE]\n\n"u8.ToArray();
 
-    static byte[] Event(byte[] json)
+    /// <summary>One server-sent event: <c>data: {json}</c> and a blank line.</summary>
+    public static byte[] Event(byte[] json)
     {
         var bytes = new byte[json.Length + 8];
         "data: "u8.CopyTo(bytes);

@@ -39,6 +39,9 @@ public sealed class InitPhases : IDisposable
     public ActivityContext InitContext => _init?.Context ?? default;
     public IReadOnlyList<(string Name, double Ms)> Phases => _phases;
 
+    /// <summary>Process start → <see cref="Complete"/>, in milliseconds (0 before it).</summary>
+    public double TotalMs { get; private set; }
+
     /// <summary>A span for something that already happened (explicit start and end).</summary>
     public void Retroactive(string name, DateTimeOffset start, DateTimeOffset end, params KeyValuePair<string, object?>[] tags)
     {
@@ -89,7 +92,7 @@ public sealed class InitPhases : IDisposable
     public string Complete(bool failed = false)
     {
         var end = DateTimeOffset.UtcNow;
-        double total = (end - _processStart).TotalMilliseconds;
+        double total = TotalMs = (end - _processStart).TotalMilliseconds;
         _init?.SetEndTime(end.UtcDateTime);
         _init?.Stop();
         FunctionTelemetry.InitDuration.Record(total / 1000.0);
