@@ -1,0 +1,25 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace LlamaAspire.LoadGen.Commands;
+
+/// <summary>The command line, built around a console so tests can run it in-process and read what it printed.</summary>
+public static class LoadGenApp
+{
+    /// <summary>The app with every command registered.</summary>
+    public static CommandApp Create(IAnsiConsole console)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("llama-loadgen");
+            config.ConfigureConsole(console);
+            config.Settings.Registrar.RegisterInstance(console);
+            config.AddCommand<RunCommand>("run")
+                .WithDescription("Open-loop traffic (burst, steady, ramp, replay) against one function; cold and warm latency apart")
+                .WithExample("run", "burst", "-f", "llama-aot", "--size", "4", "--bursts", "2", "--gap", "5")
+                .WithExample("run", "steady", "-f", "llama-aot", "--rate", "2", "--duration", "30", "--threshold", "warm.p99<2000");
+        });
+        return app;
+    }
+}

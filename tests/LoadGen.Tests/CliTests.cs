@@ -1,0 +1,77 @@
+using LlamaAspire.LoadGen.Commands;
+using LlamaAspire.LoadGen.Measurement;
+using LlamaAspire.LoadGen.Output;
+
+namespace LlamaAspire.LoadGen.Tests;
+
+/// <summary>The command line in-process against the slow local target: exit codes, tables, files.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _out = Path.Combine(Path.GetTempPath(), $"loadgen-cli-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task Run_burst_prints_tables_writes_files_and_fails_a_threshold_with_exit_1()
+    {
+        await using var server = await SlowTarget.StartAsync(TimeSpan.FromMilliseconds(20));
+        using var console = new TestConsole();
+
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(
+            ["run", "burst", "-e", server.Address.ToString(), "-f", "slow", "--size", "3", "--bursts", "2", "--gap", "0.2",
+             "--out", _out, "-t", "warm.p50<10000", "-t", "cold.count>=2"]);
+
+        Assert.True(exit == 1, console.Output);
+        Assert.Contains("PASS burst: warm.p50<10000", console.Output, StringComparison.Ordinal);
+        Assert.Contains("FAIL burst: cold.count>=2 (measured 1.0)", console.Output, StringComparison.Ordinal);
+        Assert.Contains("cold p50 / p90 / p99 / max (ms)", console.Output, StringComparison.Ordinal);
+
+        var document = await ResultsJson.ReadAsync(Path.Combine(_out, ResultsJson.FileName), default);
+        Assert.Equal("run burst", document.Command);
+        var requests = Assert.Single(document.Variants).Requests;
+        Assert.Equal(6, requests.Count);
+        Assert.All(requests, r => Assert.Equal(RequestOutcome.Ok, r.Outcome));
+        Assert.Equal(1, requests.Count(r => r.Cold == true));
+        Assert.All(requests.Skip(3), r => Assert.InRange(r.ScheduledMs, 200, 200));
+        Assert.Equal(4, requests[0].Answer!.CompletionTokens);
+
+        var markdown = await File.ReadAllTextAsync(Path.Combine(_out, MarkdownWriter.FileName));
+        Assert.Contains("# LoadGen: run burst", markdown, StringComparison.Ordinal);
+        Assert.Contains("| cold starts | 1 |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task All_thresholds_passing_is_exit_0()
+    {
+        await using var server = await SlowTarget.StartAsync(TimeSpan.FromMilliseconds(1));
+        using var console = new TestConsole();
+
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(
+            ["run", "steady", "-e", server.Address.ToString(), "-f", "slow", "--rate", "50", "-n", "5", "-t", "errors<1"]);
+
+        Assert.True(exit == 0, console.Output);
+        Assert.Contains("PASS steady: errors<1 (measured 0.0)", console.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("run", "burst")]
+    [InlineData("run", "sideways", "-f", "x")]
+    [InlineData("run", "burst", "-f", "x", "-t", "cold.p95<1")]
+    [InlineData("run", "replay", "-f", "x")]
+    public async Task Bad_arguments_are_refused_before_anything_is_sent(params string[] args)
+    {
+        using var console = new TestConsole();
+
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(args);
+
+        Assert.NotEqual(0, exit);
+        Assert.NotEqual(1, exit); // 1 is reserved for a failed threshold
+        Assert.Contains("Error", console.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_out))
+        {
+            Directory.Delete(_out, recursive: true);
+        }
+    }
+}
