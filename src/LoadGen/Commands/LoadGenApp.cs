@@ -19,6 +19,9 @@ public static class LoadGenApp
                 .WithDescription("Open-loop traffic (burst, steady, ramp, replay) against one function; cold and warm latency apart")
                 .WithExample("run", "burst", "-f", "llama-aot", "--size", "4", "--bursts", "2", "--gap", "5")
                 .WithExample("run", "steady", "-f", "llama-aot", "--rate", "2", "--duration", "30", "--threshold", "warm.p99<2000");
+            config.AddCommand<ColdCommand>("cold")
+                .WithDescription("K forced cold starts, one at a time: client latency, REPORT Init Duration and the function's init breakdown")
+                .WithExample("cold", "-f", "llama-aot", "-k", "10", "--threshold", "cold.p99<3000");
         });
         return app;
     }

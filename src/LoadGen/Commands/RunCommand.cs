@@ -22,7 +22,8 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunSettings>
         var expected = settings.Schedule().TakeWhile(t => t <= options.MaxDuration).Take(options.MaxRequests).Count();
 
         console.MarkupLine(Markup.Escape($"run {settings.Shape}: {expected} requests to {target.FunctionName} at {target.Description}"));
-        var result = await LiveProgress.ShowAsync(console, settings.Shape, runner, expected, settings.NoProgress,
+        var result = await LiveProgress.ShowAsync(console, expected, settings.NoProgress, () => runner.Completed,
+            () => $"{settings.Shape}: {runner.Completed} answered, {runner.Sent - runner.Completed} in flight, {runner.Failed} failed",
             () => runner.RunAsync(settings.Schedule(), _ => payload, cancellationToken)).ConfigureAwait(false);
 
         var document = new ResultsDocument

@@ -58,7 +58,7 @@ public static class SummaryTables
         var rows = phases.Select(p => (IReadOnlyList<string>)[p, .. variants.Select(v => v.Summary.Init?.Phases.TryGetValue(p, out var ms) == true ? Number(ms) : "-")]).ToList();
         rows.Add(["init total (function)", .. variants.Select(v => Number(v.Summary.Init?.TotalMs))]);
         rows.Add(["REPORT Init Duration p50", .. variants.Select(v => Number(v.Summary.InitDuration.P50))]);
-        return new FigureTable("Init breakdown, mean over cold starts (ms)", ["phase", .. variants.Select(v => v.Name)], rows);
+        return new FigureTable("Init breakdown, mean over cold starts (ms; phases may run in parallel)", ["phase", .. variants.Select(v => v.Name)], rows);
     }
 
     private static FigureTable? Errors(IReadOnlyList<(string Name, VariantSummary Summary)> variants)
