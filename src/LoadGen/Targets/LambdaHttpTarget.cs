@@ -125,7 +125,7 @@ public sealed class LambdaHttpTarget(HttpClient client, string functionName, IRe
         {
             using var document = JsonDocument.Parse(body);
             return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("errorType", out var type) && type.ValueKind == JsonValueKind.String
+                && document.RootElement.TryGetProperty(ErrorDocument.TypeProperty, out var type) && type.ValueKind == JsonValueKind.String
                 ? type.GetString()
                 : null;
         }
