@@ -13,7 +13,7 @@ namespace LlamaAspire.LoadGen.Tests;
 
 /// <summary>
 /// A deliberately slow Invoke API on 127.0.0.1: every invoke takes <see cref="Delay"/>, answers with a REPORT tail (the first
-/// one cold) and the function's JSON, and the highest number of invokes it served at once is kept.
+/// one, and the first after <see cref="Recycle"/>, cold) and the function's JSON, and the highest number of invokes it served at once is kept.
 /// </summary>
 public sealed class SlowTarget : IAsyncDisposable
 {
@@ -21,6 +21,7 @@ public sealed class SlowTarget : IAsyncDisposable
     private int _current;
     private int _peak;
     private int _served;
+    private int _coldPending = 1;
 
     private SlowTarget(WebApplication app, TimeSpan delay)
     {
@@ -34,6 +35,12 @@ public sealed class SlowTarget : IAsyncDisposable
 
     /// <summary>Most invokes in progress at the same time.</summary>
     public int PeakConcurrency => Volatile.Read(ref _peak);
+
+    /// <summary>MemorySize its REPORT lines state.</summary>
+    public int MemorySizeMb { get; set; } = 1024;
+
+    /// <summary>The next invoke is a cold start (as after a configuration change).</summary>
+    public void Recycle() => Volatile.Write(ref _coldPending, 1);
 
     /// <summary>Status to answer with instead of a 200 (e.g. 429).</summary>
     public int? FailWith { get; set; }
@@ -73,8 +80,8 @@ public sealed class SlowTarget : IAsyncDisposable
                 return;
             }
 
-            var cold = n == 1;
-            var report = new ReportLine(id, Delay.TotalMilliseconds, Math.Ceiling(Delay.TotalMilliseconds + (cold ? 100 : 0)), 1024, 300)
+            var cold = Interlocked.Exchange(ref _coldPending, 0) == 1;
+            var report = new ReportLine(id, Delay.TotalMilliseconds, Math.Ceiling(Delay.TotalMilliseconds + (cold ? 100 : 0)), MemorySizeMb, 300)
             {
                 InitDurationMs = cold ? 100 : null,
             };

@@ -1,5 +1,6 @@
 using LlamaAspire.LoadGen.ColdStarts;
 using LlamaAspire.LoadGen.Output;
+using LlamaAspire.LoadGen.Scheduling;
 using LlamaAspire.LoadGen.Targets;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -17,7 +18,7 @@ public sealed class ColdCommand(IAnsiConsole console) : AsyncCommand<ColdSetting
         using var client = LambdaHttpTarget.CreateClient(settings.EndpointUri, TimeSpan.FromSeconds(settings.TimeoutSeconds));
         var target = new LambdaHttpTarget(client, settings.Function!, UnsignedRequests.Instance, $"emulator {settings.EndpointUri}");
         var trigger = new EmulatorRecycleTrigger(client, settings.Function!);
-        var series = new ColdStartSeries(target, trigger);
+        var series = new SequentialRunner(target, trigger.ForceAsync);
         var payload = settings.Payload();
 
         console.MarkupLine(Markup.Escape($"cold: {settings.Count} cold starts of {target.FunctionName} at {target.Description}, forced by {trigger.Method}"));

@@ -2,21 +2,22 @@ using System.Diagnostics;
 using LlamaAspire.LoadGen.Measurement;
 using LlamaAspire.LoadGen.Targets;
 
-namespace LlamaAspire.LoadGen.ColdStarts;
+namespace LlamaAspire.LoadGen.Scheduling;
 
 /// <summary>
-/// K forced cold starts, one after the other (lambda-perf's method): force, invoke once, record; bounded by count and time.
-/// Whether each invoke really was cold is REPORT's word (Init Duration), not assumed.
+/// Invokes one at a time, each after the last answered, with an optional step before each one — forcing a cold start
+/// (lambda-perf's method: force, invoke once, record). Bounded by count and time. Whether an invoke was cold is REPORT's
+/// word (Init Duration), not assumed. Latency counts from the send: nothing is queued, so there is no schedule to fall behind.
 /// </summary>
-public sealed class ColdStartSeries(IInvokeTarget target, IColdStartTrigger trigger)
+public sealed class SequentialRunner(IInvokeTarget target, Func<CancellationToken, Task>? beforeEach = null)
 {
     private int _completed;
 
-    /// <summary>Cold starts measured so far.</summary>
+    /// <summary>Invokes answered so far.</summary>
     public int Completed => Volatile.Read(ref _completed);
 
-    /// <summary>Runs up to <paramref name="count"/> cold starts within <paramref name="maxDuration"/>; Ctrl+C keeps what was measured.</summary>
-    public async Task<Scheduling.RunResult> RunAsync(int count, TimeSpan maxDuration, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    /// <summary>Runs up to <paramref name="count"/> invokes, starting none after <paramref name="maxDuration"/>; Ctrl+C keeps what was measured.</summary>
+    public async Task<RunResult> RunAsync(int count, TimeSpan maxDuration, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var records = new List<RequestRecord>();
         var clock = Stopwatch.StartNew();
@@ -25,7 +26,11 @@ public sealed class ColdStartSeries(IInvokeTarget target, IColdStartTrigger trig
         {
             try
             {
-                await trigger.ForceAsync(cancellationToken).ConfigureAwait(false);
+                if (beforeEach is not null)
+                {
+                    await beforeEach(cancellationToken).ConfigureAwait(false);
+                }
+
                 var sent = clock.Elapsed;
                 var result = await target.InvokeAsync(payload, cancellationToken).ConfigureAwait(false);
                 var latency = (clock.Elapsed - sent).TotalMilliseconds;
@@ -52,6 +57,6 @@ public sealed class ColdStartSeries(IInvokeTarget target, IColdStartTrigger trig
             }
         }
 
-        return new Scheduling.RunResult(records, clock.Elapsed, interrupted);
+        return new RunResult(records, clock.Elapsed, interrupted);
     }
 }
