@@ -22,6 +22,12 @@ public static class LoadGenApp
             config.AddCommand<ColdCommand>("cold")
                 .WithDescription("K forced cold starts, one at a time: client latency, REPORT Init Duration and the function's init breakdown")
                 .WithExample("cold", "-f", "llama-aot", "-k", "10", "--threshold", "cold.p99<3000");
+            config.AddCommand<ReportCommand>("report")
+                .WithDescription("Render the tables (and summary.md, thresholds) again from a saved results.json")
+                .WithExample("report", "results/", "-t", "cold.p99<3000");
+            config.AddCommand<DiffCommand>("diff")
+                .WithDescription("Two saved result sets side by side, with the change per figure")
+                .WithExample("diff", "results-before/", "results-after/");
         });
         return app;
     }
