@@ -51,6 +51,27 @@ public sealed class CliTests : IDisposable
         Assert.Contains("PASS steady: errors<1 (measured 0.0)", console.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ctrl_C_prints_and_writes_what_was_measured_and_exits_130()
+    {
+        // 10 per second against a 1 s target, stopped at 1.5 s: the first few answered, the rest cancelled.
+        await using var server = await SlowTarget.StartAsync(TimeSpan.FromSeconds(1));
+        using var console = new TestConsole();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(
+            ["run", "steady", "-e", server.Address.ToString(), "-f", "slow", "--rate", "10", "-n", "100", "--out", _out], stop.Token);
+
+        Assert.True(exit == 130, console.Output);
+        Assert.Contains("Interrupted", console.Output, StringComparison.Ordinal);
+        var document = await ResultsJson.ReadAsync(Path.Combine(_out, ResultsJson.FileName), default);
+        Assert.True(document.Interrupted);
+        var requests = Assert.Single(document.Variants).Requests;
+        Assert.Contains(requests, r => r.Outcome == RequestOutcome.Ok);
+        Assert.Contains(requests, r => r.Outcome == RequestOutcome.Cancelled);
+        Assert.InRange(requests.Count, 10, 20);
+    }
+
     [Theory]
     [InlineData("run", "burst")]
     [InlineData("run", "sideways", "-f", "x")]

@@ -60,6 +60,17 @@ public sealed class ThresholdTests
     }
 
     [Fact]
+    public void Dropped_sends_are_not_errors_of_the_target()
+    {
+        var summary = VariantSummary.Of(
+            [Answered(0, 10, false), new RequestRecord { Index = 1, ScheduledMs = 1, Outcome = RequestOutcome.Dropped }],
+            new CostModel(new LambdaPrices(), LambdaPrices.X64));
+
+        Assert.Equal(0, Threshold.Parse("errors<1").Evaluate(summary).Actual);
+        Assert.Equal(1, Threshold.Parse("dropped<1").Evaluate(summary).Actual);
+    }
+
+    [Fact]
     public void Cost_per_million_requests_is_a_metric()
     {
         var result = Threshold.Parse("cost_per_1m<100").Evaluate(Sample());

@@ -89,7 +89,9 @@ public sealed partial record Threshold(string Metric, string Operator, double Li
             };
         }
 
-        var errors = s.Outcomes.Where(o => o.Key is not RequestOutcome.Ok and not RequestOutcome.Cancelled).Sum(o => o.Value);
+        // Errors are what the target answered badly (throttles included) or could not be reached for; dropped sends are
+        // the load generator's own limit and have their own metric.
+        var errors = s.Outcomes.Where(o => o.Key is not (RequestOutcome.Ok or RequestOutcome.Cancelled or RequestOutcome.Dropped)).Sum(o => o.Value);
         return Metric switch
         {
             "errors" => errors,
