@@ -132,7 +132,7 @@ public sealed class OpenLoopRunnerTests
 
         var summary = VariantSummary.Of(result.Requests, new Cost.CostModel(new Cost.LambdaPrices(), Cost.LambdaPrices.X64));
         Assert.Equal(3, summary.Outcomes[RequestOutcome.Throttled]);
-        Assert.Equal(3, summary.Errors["Throttled/TooManyRequestsException"]);
+        Assert.Equal(3, summary.Errors["throttled/TooManyRequestsException"]);
         Assert.Equal(0, summary.Ok);
     }
 }

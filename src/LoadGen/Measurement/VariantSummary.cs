@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.LoadGen.Cost;
 
@@ -21,7 +22,7 @@ public sealed record VariantSummary
     /// <summary>Requests by outcome (all outcomes present, zeros included).</summary>
     public required IReadOnlyDictionary<RequestOutcome, int> Outcomes { get; init; }
 
-    /// <summary>Failures by <c>outcome/type</c>, e.g. <c>Throttled/TooManyRequestsException</c>.</summary>
+    /// <summary>Failures by <c>outcome/type</c>, e.g. <c>throttled/TooManyRequestsException</c>.</summary>
     public required IReadOnlyDictionary<string, int> Errors { get; init; }
 
     /// <summary>Sent later than the tolerance after their scheduled time.</summary>
@@ -76,7 +77,7 @@ public sealed record VariantSummary
             Ok = ok.Count,
             ColdStarts = cold.Count,
             Outcomes = Enum.GetValues<RequestOutcome>().ToDictionary(o => o, o => requests.Count(r => r.Outcome == o)),
-            Errors = failed.GroupBy(r => $"{r.Outcome}/{r.ErrorType ?? "-"}", StringComparer.Ordinal)
+            Errors = failed.GroupBy(r => $"{OutcomeName(r.Outcome)}/{r.ErrorType ?? "-"}", StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             Late = requests.Count(r => r.Late),
             Cold = LatencySummary.Of(cold.Select(r => r.LatencyMs!.Value)),
@@ -91,6 +92,9 @@ public sealed record VariantSummary
             Cost = CostEstimate.From(cost, billed),
         };
     }
+
+    /// <summary>An outcome as results.json spells it (<c>function_error</c>).</summary>
+    public static string OutcomeName(RequestOutcome outcome) => JsonNamingPolicy.SnakeCaseLower.ConvertName(outcome.ToString());
 
     private static InitBreakdown? MeanInit(List<InitBreakdown> inits)
     {

@@ -80,10 +80,10 @@ public static class SummaryTables
 
     private static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Milliseconds and rates: one decimal below 100, none above (3 significant digits is all HDR keeps).</summary>
+    /// <summary>Milliseconds and rates: one decimal below 100, none above (3 significant digits is all HDR keeps); counts as integers.</summary>
     internal static string Number(double? value) => value is not { } v || double.IsNaN(v)
         ? "-"
-        : v.ToString(Math.Abs(v) < 100 ? "0.0" : "0", CultureInfo.InvariantCulture);
+        : v.ToString(Math.Abs(v) < 100 && v != Math.Floor(v) ? "0.0" : "0", CultureInfo.InvariantCulture);
 
     private static string Money(decimal value) => "$" + value.ToString(value < 1 ? "0.0000" : "0.00", CultureInfo.InvariantCulture);
 }
