@@ -6,7 +6,8 @@ using Microsoft.Extensions.Configuration;
 //   LambdaEmulator (Invoke API, function URLs, a Runtime API per environment)
 //     ├─ llama-aot : Native AOT bootstrap + ORT-format model   (the optimised build)
 //     └─ llama-jit : JIT bootstrap.dll   + .onnx model         (the vanilla build)
-//   Aspire dashboard ◀── OTLP from the emulator and every function environment
+//   Playground ──OpenAI API (function URL /v1)──▶ llama-aot, llama-jit
+//   Aspire dashboard ◀── OTLP from the emulator, every function environment and the playground
 var builder = DistributedApplication.CreateBuilder(args);
 var preset = builder.Configuration["Model:Preset"] ?? "tiny";
 
@@ -25,10 +26,17 @@ if (builder.Configuration.GetValue("Lambda:NativeAot", defaultValue: true))
     aot.WithNativeAot();
 }
 
-lambda.AddLambdaFunction<Projects.InferenceFunction>("llama-jit")
+var jit = lambda.AddLambdaFunction<Projects.InferenceFunction>("llama-jit")
     .WithModel(onnxModel)
     .WithMemorySize(10240)
     .WithTimeout(TimeSpan.FromSeconds(60))
     .WithReservedConcurrency(4);
+
+builder.AddProject<Projects.Playground>("playground")
+    .WithReference(aot)
+    .WithReference(jit)
+    .WaitFor(lambda)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
 
 builder.Build().Run();

@@ -46,3 +46,7 @@ public sealed record LambdaBuildAnnotation(LambdaBuildKind Kind, string? Publish
 /// <summary>The JSON payload the dashboard's "Invoke sample prompt" command sends.</summary>
 /// <param name="Payload">The JSON payload.</param>
 public sealed record LambdaSamplePayloadAnnotation(string Payload) : IResourceAnnotation;
+
+/// <summary>The model directory the function loads (<see cref="LambdaFunctionBuilderExtensions.WithModel"/>).</summary>
+/// <param name="Model">The model resource.</param>
+public sealed record LambdaModelAnnotation(LlamaModelResource Model) : IResourceAnnotation;

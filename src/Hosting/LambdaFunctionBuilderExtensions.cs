@@ -243,7 +243,8 @@ public static class LambdaFunctionBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(model);
-        return builder.WithEnvironment("MODEL_DIR", model.Resource.ModelDirectory)
+        return builder.WithAnnotation(new LambdaModelAnnotation(model.Resource), ResourceAnnotationMutationBehavior.Replace)
+            .WithEnvironment("MODEL_DIR", model.Resource.ModelDirectory)
             .WithRelationship(model.Resource, "Model")
             .WaitForCompletion(model);
     }

@@ -80,6 +80,12 @@ public static class InvokeApi
         /// <summary>400: a parameter is out of range or malformed.</summary>
         public const string InvalidParameterValue = "InvalidParameterValueException";
 
+        /// <summary>409: the function is being updated.</summary>
+        public const string ResourceConflict = "ResourceConflictException";
+
+        /// <summary>412: the caller's RevisionId is stale.</summary>
+        public const string PreconditionFailed = "PreconditionFailedException";
+
         /// <summary>500: the service failed.</summary>
         public const string Service = "ServiceException";
 

@@ -21,6 +21,9 @@ public static class LambdaEnvironmentVariables
     /// <summary><c>/aws/lambda/{name}</c>.</summary>
     public const string LogGroupName = "AWS_LAMBDA_LOG_GROUP_NAME";
 
+    /// <summary>A function's default log group, the value of <see cref="LogGroupName"/>.</summary>
+    public static string LogGroupOf(string functionName) => $"/aws/lambda/{functionName}";
+
     /// <summary>The environment's log stream, <c>yyyy/MM/dd/[$LATEST]{id}</c>.</summary>
     public const string LogStreamName = "AWS_LAMBDA_LOG_STREAM_NAME";
 
@@ -70,4 +73,12 @@ public static class LambdaEnvironmentVariables
         /// <summary>A SnapStart restore.</summary>
         public const string SnapStart = "snap-start";
     }
+
+    /// <summary>The keys a function's configuration may not set (Lambda refuses them as "reserved keys").</summary>
+    public static IReadOnlySet<string> Reserved { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Handler, TraceId, DefaultRegion, Region, ExecutionEnv, FunctionName, FunctionMemorySize, FunctionVersion,
+        InitializationType, LogGroupName, LogStreamName, RuntimeApi, TaskRoot, RuntimeDir,
+        "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    };
 }

@@ -16,6 +16,15 @@ public static class LambdaLimits
     /// <summary>Largest streamed response: 200 MiB.</summary>
     public const long MaxStreamedResponseBytes = 200L * 1024 * 1024;
 
+    /// <summary>Largest zip uploaded directly with the call (50 MB).</summary>
+    public const long MaxZipUploadBytes = 52_428_800;
+
+    /// <summary>Largest function code unzipped, layers included (250 MB).</summary>
+    public const long MaxUnzippedCodeBytes = 262_144_000;
+
+    /// <summary>Code storage of a region's account (75 GB).</summary>
+    public const long TotalCodeStorageBytes = 80_530_636_800;
+
     /// <summary>Bytes of log in <see cref="InvokeApi.Headers.LogResult"/>: the last 4 KB.</summary>
     public const int LogTailBytes = 4096;
 

@@ -1,4 +1,5 @@
 using LlamaAspire.LambdaEmulator.Configuration;
+using LlamaAspire.LambdaEmulator.ControlPlane;
 using LlamaAspire.LambdaEmulator.Environments;
 using LlamaAspire.LambdaEmulator.FunctionUrls;
 using LlamaAspire.LambdaEmulator.InvokeApi;
@@ -54,6 +55,9 @@ public static class EmulatorApp
         var app = builder.Build();
         app.MapDefaultEndpoints();
         InvokeEndpoints.Map(app);
+        StreamingInvokeEndpoints.Map(app);
+        FunctionEndpoints.Map(app);
+        ConcurrencyEndpoints.Map(app);
         ManagementEndpoints.Map(app);
         FunctionUrlEndpoints.Map(app);
         return app;

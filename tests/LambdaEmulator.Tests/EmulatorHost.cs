@@ -174,6 +174,8 @@ public static class Paths
 
     public static string NodeRicDir { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "node-ric"));
 
+    public static string NodeAwsSdkDir { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "node-aws-sdk"));
+
     /// <summary>The repository checkout (for documents the tests compare with the code).</summary>
     public static string RepositoryRoot { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
 

@@ -54,4 +54,21 @@ public sealed class FunctionOptions
     public int IdleTimeout { get; set; } = 600;
 
     public Dictionary<string, string> Environment { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The function's description, as the Lambda API reports it.</summary>
+    public string? Description { get; set; }
+
+    /// <summary>A copy to change (an UpdateFunctionConfiguration): environments keep the settings they started with.</summary>
+    public FunctionOptions Copy() => new()
+    {
+        Command = Command,
+        Arguments = [.. Arguments],
+        WorkingDirectory = WorkingDirectory,
+        MemorySize = MemorySize,
+        Timeout = Timeout,
+        ReservedConcurrency = ReservedConcurrency,
+        IdleTimeout = IdleTimeout,
+        Environment = new(Environment, StringComparer.Ordinal),
+        Description = Description,
+    };
 }

@@ -54,7 +54,7 @@ public sealed class Emulator : IHostedService, IAsyncDisposable
         {
             _logger.LogInformation("Function {Name}: {Command} {Arguments} (MemorySize {Memory} MB = {Vcpu:F2} vCPU on {Cores} core(s), Timeout {Timeout} s, IdleTimeout {Idle} s, ReservedConcurrency {Reserved})",
                 f.Name, f.Options.Command, string.Join(' ', f.Options.Arguments), f.Options.MemorySize, LlamaAspire.LambdaContracts.LambdaLimits.VcpusFor(f.Options.MemorySize),
-                Limits.CoresFor(f.Options.MemorySize), f.Options.Timeout, f.Options.IdleTimeout, f.Options.ReservedConcurrency?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
+                Limits.CoresFor(f.Options.MemorySize), f.Options.Timeout, f.Options.IdleTimeout, f.ReservedConcurrency?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
         }
 
         _sweeper = Task.Run(SweepAsync, CancellationToken.None);

@@ -111,7 +111,7 @@ public sealed partial class ExecutionEnvironment
         env[Vars.InitializationType] = Vars.InitializationTypes.OnDemand;
         env[Vars.Region] = region;
         env[Vars.DefaultRegion] = region;
-        env[Vars.LogGroupName] = $"/aws/lambda/{name}";
+        env[Vars.LogGroupName] = Vars.LogGroupOf(name);
         env[Vars.LogStreamName] = LogStreamName;
         env[Vars.TaskRoot] = workDir;
         env[Vars.RuntimeDir] = runtimeDir;

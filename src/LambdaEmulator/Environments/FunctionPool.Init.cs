@@ -37,7 +37,7 @@ public sealed partial class FunctionPool
 
         var phase = InitReportLine.InitPhase;
         var start = Stopwatch.GetTimestamp();
-        var functionTimeoutMs = Options.Timeout * 1000.0;
+        var functionTimeoutMs = env.Context.Function.Timeout * 1000.0;
         InitResult result;
         try
         {
@@ -61,7 +61,7 @@ public sealed partial class FunctionPool
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
         {
             result = new InitResult.Failed(ErrorDocument.Write(LambdaErrorTypes.InvalidEntrypoint,
-                PlatformLines.ErrorMessage(request.RequestId, $"cannot start '{Options.Command}': {ex.Message}")), LambdaErrorTypes.InvalidEntrypoint);
+                PlatformLines.ErrorMessage(request.RequestId, $"cannot start '{env.Context.Function.Command}': {ex.Message}")), LambdaErrorTypes.InvalidEntrypoint);
         }
 
         var initMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;

@@ -29,13 +29,15 @@ public sealed partial class FunctionPool
     public FunctionPool(string name, FunctionOptions options, Emulator emulator)
     {
         Name = name;
-        Options = options;
+        _options = options;
+        _reservedConcurrency = options.ReservedConcurrency;
         Emulator = emulator;
         Arn = FunctionArn.For(emulator.Options.Region, emulator.Options.AccountId, name);
+        _revision = FunctionRevision.Initial();
+        _code = new Lazy<FunctionCode>(() => FunctionCode.Of(options));
     }
 
     public string Name { get; }
-    public FunctionOptions Options { get; }
     public Emulator Emulator { get; }
     public FunctionArn Arn { get; }
     public long InvocationCount => Interlocked.Read(ref _invocations);
@@ -80,7 +82,10 @@ public sealed partial class FunctionPool
         ExecutionEnvironment? warm = null;
         lock (Emulator.Lock)
         {
-            foreach (var candidate in _environments.Where(e => e.Lifecycle.IsIdle && !e.RetireAfterInvoke).OrderByDescending(e => e.LastUsedAt))
+            // Only environments of the current configuration: after an update, the next invoke is cold.
+            var current = Options;
+            foreach (var candidate in _environments.Where(e => e.Lifecycle.IsIdle && !e.RetireAfterInvoke && e.Context.Function == current)
+                .OrderByDescending(e => e.LastUsedAt))
             {
                 if (candidate.TryReserve())
                 {
@@ -91,7 +96,7 @@ public sealed partial class FunctionPool
 
             if (warm is null)
             {
-                if (Options.ReservedConcurrency is { } reserved && InUse >= reserved)
+                if (_reservedConcurrency is { } reserved && InUse >= reserved)
                 {
                     throw Throttle(InvokeApi.Exceptions.ReservedConcurrencyReason);
                 }
@@ -134,10 +139,10 @@ public sealed partial class FunctionPool
 
     private async Task RunWarmAsync(InvokeCompletion completion, ExecutionEnvironment env)
     {
-        using var span = StartInvokeSpan(completion.Request, cold: false, out var traceHeader);
+        using var span = StartInvokeSpan(completion.Request, env.Context.Function, cold: false, out var traceHeader);
         try
         {
-            await InvokeAsync(completion, env, span, traceHeader, initDurationMs: null, Options.Timeout * 1000.0).ConfigureAwait(false);
+            await InvokeAsync(completion, env, span, traceHeader, initDurationMs: null, env.Context.Function.Timeout * 1000.0).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -151,12 +156,13 @@ public sealed partial class FunctionPool
 
     private async Task RunColdAsync(InvokeCompletion completion)
     {
-        using var span = StartInvokeSpan(completion.Request, cold: true, out var traceHeader);
+        var context = NewContext();
+        using var span = StartInvokeSpan(completion.Request, context.Function, cold: true, out var traceHeader);
         ExecutionEnvironment? env = null;
         try
         {
             var host = await Emulator.Hosts.RentAsync().ConfigureAwait(false);
-            env = new ExecutionEnvironment(NewContext(), host);
+            env = new ExecutionEnvironment(context, host);
             lock (Emulator.Lock)
             {
                 _pendingColdStarts--;
@@ -177,7 +183,7 @@ public sealed partial class FunctionPool
 
             completion.TryEnd(new InvocationOutcome(InvocationStatus.Error, InvokeApi.Exceptions.Service),
                 InvocationResponse.Platform(InvokeApi.Exceptions.Service, ex.Message));
-            completion.Complete(completion.Ended.Result, new ReportLine(completion.Request.RequestId, 0, 0, Options.MemorySize, 0));
+            completion.Complete(completion.Ended.Result, new ReportLine(completion.Request.RequestId, 0, 0, context.Function.MemorySize, 0));
         }
         catch (Exception ex) when (env is not null)
         {
@@ -199,11 +205,11 @@ public sealed partial class FunctionPool
         Emulator.Log.ForRequest(completion.Log, requestId, $"emulator error: {ex.Message}");
         var outcome = new InvocationOutcome(InvocationStatus.Error, InvokeApi.Exceptions.Service);
         completion.TryEnd(outcome, InvocationResponse.Platform(InvokeApi.Exceptions.Service, ex.Message));
-        completion.Complete(outcome, new ReportLine(requestId, 0, 0, Options.MemorySize, 0));
+        completion.Complete(outcome, new ReportLine(requestId, 0, 0, env.Context.Function.MemorySize, 0));
         env.Kill();
     }
 
-    private Activity? StartInvokeSpan(InvokeRequest request, bool cold, out string traceHeader)
+    private Activity? StartInvokeSpan(InvokeRequest request, FunctionOptions settings, bool cold, out string traceHeader)
     {
         var arn = Arn.ToString();
         var span = EmulatorTelemetry.Source.StartActivity(PlatformTelemetry.InvokeSpan, ActivityKind.Server, request.ParentContext);
@@ -211,7 +217,7 @@ public sealed partial class FunctionPool
         span?.SetTag(FaasAttributes.InvocationId, request.RequestId);
         span?.SetTag(FaasAttributes.ColdStart, cold);
         span?.SetTag(FaasAttributes.Trigger, request.Trigger);
-        span?.SetTag(FaasAttributes.MaxMemory, LambdaLimits.MemoryBytes(Options.MemorySize));
+        span?.SetTag(FaasAttributes.MaxMemory, LambdaLimits.MemoryBytes(settings.MemorySize));
         span?.SetTag(FaasAttributes.CloudProvider, FaasAttributes.AwsProvider);
         span?.SetTag(FaasAttributes.CloudPlatform, FaasAttributes.AwsLambdaPlatform);
         span?.SetTag(FaasAttributes.CloudRegion, Arn.Region);
@@ -248,7 +254,7 @@ public sealed partial class FunctionPool
     {
         var requestId = completion.Request.RequestId;
         var peak = env.MeasurePeakMemory();
-        var report = new ReportLine(requestId, durationMs, Math.Ceiling(durationMs + (initDurationMs ?? 0)), Options.MemorySize,
+        var report = new ReportLine(requestId, durationMs, Math.Ceiling(durationMs + (initDurationMs ?? 0)), env.Context.Function.MemorySize,
             (long)Math.Ceiling(peak / (1024.0 * 1024.0)))
         {
             InitDurationMs = initDurationMs,
@@ -327,14 +333,19 @@ public sealed partial class FunctionPool
     }
 
     /// <summary>Shuts down idle environments (all idle ones, or those unused for IdleTimeout); returns how many.</summary>
-    public async Task<int> ShutdownIdleAsync(bool expiredOnly)
+    public Task<int> ShutdownIdleAsync(bool expiredOnly)
     {
         var cutoff = DateTime.UtcNow - TimeSpan.FromSeconds(Options.IdleTimeout);
+        return ShutdownIdleWhereAsync(e => !expiredOnly || e.LastUsedAt < cutoff);
+    }
+
+    /// <summary>Shuts down the idle environments that match, and dead ones; returns how many.</summary>
+    private async Task<int> ShutdownIdleWhereAsync(Func<ExecutionEnvironment, bool> match)
+    {
         List<ExecutionEnvironment> victims;
         lock (Emulator.Lock)
         {
-            victims = _environments.Where(e => (e.Lifecycle.IsIdle || e.State == EnvironmentState.Dead)
-                && (!expiredOnly || e.LastUsedAt < cutoff || e.State == EnvironmentState.Dead)).ToList();
+            victims = _environments.Where(e => e.State == EnvironmentState.Dead || (e.Lifecycle.IsIdle && match(e))).ToList();
             foreach (var v in victims)
             {
                 _environments.Remove(v);

@@ -17,7 +17,7 @@ using InvokeApi = LlamaAspire.LambdaContracts.InvokeApi;
 using RuntimeApi = LlamaAspire.LambdaContracts.RuntimeApi;
 
 /// <summary>
-/// Function URLs at <c>/{name}/url/{**path}</c>: any method and path become an API Gateway v2 (payload 2.0)
+/// Function URLs at <see cref="LambdaContracts.FunctionUrls.Route"/>: any method and path become an API Gateway v2 (payload 2.0)
 /// event; the function's answer is mapped back to HTTP, and a streamed answer is passed through chunk by chunk
 /// (with the <c>application/vnd.awslambda.http-integration-response</c> prelude: JSON metadata, 8 NUL bytes, body).
 /// </summary>
@@ -27,8 +27,8 @@ public static class FunctionUrlEndpoints
 
     public static void Map(WebApplication app)
     {
-        app.Map("/{name}/url/{**path}", (HttpContext ctx, string name, string? path, Emulator emulator) => HandleAsync(ctx, name, path, emulator));
-        app.Map("/{name}/url", (HttpContext ctx, string name, Emulator emulator) => HandleAsync(ctx, name, null, emulator));
+        app.Map(LambdaContracts.FunctionUrls.Route, (HttpContext ctx, string name, string? path, Emulator emulator) => HandleAsync(ctx, name, path, emulator));
+        app.Map(LambdaContracts.FunctionUrls.RootRoute, (HttpContext ctx, string name, Emulator emulator) => HandleAsync(ctx, name, null, emulator));
     }
 
     private static async Task HandleAsync(HttpContext ctx, string name, string? path, Emulator emulator)

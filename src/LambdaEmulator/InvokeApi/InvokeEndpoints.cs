@@ -22,82 +22,25 @@ public static class InvokeEndpoints
 
     private static async Task InvokeAsync(HttpContext ctx, string name, Emulator emulator, AsyncInvocations events)
     {
-        // As Lambda does, x-amzn-RequestId is the invocation's request id (the function's AwsRequestId).
-        var requestId = Guid.NewGuid().ToString();
-        ctx.Response.Headers[Api.Headers.RequestId] = requestId;
-        var qualifier = ctx.Request.Query["Qualifier"].ToString();
-        name = FunctionArn.NameOf(name);
-        if (!emulator.Functions.TryGetValue(name, out var function) || (qualifier.Length > 0 && qualifier != Api.LatestVersion))
+        if (await InvokeRequestReader.ReadAsync(ctx, name, emulator, allowEvent: true).ConfigureAwait(false) is not { } read)
         {
-            var arn = FunctionArn.For(emulator.Options.Region, emulator.Options.AccountId, name).WithQualifier(qualifier.Length > 0 ? qualifier : null);
-            await AwsErrors.NotFoundAsync(ctx, arn.ToString()).ConfigureAwait(false);
             return;
         }
 
-        var type = ctx.Request.Headers[Api.Headers.InvocationType].ToString();
-        if (type.Length == 0)
-        {
-            type = Api.InvocationTypes.RequestResponse;
-        }
-
-        if (type is not (Api.InvocationTypes.RequestResponse or Api.InvocationTypes.Event or Api.InvocationTypes.DryRun))
-        {
-            await AwsErrors.InvalidParameterAsync(ctx, $"1 validation error detected: Value '{type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]").ConfigureAwait(false);
-            return;
-        }
-        var limit = type == Api.InvocationTypes.Event ? LambdaLimits.MaxEventPayloadBytes : LambdaLimits.MaxSyncRequestBytes;
-        if (ctx.Request.ContentLength > limit)
-        {
-            await AwsErrors.TooLargeAsync(ctx, limit).ConfigureAwait(false);
-            return;
-        }
-        var payload = await RuntimeApiEndpoints.ReadLimitedAsync(ctx.Request.BodyReader, limit - 1, ctx.RequestAborted).ConfigureAwait(false);
-        if (payload is null)
-        {
-            await AwsErrors.TooLargeAsync(ctx, limit).ConfigureAwait(false);
-            return;
-        }
-        if (payload.Length == 0)
-        {
-            payload = "{}"u8.ToArray();
-        }
-        else if (!IsJson(payload, out var error))
-        {
-            await AwsErrors.InvalidContentAsync(ctx, $"Could not parse request body into json: {error}").ConfigureAwait(false);
-            return;
-        }
-
-        string? clientContext = null;
-        if (ctx.Request.Headers[Api.Headers.ClientContext].ToString() is { Length: > 0 } cc)
-        {
-            try { clientContext = Encoding.UTF8.GetString(Convert.FromBase64String(cc)); }
-            catch (FormatException)
-            {
-                await AwsErrors.InvalidParameterAsync(ctx, "Client context must be a valid Base64-encoded JSON object.").ConfigureAwait(false);
-                return;
-            }
-        }
-
+        var (function, request, type) = read;
         if (type == Api.InvocationTypes.DryRun)
         {
             ctx.Response.StatusCode = 204;
             return;
         }
-        var parent = Activity.Current?.Context ?? default;
+
         if (type == Api.InvocationTypes.Event)
         {
-            events.Enqueue(function, payload, clientContext, parent, requestId);
+            events.Enqueue(function, request.Payload, request.ClientContext, request.ParentContext, request.RequestId);
             ctx.Response.StatusCode = 202;
             return;
         }
 
-        var tail = string.Equals(ctx.Request.Headers[Api.Headers.LogType], Api.TailLogType, StringComparison.OrdinalIgnoreCase);
-        var request = new InvokeRequest(requestId, payload, FaasAttributes.Triggers.Other)
-        {
-            ClientContext = clientContext,
-            TailLog = tail,
-            ParentContext = parent,
-        };
         InvokeCompletion invocation;
         try
         {
@@ -134,7 +77,7 @@ public static class InvokeEndpoints
             body = response.Body ?? [];
         }
 
-        if (tail)
+        if (request.TailLog)
         {
             var result = await invocation.Completed.ConfigureAwait(false);
             ctx.Response.Headers[Api.Headers.LogResult] = result.LogTail;
@@ -149,21 +92,5 @@ public static class InvokeEndpoints
         ctx.Response.ContentType = RuntimeApi.JsonContentType;
         ctx.Response.ContentLength = body.Length;
         await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted).ConfigureAwait(false);
-    }
-
-    private static bool IsJson(byte[] payload, out string? error)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { AllowTrailingCommas = false });
-            while (reader.Read()) { }
-            error = null;
-            return true;
-        }
-        catch (JsonException ex)
-        {
-            error = ex.Message;
-            return false;
-        }
     }
 }

@@ -45,7 +45,7 @@ public static class ManagementEndpoints
         return new FunctionView(
             f.Name,
             f.Arn.ToString(),
-            new ConfigView(o.Command, o.Arguments, o.WorkingDirectory, o.MemorySize, o.Timeout, o.ReservedConcurrency, o.IdleTimeout,
+            new ConfigView(o.Command, o.Arguments, o.WorkingDirectory, o.MemorySize, o.Timeout, f.ReservedConcurrency, o.IdleTimeout,
                 Math.Round(LambdaLimits.VcpusFor(o.MemorySize), 3), f.Emulator.Options.Freeze),
             envs,
             f.InvocationCount,
