@@ -1,9 +1,11 @@
 using System.Net.Http.Json;
 using LlamaAspire.InferenceFunction;
 using LlamaAspire.InferenceFunction.Tests;
+using LlamaAspire.LambdaContracts.Functions;
 using LlamaAspire.LambdaContracts.Management;
 using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.LambdaEmulator.Tests;
+using LlamaAspire.LoadGen.ColdStarts;
 using LlamaAspire.LoadGen.Commands;
 using LlamaAspire.LoadGen.Measurement;
 using LlamaAspire.LoadGen.Output;
@@ -13,7 +15,8 @@ namespace LlamaAspire.LoadGen.Tests;
 
 /// <summary>
 /// LoadGen's command line against the real emulator (in-process, on 127.0.0.1) running the real function (JIT
-/// <c>bootstrap.dll</c>) on the tiny model: a short burst and forced cold starts, checked against the emulator's own counters.
+/// <c>bootstrap.dll</c>) on the tiny model: a short burst, forced cold starts and a memory sweep, checked against the
+/// emulator's own counters and configuration.
 /// </summary>
 [Collection(TinyModelCollection.Name)]
 public sealed class EndToEndTests(TinyModelFixture tiny, ITestOutputHelper output) : IDisposable
@@ -22,16 +25,9 @@ public sealed class EndToEndTests(TinyModelFixture tiny, ITestOutputHelper outpu
     private readonly string _out = Path.Combine(Path.GetTempPath(), $"loadgen-e2e-{Guid.NewGuid():N}");
 
     [Fact]
-    public async Task Burst_and_cold_through_the_emulator_count_cold_starts_as_the_emulator_does()
+    public async Task Burst_and_cold_count_cold_starts_as_the_emulator_does()
     {
-        await using var emulator = await EmulatorHost.StartAsync(new Dictionary<string, string?>
-        {
-            [$"Lambda:Functions:{Function}:Command"] = "dotnet",
-            [$"Lambda:Functions:{Function}:Arguments:0"] = TestPaths.FunctionDll,
-            [$"Lambda:Functions:{Function}:MemorySize"] = "3008",
-            [$"Lambda:Functions:{Function}:Timeout"] = "120",
-            [$"Lambda:Functions:{Function}:Environment:{EnvVars.ModelDir}"] = tiny.OnnxDirectory,
-        });
+        await using var emulator = await StartEmulatorAsync();
         var endpoint = emulator.Client.BaseAddress!.ToString();
 
         // Two bursts of two: the first must start two environments; the second, 8 s later, finds them warm unless init
@@ -48,7 +44,7 @@ public sealed class EndToEndTests(TinyModelFixture tiny, ITestOutputHelper outpu
         AssertColdStartsCarryTheirInit(burstRequests);
         Assert.True(File.Exists(Path.Combine(burstDir, MarkdownWriter.FileName)));
 
-        // Forced cold starts: each invoke after a recycle starts a new environment.
+        // Forced cold starts, lambda-perf's way: UpdateFunctionConfiguration changes a variable, LoadGen waits for Successful.
         var cold = await RunAsync(["cold", "-e", endpoint, "-f", Function, "-k", "2",
             "--max-tokens", "4", "--out", Path.Combine(_out, "cold"), "--no-progress", "-t", "cold.count>=2"]);
         var coldRequests = Assert.Single(cold.Variants).Requests;
@@ -56,7 +52,55 @@ public sealed class EndToEndTests(TinyModelFixture tiny, ITestOutputHelper outpu
         Assert.All(coldRequests, r => Assert.True(r.Cold, $"request {r.Index}: {r.Outcome} {r.ErrorType}"));
         Assert.Equal(afterBurst + 2, await ColdStartsAsync(emulator));
         AssertColdStartsCarryTheirInit(coldRequests);
+        var configuration = await ConfigurationAsync(emulator);
+        Assert.Equal(tiny.OnnxDirectory, configuration.Environment!.Variables![EnvVars.ModelDir]); // the function's own variables kept
+        Assert.True(configuration.Environment.Variables.ContainsKey(ConfigurationChangeTrigger.Variable));
+
+        // And by the emulator's own recycle command.
+        var recycled = await RunAsync(["cold", "--method", "recycle", "-e", endpoint, "-f", Function, "-k", "1",
+            "--max-tokens", "4", "--out", Path.Combine(_out, "recycle"), "--no-progress"]);
+        Assert.True(Assert.Single(Assert.Single(recycled.Variants).Requests).Cold);
+        Assert.Equal(afterBurst + 3, await ColdStartsAsync(emulator));
     }
+
+    [Fact]
+    public async Task Tune_sweeps_memory_through_UpdateFunctionConfiguration_and_puts_it_back()
+    {
+        await using var emulator = await StartEmulatorAsync();
+        var endpoint = emulator.Client.BaseAddress!.ToString();
+
+        using var console = new TestConsole();
+        var outDir = Path.Combine(_out, "tune");
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(["tune", "-e", endpoint, "-f", Function, "--memory", "1024,2048",
+            "-n", "2", "--max-tokens", "4", "--strategy", "cost", "--out", outDir, "--no-progress"]);
+        output.WriteLine(console.Output);
+        Assert.Equal(0, exit);
+
+        var document = await ResultsJson.ReadAsync(Path.Combine(outDir, ResultsJson.FileName), default);
+        Assert.Equal([1024, 2048], document.Variants.Select(v => v.MemorySizeMb));
+        foreach (var variant in document.Variants)
+        {
+            // The new size is in effect for every invoke (REPORT says so), and the first on it is a cold start.
+            Assert.All(variant.Requests, r => Assert.Equal(RequestOutcome.Ok, r.Outcome));
+            Assert.All(variant.Requests, r => Assert.Equal(variant.MemorySizeMb, r.Report!.MemorySizeMb));
+            Assert.Equal([true, false], variant.Requests.Select(r => r.Cold));
+        }
+
+        Assert.Equal(3008, (await ConfigurationAsync(emulator)).MemorySize);
+        Assert.Matches(@"Recommended (1024|2048) MB \(cost\)", console.Output);
+    }
+
+    private Task<EmulatorHost> StartEmulatorAsync() => EmulatorHost.StartAsync(new Dictionary<string, string?>
+    {
+        [$"Lambda:Functions:{Function}:Command"] = "dotnet",
+        [$"Lambda:Functions:{Function}:Arguments:0"] = TestPaths.FunctionDll,
+        [$"Lambda:Functions:{Function}:MemorySize"] = "3008",
+        [$"Lambda:Functions:{Function}:Timeout"] = "120",
+        [$"Lambda:Functions:{Function}:Environment:{EnvVars.ModelDir}"] = tiny.OnnxDirectory,
+    });
+
+    private static async Task<FunctionConfiguration> ConfigurationAsync(EmulatorHost emulator) =>
+        (await emulator.Client.GetFromJsonAsync(FunctionsApi.ConfigurationPath(Function), FunctionsJsonContext.Default.FunctionConfiguration))!;
 
     private async Task<ResultsDocument> RunAsync(string[] args)
     {

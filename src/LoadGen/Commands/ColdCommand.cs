@@ -1,7 +1,6 @@
 using LlamaAspire.LoadGen.ColdStarts;
 using LlamaAspire.LoadGen.Output;
 using LlamaAspire.LoadGen.Scheduling;
-using LlamaAspire.LoadGen.Targets;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -15,9 +14,11 @@ public sealed class ColdCommand(IAnsiConsole console) : AsyncCommand<ColdSetting
     {
         ArgumentNullException.ThrowIfNull(settings);
         var startedAt = DateTimeOffset.UtcNow;
-        using var client = LambdaHttpTarget.CreateClient(settings.EndpointUri, TimeSpan.FromSeconds(settings.TimeoutSeconds));
-        var target = new LambdaHttpTarget(client, settings.Function!, UnsignedRequests.Instance, $"emulator {settings.EndpointUri}");
-        var trigger = new EmulatorRecycleTrigger(client, settings.Function!);
+        using var connection = new Connection(settings);
+        var target = connection.Target;
+        IColdStartTrigger trigger = settings.Method == "recycle"
+            ? new EmulatorRecycleTrigger(connection.Client, settings.Function!)
+            : new ConfigurationChangeTrigger(connection.Control, TimeSpan.FromSeconds(settings.UpdateTimeoutSeconds));
         var series = new SequentialRunner(target, trigger.ForceAsync);
         var payload = settings.Payload();
 

@@ -19,7 +19,21 @@ public sealed class ColdSettings : TargetSettings
     [DefaultValue(600.0)]
     public double DurationSeconds { get; init; } = 600;
 
+    /// <summary>How to force each cold start.</summary>
+    [CommandOption("--method <METHOD>")]
+    [Description("config: UpdateFunctionConfiguration changing an environment variable, then wait until Successful (lambda-perf's method; the same call on AWS) | recycle: the emulator's recycle command")]
+    [DefaultValue("config")]
+    public string Method { get; init; } = "config";
+
+    /// <summary>How long an update may take to come into effect.</summary>
+    [CommandOption("--update-timeout <SECONDS>")]
+    [Description("How long a configuration update may stay InProgress")]
+    [DefaultValue(60)]
+    public int UpdateTimeoutSeconds { get; init; } = 60;
+
     /// <inheritdoc />
     public override ValidationResult Validate() =>
-        Count < 1 || DurationSeconds <= 0 ? ValidationResult.Error("--count and --duration must be positive.") : base.Validate();
+        Count < 1 || DurationSeconds <= 0 || UpdateTimeoutSeconds < 1 ? ValidationResult.Error("--count, --duration and --update-timeout must be positive.")
+        : Method is not ("config" or "recycle") ? ValidationResult.Error($"--method must be config or recycle (got '{Method}').")
+        : base.Validate();
 }

@@ -1,4 +1,3 @@
-using LlamaAspire.LoadGen.Scheduling;
 using Spectre.Console;
 
 namespace LlamaAspire.LoadGen.Commands;
@@ -7,7 +6,7 @@ namespace LlamaAspire.LoadGen.Commands;
 public static class LiveProgress
 {
     /// <summary>Runs <paramref name="run"/> while showing <paramref name="done"/> and <paramref name="status"/> (or nothing with <paramref name="quiet"/>).</summary>
-    public static async Task<RunResult> ShowAsync(IAnsiConsole console, int expected, bool quiet, Func<int> done, Func<string> status, Func<Task<RunResult>> run)
+    public static async Task<T> ShowAsync<T>(IAnsiConsole console, int expected, bool quiet, Func<int> done, Func<string> status, Func<Task<T>> run)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(done);
@@ -18,7 +17,7 @@ public static class LiveProgress
             return await run().ConfigureAwait(false);
         }
 
-        RunResult? result = null;
+        var result = default(T);
         await console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())

@@ -20,8 +20,12 @@ public static class LoadGenApp
                 .WithExample("run", "burst", "-f", "llama-aot", "--size", "4", "--bursts", "2", "--gap", "5")
                 .WithExample("run", "steady", "-f", "llama-aot", "--rate", "2", "--duration", "30", "--threshold", "warm.p99<2000");
             config.AddCommand<ColdCommand>("cold")
-                .WithDescription("K forced cold starts, one at a time: client latency, REPORT Init Duration and the function's init breakdown")
+                .WithDescription("K forced cold starts, one at a time (UpdateFunctionConfiguration of an environment variable, as lambda-perf does): client latency, REPORT Init Duration and the function's init breakdown")
                 .WithExample("cold", "-f", "llama-aot", "-k", "10", "--threshold", "cold.p99<3000");
+            config.AddCommand<TuneCommand>("tune")
+                .WithDescription("Memory sweep (UpdateFunctionConfiguration MemorySize): N invokes per size, cost and latency, and the size a strategy recommends")
+                .WithExample("tune", "-f", "llama-aot", "-n", "10", "--strategy", "balanced", "--weight", "0.5")
+                .WithExample("tune", "-f", "llama-aot", "--memory", "1024,3008,10240", "--cold-only", "-n", "5");
             config.AddCommand<ReportCommand>("report")
                 .WithDescription("Render the tables (and summary.md, thresholds) again from a saved results.json")
                 .WithExample("report", "results/", "-t", "cold.p99<3000");

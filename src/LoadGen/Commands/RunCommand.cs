@@ -1,6 +1,5 @@
 using LlamaAspire.LoadGen.Output;
 using LlamaAspire.LoadGen.Scheduling;
-using LlamaAspire.LoadGen.Targets;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -14,8 +13,8 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunSettings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         var startedAt = DateTimeOffset.UtcNow;
-        using var client = LambdaHttpTarget.CreateClient(settings.EndpointUri, TimeSpan.FromSeconds(settings.TimeoutSeconds));
-        var target = new LambdaHttpTarget(client, settings.Function!, UnsignedRequests.Instance, $"emulator {settings.EndpointUri}");
+        using var connection = new Connection(settings);
+        var target = connection.Target;
         var options = settings.RunnerOptions();
         var runner = new OpenLoopRunner(target, options);
         var payload = settings.Payload();
