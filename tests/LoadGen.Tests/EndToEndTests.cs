@@ -64,7 +64,7 @@ public sealed class EndToEndTests(TinyModelFixture tiny, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task Tune_sweeps_memory_through_UpdateFunctionConfiguration_and_puts_it_back()
+    public async Task Tune_sweeps_memory_and_puts_it_back_then_a_streamed_invoke_times_its_first_chunk()
     {
         await using var emulator = await StartEmulatorAsync();
         var endpoint = emulator.Client.BaseAddress!.ToString();
@@ -88,6 +88,16 @@ public sealed class EndToEndTests(TinyModelFixture tiny, ITestOutputHelper outpu
 
         Assert.Equal(3008, (await ConfigurationAsync(emulator)).MemorySize);
         Assert.Matches(@"Recommended (1024|2048) MB \(cost\)", console.Output);
+
+        // Streaming through InvokeWithResponseStream: the first chunk comes before the end, the figures from the last event.
+        var streamed = await RunAsync(["run", "burst", "--size", "1", "--stream", "-e", endpoint, "-f", Function, "--max-tokens", "8",
+            "--out", Path.Combine(_out, "stream"), "--no-progress"]);
+        var r = Assert.Single(Assert.Single(streamed.Variants).Requests);
+        Assert.Equal(RequestOutcome.Ok, r.Outcome);
+        Assert.True(r.FirstChunkMs < r.LatencyMs, $"first chunk {r.FirstChunkMs} ms, answer {r.LatencyMs} ms");
+        Assert.InRange(r.Answer!.CompletionTokens!.Value, 1, 8);
+        Assert.NotNull(r.Answer.TimeToFirstTokenMs);
+        Assert.NotNull(r.Report);
     }
 
     private Task<EmulatorHost> StartEmulatorAsync() => EmulatorHost.StartAsync(new Dictionary<string, string?>

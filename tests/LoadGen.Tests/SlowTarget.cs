@@ -1,5 +1,8 @@
 using System.Text;
+using System.Text.Json;
 using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.EventStream;
+using LlamaAspire.LambdaContracts.Functions;
 using LlamaAspire.LambdaContracts.Logs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -53,6 +56,7 @@ public sealed class SlowTarget : IAsyncDisposable
         var app = builder.Build();
         var target = new SlowTarget(app, delay);
         app.MapPost(InvokeApi.InvokeRoute, target.InvokeAsync);
+        app.MapPost(FunctionsApi.StreamingInvokeRoute, target.StreamAsync);
         await app.StartAsync();
         target.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return target;
@@ -94,6 +98,33 @@ public sealed class SlowTarget : IAsyncDisposable
         {
             Interlocked.Decrement(ref _current);
         }
+    }
+
+    /// <summary>Streaming error code to end the stream with (InvokeComplete's ErrorCode).</summary>
+    public string? StreamError { get; set; }
+
+    /// <summary>InvokeWithResponseStream: a delta after <see cref="Delay"/>, the final event after another, then InvokeComplete.</summary>
+    private async Task StreamAsync(HttpContext context)
+    {
+        var n = Interlocked.Increment(ref _served);
+        var id = $"req-{n}";
+        context.Response.Headers[InvokeApi.Headers.RequestId] = id;
+        context.Response.ContentType = "text/event-stream";
+        await context.Response.StartAsync();
+        await Task.Delay(Delay);
+        await WriteChunkAsync(context, """data: {"text":"Hello"}""" + "\n\n");
+        await Task.Delay(Delay);
+        await WriteChunkAsync(context, """data: {"finish_reason":"length","usage":{"prompt_tokens":8,"completion_tokens":7,"total_tokens":15},"timings":{"time_to_first_token_ms":3.5,"decode_tokens_per_second":50,"cold_start":false}}""" + "\n\ndata: [DONE]\n\n");
+        var report = new ReportLine(id, 2 * Delay.TotalMilliseconds, Math.Ceiling(2 * Delay.TotalMilliseconds), MemorySizeMb, 300);
+        var complete = new InvokeCompleteEvent(StreamError, StreamError is null ? null : "boom", Convert.ToBase64String(Encoding.UTF8.GetBytes(report.Format() + "\n")));
+        await context.Response.Body.WriteAsync(EventStreamCodec.EncodeEvent(ResponseStreamEvents.InvokeComplete, "application/json",
+            JsonSerializer.SerializeToUtf8Bytes(complete, FunctionsJsonContext.Default.InvokeCompleteEvent)));
+    }
+
+    private static async Task WriteChunkAsync(HttpContext context, string text)
+    {
+        await context.Response.Body.WriteAsync(EventStreamCodec.EncodeEvent(ResponseStreamEvents.PayloadChunk, ResponseStreamEvents.ChunkContentType, Encoding.UTF8.GetBytes(text)));
+        await context.Response.Body.FlushAsync();
     }
 
     public async ValueTask DisposeAsync()

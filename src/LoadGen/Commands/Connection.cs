@@ -13,7 +13,8 @@ public sealed class Connection : IDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         _client = LambdaHttpTarget.CreateClient(settings.EndpointUri, TimeSpan.FromSeconds(settings.TimeoutSeconds));
-        Target = new LambdaHttpTarget(_client, settings.Function!, UnsignedRequests.Instance, $"emulator {settings.EndpointUri}");
+        Target = new LambdaHttpTarget(_client, settings.Function!, UnsignedRequests.Instance,
+            $"emulator {settings.EndpointUri}{(settings.Stream ? " (streaming)" : "")}", settings.Stream ? InvokeMode.Streaming : InvokeMode.Buffered);
         Control = new LambdaHttpControl(_client, settings.Function!, UnsignedRequests.Instance);
     }
 

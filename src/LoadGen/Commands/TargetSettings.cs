@@ -35,6 +35,11 @@ public class TargetSettings : CommandSettings
     [DefaultValue(16)]
     public int MaxTokens { get; init; } = 16;
 
+    /// <summary>InvokeWithResponseStream instead of Invoke.</summary>
+    [CommandOption("--stream")]
+    [Description("Stream: InvokeWithResponseStream with \"stream\": true; the client's time to the first chunk is measured")]
+    public bool Stream { get; init; }
+
     /// <summary>Client timeout per request.</summary>
     [CommandOption("--timeout <SECONDS>")]
     [Description("Client timeout per request, seconds")]
@@ -43,7 +48,7 @@ public class TargetSettings : CommandSettings
 
     /// <summary>Pass/fail criteria.</summary>
     [CommandOption("-t|--threshold <EXPR>")]
-    [Description("Fail (exit 1) unless this holds, e.g. cold.p99<3000 or warm.p50<500; repeatable. Metrics: {cold|warm|all|init|duration|ttft}.{p50|p90|p99|max|mean|count}, errors, throttles, dropped, late, cold_starts, error_rate (%), cost_per_1m ($)")]
+    [Description("Fail (exit 1) unless this holds, e.g. cold.p99<3000 or warm.p50<500; repeatable. Metrics: {cold|warm|all|init|duration|ttft|first_chunk}.{p50|p90|p99|max|mean|count}, errors, throttles, dropped, late, cold_starts, error_rate (%), cost_per_1m ($)")]
     public string[] Thresholds { get; init; } = [];
 
     /// <summary>Where results.json and summary.md go.</summary>
@@ -100,7 +105,7 @@ public class TargetSettings : CommandSettings
 
     /// <summary>The payload bytes.</summary>
     public byte[] Payload() => Payloads.PromptPayload.Create(
-        PromptFile is not null ? File.ReadAllText(PromptFile) : Prompt ?? Payloads.PromptPayload.DefaultPrompt, MaxTokens);
+        PromptFile is not null ? File.ReadAllText(PromptFile) : Prompt ?? Payloads.PromptPayload.DefaultPrompt, MaxTokens, Stream);
 
     /// <inheritdoc />
     public override ValidationResult Validate()

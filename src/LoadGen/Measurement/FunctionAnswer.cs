@@ -29,6 +29,36 @@ public sealed record FunctionAnswer(
         }
     }
 
+    /// <summary>
+    /// Reads a streamed answer (server-sent events <c>data: {json}</c>, ending with <c>data: [DONE]</c>): the last event
+    /// that carries <c>usage</c> or <c>timings</c>, or a buffered JSON body if the function did not stream.
+    /// </summary>
+    public static FunctionAnswer? ParseStream(ReadOnlySpan<byte> body)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(body);
+        if (!text.StartsWith("data:", StringComparison.Ordinal))
+        {
+            return Parse(body);
+        }
+
+        FunctionAnswer? last = null;
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!line.StartsWith("data:", StringComparison.Ordinal) || !line.Contains('{', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var answer = Parse(System.Text.Encoding.UTF8.GetBytes(line["data:".Length..].Trim()));
+            if (answer is { CompletionTokens: not null } or { TimeToFirstTokenMs: not null })
+            {
+                last = answer;
+            }
+        }
+
+        return last;
+    }
+
     /// <summary>Reads the members from a parsed answer; null when it is not a JSON object.</summary>
     public static FunctionAnswer? Read(JsonElement root)
     {

@@ -37,6 +37,9 @@ public sealed record RequestRecord
     /// <summary>The invocation's request id.</summary>
     public string? RequestId { get; init; }
 
+    /// <summary>Streaming: the first chunk's arrival, ms after the send (the client's time to first token).</summary>
+    public double? FirstChunkMs { get; init; }
+
     /// <summary>The REPORT line's figures, when the log tail carried one.</summary>
     public ReportFields? Report { get; init; }
 

@@ -43,6 +43,9 @@ public sealed record VariantSummary
     /// <summary>REPORT Duration of every successful invoke.</summary>
     public required LatencySummary Duration { get; init; }
 
+    /// <summary>Streaming: the client's time to the first chunk, from the send.</summary>
+    public LatencySummary FirstChunk { get; init; } = LatencySummary.Empty;
+
     /// <summary>The function's time to first token (cold and warm).</summary>
     public required LatencySummary TimeToFirstToken { get; init; }
 
@@ -85,6 +88,7 @@ public sealed record VariantSummary
             All = LatencySummary.Of(ok.Select(r => r.LatencyMs!.Value)),
             InitDuration = LatencySummary.Of(cold.Select(r => r.Report!.InitDurationMs!.Value)),
             Duration = LatencySummary.Of(ok.Where(r => r.Report is not null).Select(r => r.Report!.DurationMs)),
+            FirstChunk = LatencySummary.Of(ok.Select(r => r.FirstChunkMs).OfType<double>()),
             TimeToFirstToken = LatencySummary.Of(answers.Select(a => a.TimeToFirstTokenMs).OfType<double>()),
             DecodeTokensPerSecond = answers.Select(a => a.DecodeTokensPerSecond).OfType<double>().DefaultIfEmpty(double.NaN).Average() is var d && double.IsFinite(d) ? d : null,
             MaxMemoryUsedMb = requests.Select(r => r.Report?.MaxMemoryUsedMb).Max(),

@@ -21,6 +21,7 @@ public static class DiffTables
         ("REPORT Init Duration p50 (ms)", s => s.InitDuration.P50),
         ("REPORT Duration p50 (ms)", s => s.Duration.P50),
         ("time to first token p50 (ms)", s => s.TimeToFirstToken.P50),
+        ("client first chunk p50 (ms)", s => s.FirstChunk.P50),
         ("decode tokens/s", s => s.DecodeTokensPerSecond),
         ("Max Memory Used (MB)", s => s.MaxMemoryUsedMb),
         ("failed requests", s => s.Scheduled - s.Ok),

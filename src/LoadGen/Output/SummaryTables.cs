@@ -37,6 +37,11 @@ public static class SummaryTables
         Row("REPORT Init Duration p50 / max (ms)", s => Pair(s.InitDuration.P50, s.InitDuration.Max));
         Row("REPORT Duration p50 / p99 (ms)", s => Pair(s.Duration.P50, s.Duration.P99));
         Row("time to first token p50 / p99 (ms)", s => Pair(s.TimeToFirstToken.P50, s.TimeToFirstToken.P99));
+        if (variants.Any(v => v.Summary.FirstChunk.Count > 0))
+        {
+            Row("client first chunk p50 / p99 (ms)", s => Pair(s.FirstChunk.P50, s.FirstChunk.P99));
+        }
+
         Row("decode tokens/s (mean)", s => Number(s.DecodeTokensPerSecond));
         Row("Max Memory Used (MB)", s => s.MaxMemoryUsedMb?.ToString(CultureInfo.InvariantCulture) ?? "-");
         Row("late / dropped sends", s => $"{Count(s.Late)} / {Count(s.Outcomes[RequestOutcome.Dropped])}");

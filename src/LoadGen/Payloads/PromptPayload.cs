@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace LlamaAspire.LoadGen.Payloads;
 
-/// <summary>The invoke payload: the function's <c>{"prompt", "max_tokens"}</c> request.</summary>
+/// <summary>The invoke payload: the function's <c>{"prompt", "max_tokens", "stream"}</c> request.</summary>
 public static class PromptPayload
 {
     /// <summary>
@@ -17,8 +17,8 @@ public static class PromptPayload
         "expiry date, and to delete untagged resources after a week. The release of the mobile application slipped by " +
         "two weeks while the login flow is redesigned.";
 
-    /// <summary>The UTF-8 JSON payload.</summary>
-    public static byte[] Create(string prompt, int maxTokens)
+    /// <summary>The UTF-8 JSON payload; <paramref name="stream"/> asks the function to stream server-sent events.</summary>
+    public static byte[] Create(string prompt, int maxTokens, bool stream = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(prompt);
         using var buffer = new MemoryStream();
@@ -27,6 +27,11 @@ public static class PromptPayload
             json.WriteStartObject();
             json.WriteString("prompt", prompt);
             json.WriteNumber("max_tokens", maxTokens);
+            if (stream)
+            {
+                json.WriteBoolean("stream", true);
+            }
+
             json.WriteEndObject();
         }
 

@@ -111,17 +111,7 @@ public sealed class OpenLoopRunner(IInvokeTarget target, RunnerOptions options)
                 Interlocked.Increment(ref _failed);
             }
 
-            return record with
-            {
-                LatencyMs = (done - due).TotalMilliseconds,
-                ServiceMs = done.TotalMilliseconds - record.SentMs,
-                Outcome = result.Outcome,
-                StatusCode = result.StatusCode,
-                ErrorType = result.ErrorType,
-                RequestId = result.RequestId,
-                Report = result.Report,
-                Answer = result.Answer,
-            };
+            return result.ApplyTo(record, due.TotalMilliseconds, done.TotalMilliseconds);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

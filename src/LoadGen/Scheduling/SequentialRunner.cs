@@ -33,21 +33,9 @@ public sealed class SequentialRunner(IInvokeTarget target, Func<CancellationToke
 
                 var sent = clock.Elapsed;
                 var result = await target.InvokeAsync(payload, cancellationToken).ConfigureAwait(false);
-                var latency = (clock.Elapsed - sent).TotalMilliseconds;
-                records.Add(new RequestRecord
-                {
-                    Index = k,
-                    ScheduledMs = sent.TotalMilliseconds,
-                    SentMs = sent.TotalMilliseconds,
-                    LatencyMs = latency,
-                    ServiceMs = latency,
-                    Outcome = result.Outcome,
-                    StatusCode = result.StatusCode,
-                    ErrorType = result.ErrorType,
-                    RequestId = result.RequestId,
-                    Report = result.Report,
-                    Answer = result.Answer,
-                });
+                var done = clock.Elapsed;
+                var record = new RequestRecord { Index = k, ScheduledMs = sent.TotalMilliseconds, SentMs = sent.TotalMilliseconds, Outcome = RequestOutcome.Cancelled };
+                records.Add(result.ApplyTo(record, sent.TotalMilliseconds, done.TotalMilliseconds));
                 Interlocked.Increment(ref _completed);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -17,6 +17,27 @@ public sealed record InvokeResult(RequestOutcome Outcome)
     /// <summary>REPORT figures from the log tail.</summary>
     public ReportFields? Report { get; init; }
 
+    /// <summary>Streaming: the first chunk's arrival, ms after the invoke was sent.</summary>
+    public double? FirstChunkMs { get; init; }
+
     /// <summary>The function's account of itself.</summary>
     public FunctionAnswer? Answer { get; init; }
+
+    /// <summary>The record of a request with this result; <paramref name="completedMs"/> is when the answer was in.</summary>
+    public RequestRecord ApplyTo(RequestRecord record, double scheduledMs, double completedMs)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record with
+        {
+            LatencyMs = completedMs - scheduledMs,
+            ServiceMs = completedMs - record.SentMs,
+            Outcome = Outcome,
+            StatusCode = StatusCode,
+            ErrorType = ErrorType,
+            RequestId = RequestId,
+            Report = Report,
+            FirstChunkMs = FirstChunkMs,
+            Answer = Answer,
+        };
+    }
 }

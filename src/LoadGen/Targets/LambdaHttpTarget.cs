@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using LlamaAspire.LambdaContracts;
+using LlamaAspire.LambdaContracts.Functions;
 using LlamaAspire.LambdaContracts.Logs;
 using LlamaAspire.LoadGen.Measurement;
 
@@ -9,9 +11,11 @@ namespace LlamaAspire.LoadGen.Targets;
 
 /// <summary>
 /// Lambda's Invoke API over HTTP (<see cref="InvokeApi.InvokePath"/>, RequestResponse, <see cref="InvokeApi.TailLogType"/>
-/// log tail), as the emulator and AWS both serve it; <see cref="IRequestSigner"/> is the difference between them.
+/// log tail) or InvokeWithResponseStream (<see cref="FunctionsApi.StreamingInvokePath"/>), as the emulator and AWS both serve
+/// them; <see cref="IRequestSigner"/> is the difference between the two.
 /// </summary>
-public sealed class LambdaHttpTarget(HttpClient client, string functionName, IRequestSigner signer, string description) : IInvokeTarget
+public sealed class LambdaHttpTarget(HttpClient client, string functionName, IRequestSigner signer, string description,
+    InvokeMode mode = InvokeMode.Buffered) : IInvokeTarget
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
@@ -37,7 +41,8 @@ public sealed class LambdaHttpTarget(HttpClient client, string functionName, IRe
     /// <inheritdoc />
     public async Task<InvokeResult> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, InvokeApi.InvokePath(functionName))
+        var path = mode == InvokeMode.Streaming ? FunctionsApi.StreamingInvokePath(functionName) : InvokeApi.InvokePath(functionName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new ReadOnlyMemoryContent(payload) { Headers = { ContentType = Json } },
         };
@@ -45,26 +50,55 @@ public sealed class LambdaHttpTarget(HttpClient client, string functionName, IRe
         request.Headers.Add(InvokeApi.Headers.LogType, InvokeApi.TailLogType);
         await signer.SignAsync(request, cancellationToken).ConfigureAwait(false);
 
-        HttpResponseMessage response;
+        var clock = Stopwatch.StartNew();
         try
         {
-            response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (mode == InvokeMode.Streaming && response.IsSuccessStatusCode)
+            {
+                var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                await using (body.ConfigureAwait(false))
+                {
+                    return InterpretStream(response, await ResponseStreamReader.ReadAsync(body, clock, cancellationToken).ConfigureAwait(false));
+                }
+            }
+
+            return Interpret(response, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
         }
         catch (HttpRequestException ex)
         {
             return new InvokeResult(RequestOutcome.TransportError) { ErrorType = ex.HttpRequestError.ToString() };
+        }
+        catch (IOException ex)
+        {
+            // The connection broke while the body was being read.
+            return new InvokeResult(RequestOutcome.TransportError) { ErrorType = ex.GetType().Name };
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             // HttpClient.Timeout, not the caller's cancellation.
             return new InvokeResult(RequestOutcome.TransportError) { ErrorType = ex.InnerException is TimeoutException ? "ClientTimeout" : nameof(TaskCanceledException) };
         }
+    }
 
-        using (response)
+    /// <summary>A response stream's result: the error and log tail come in its last event, the function's figures in its last data event.</summary>
+    internal static InvokeResult InterpretStream(HttpResponseMessage response, ResponseStreamReader.Result stream)
+    {
+        var requestId = Header(response, InvokeApi.Headers.RequestId);
+        if (stream.Complete is not { } complete)
         {
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return Interpret(response, body);
+            return new InvokeResult(RequestOutcome.TransportError) { StatusCode = (int)response.StatusCode, ErrorType = "StreamEndedEarly", RequestId = requestId };
         }
+
+        var report = complete.LogResult is { } tail && TryTail(tail) is { Report: { } line } ? ReportFields.From(line) : null;
+        var firstChunk = stream.FirstChunk?.TotalMilliseconds;
+        return complete.ErrorCode is { } error
+            ? new InvokeResult(RequestOutcome.FunctionError) { StatusCode = (int)response.StatusCode, ErrorType = error, RequestId = requestId, Report = report, FirstChunkMs = firstChunk }
+            : new InvokeResult(RequestOutcome.Ok)
+            {
+                StatusCode = (int)response.StatusCode, RequestId = requestId, Report = report, FirstChunkMs = firstChunk,
+                Answer = FunctionAnswer.ParseStream(stream.Payload),
+            };
     }
 
     /// <summary>Turns an Invoke answer into a result: status, error type, REPORT and the function's own figures.</summary>

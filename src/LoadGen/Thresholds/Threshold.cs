@@ -12,7 +12,7 @@ namespace LlamaAspire.LoadGen.Thresholds;
 public sealed partial record Threshold(string Metric, string Operator, double Limit)
 {
     /// <summary>Latency scopes, each with the statistics <see cref="Stats"/>.</summary>
-    public static IReadOnlyList<string> Scopes { get; } = ["cold", "warm", "all", "init", "duration", "ttft"];
+    public static IReadOnlyList<string> Scopes { get; } = ["cold", "warm", "all", "init", "duration", "ttft", "first_chunk"];
 
     /// <summary>Statistics of a latency scope.</summary>
     public static IReadOnlyList<string> Stats { get; } = ["p50", "p90", "p99", "max", "mean", "count"];
@@ -76,7 +76,8 @@ public sealed partial record Threshold(string Metric, string Operator, double Li
                 "all" => s.All,
                 "init" => s.InitDuration,
                 "duration" => s.Duration,
-                _ => s.TimeToFirstToken,
+                "ttft" => s.TimeToFirstToken,
+                _ => s.FirstChunk,
             };
             return parts[1] switch
             {
