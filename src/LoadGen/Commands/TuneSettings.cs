@@ -12,7 +12,7 @@ public sealed class TuneSettings : TargetSettings
 {
     /// <summary>Comma-separated memory sizes, MB.</summary>
     [CommandOption("-m|--memory <MB_LIST>")]
-    [Description("Memory sizes to sweep, MB, comma-separated. Default: 1024,1769,3008,5308,10240")]
+    [Description("Memory sizes to sweep, MB, comma-separated. Default: 1024, the one-vCPU size (LambdaLimits.MbPerVcpu), 3008, 5308, 10240")]
     public string? Memory { get; init; }
 
     /// <summary>Invokes per size.</summary>
