@@ -51,7 +51,7 @@ public class OpenAiClientTests(AppHostFixture fixture)
         ChatTokenUsage? usage = null;
         await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage("Name a colour.")], new ChatCompletionOptions { MaxOutputTokenCount = 8 }))
         {
-            deltas.AddRange(update.ContentUpdate.Select(p => p.Text));
+            deltas.AddRange(update.ContentUpdate.Select(p => p.Text).Where(t => t.Length > 0)); // the opening chunk carries the role and ""
             if (update.FinishReason is { } reason)
             {
                 finish = reason;

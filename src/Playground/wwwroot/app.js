@@ -37,7 +37,7 @@ function showStats(timings, usage, clientTtftMs) {
       item.append(name, bar, `${ms.toFixed(1)} ms`);
       return item;
     }),
-    Object.assign(document.createElement('li'), { textContent: `total ${init.total_ms.toFixed(1)} ms (process start → ready)` }));
+    Object.assign(document.createElement('li'), { className: 'total', textContent: `total ${init.total_ms.toFixed(1)} ms, process start → ready (phases may overlap: the tokenizer loads beside the model)` }));
 }
 
 async function send(event) {
