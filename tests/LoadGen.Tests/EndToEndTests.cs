@@ -43,6 +43,10 @@ public sealed class EndToEndTests(TinyModelFixture tiny, ITestOutputHelper outpu
         Assert.True(burstRequests[0].Cold == true && burstRequests[1].Cold == true);
         AssertColdStartsCarryTheirInit(burstRequests);
         Assert.True(File.Exists(Path.Combine(burstDir, MarkdownWriter.FileName)));
+        foreach (var chart in (string[])["latency-cdf.svg", "latency-cdf.png", "init-breakdown.svg", "init-breakdown.png"])
+        {
+            Assert.True(File.Exists(Path.Combine(burstDir, chart)), $"{chart} not written");
+        }
 
         // Forced cold starts, lambda-perf's way: UpdateFunctionConfiguration changes a variable, LoadGen waits for Successful.
         var cold = await RunAsync(["cold", "-e", endpoint, "-f", Function, "-k", "2",

@@ -56,6 +56,11 @@ public static class Reporting
             var markdown = Path.Combine(outDirectory, MarkdownWriter.FileName);
             await File.WriteAllTextAsync(markdown, MarkdownWriter.Render(document, tables, noteList), CancellationToken.None).ConfigureAwait(false);
             console.MarkupLine(Markup.Escape($"Wrote {json} and {markdown}"));
+            var charts = Charts.Write(document, summaries, outDirectory);
+            if (charts.Count > 0)
+            {
+                console.MarkupLine(Markup.Escape($"Charts: {string.Join(", ", charts.Select(Path.GetFileName))}"));
+            }
         }
 
         return failed ? ThresholdFailed : document.Interrupted ? Interrupted : 0;
