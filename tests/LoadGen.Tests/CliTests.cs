@@ -36,6 +36,16 @@ public sealed class CliTests : IDisposable
         var markdown = await File.ReadAllTextAsync(Path.Combine(_out, MarkdownWriter.FileName));
         Assert.Contains("# LoadGen: run burst", markdown, StringComparison.Ordinal);
         Assert.Contains("| cold starts | 1 |", markdown, StringComparison.Ordinal);
+
+        // report.html: self-contained — the tables and every SVG chart inline, nothing linked.
+        var html = await File.ReadAllTextAsync(Path.Combine(_out, HtmlReport.FileName));
+        Assert.Contains("<tr><td>cold starts</td><td>1</td></tr>", html, StringComparison.Ordinal);
+        var svgs = Directory.GetFiles(_out, "*.svg");
+        Assert.NotEmpty(svgs);
+        Assert.Equal(svgs.Length, html.Split("<svg").Length - 1);
+        Assert.DoesNotContain("<?xml", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(" src=", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<link", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,10 +57,9 @@ public static class Reporting
             await File.WriteAllTextAsync(markdown, MarkdownWriter.Render(document, tables, noteList), CancellationToken.None).ConfigureAwait(false);
             console.MarkupLine(Markup.Escape($"Wrote {json} and {markdown}"));
             var charts = Charts.Write(document, summaries, outDirectory);
-            if (charts.Count > 0)
-            {
-                console.MarkupLine(Markup.Escape($"Charts: {string.Join(", ", charts.Select(Path.GetFileName))}"));
-            }
+            var html = Path.Combine(outDirectory, HtmlReport.FileName);
+            await File.WriteAllTextAsync(html, HtmlReport.Render(document, tables, noteList, charts.Where(c => c.EndsWith(".svg", StringComparison.Ordinal))), CancellationToken.None).ConfigureAwait(false);
+            console.MarkupLine(Markup.Escape($"Charts: {string.Join(", ", charts.Select(Path.GetFileName))}; report: {html}"));
         }
 
         return failed ? ThresholdFailed : document.Interrupted ? Interrupted : 0;
