@@ -79,6 +79,21 @@ public sealed class OpenLoopRunnerTests
     }
 
     [Fact]
+    public async Task Sends_still_waiting_for_a_slot_when_the_time_bound_ends_are_dropped()
+    {
+        // One slot held for 1 s, 10 per second for 0.5 s (0, 100, …, 500 ms): the first goes, the other five wait for a
+        // slot that frees only after the bound, so they are dropped — and the run does not wait for the schedule to drain.
+        var (result, server) = await RunAsync(TimeSpan.FromSeconds(1), ArrivalSchedules.Steady(10),
+            new RunnerOptions { MaxInFlight = 1, Overload = OverloadPolicy.Wait, MaxDuration = TimeSpan.FromMilliseconds(500) });
+        await server.DisposeAsync();
+
+        Assert.Equal(6, result.Requests.Count);
+        Assert.Equal(RequestOutcome.Ok, result.Requests[0].Outcome);
+        Assert.All(result.Requests.Skip(1), r => Assert.Equal(RequestOutcome.Dropped, r.Outcome));
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(1.8), $"elapsed {result.Elapsed}");
+    }
+
+    [Fact]
     public async Task The_time_bound_ends_the_schedule()
     {
         // 100 per second for 200 ms: offsets 0, 10, …, 200 ms — 21 requests, whatever the count bound.

@@ -54,7 +54,9 @@ public sealed class OpenLoopRunner(IInvokeTarget target, RunnerOptions options)
                     await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (options.Overload == OverloadPolicy.Drop ? !slots.Wait(0, CancellationToken.None) : !await TryTakeSlotAsync(slots, cancellationToken).ConfigureAwait(false))
+                // Drop: a slot now or never. Wait: a slot before the time bound ends, else it was never sent in the run.
+                var patience = options.Overload == OverloadPolicy.Drop ? TimeSpan.Zero : options.MaxDuration - clock.Elapsed;
+                if (!await slots.WaitAsync(patience > TimeSpan.Zero ? patience : TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
                 {
                     records.Add(new RequestRecord { Index = index++, ScheduledMs = due.TotalMilliseconds, Outcome = RequestOutcome.Dropped });
                     continue;
@@ -91,12 +93,6 @@ public sealed class OpenLoopRunner(IInvokeTarget target, RunnerOptions options)
         records.AddRange(await all.ConfigureAwait(false));
         records.Sort((a, b) => a.Index.CompareTo(b.Index));
         return new RunResult(records, clock.Elapsed, interrupted || cancellationToken.IsCancellationRequested);
-    }
-
-    private static async Task<bool> TryTakeSlotAsync(SemaphoreSlim slots, CancellationToken cancellationToken)
-    {
-        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
     }
 
     private async Task<RequestRecord> SendAsync(RequestRecord record, ReadOnlyMemory<byte> body, TimeSpan due, Stopwatch clock, SemaphoreSlim slots, CancellationToken cancellationToken)

@@ -3,7 +3,8 @@ namespace LlamaAspire.LoadGen.Scheduling;
 /// <summary>What to do when a request's time comes and <see cref="RunnerOptions.MaxInFlight"/> requests are outstanding.</summary>
 public enum OverloadPolicy
 {
-    /// <summary>Wait for a free slot and send late: the wait counts in its latency (measured from the schedule).</summary>
+    /// <summary>Wait for a free slot and send late: the wait counts in its latency (measured from the schedule). A request
+    /// still waiting when the time bound ends is dropped.</summary>
     Wait,
 
     /// <summary>Do not send it; count it as dropped.</summary>
