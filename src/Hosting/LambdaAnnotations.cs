@@ -15,6 +15,10 @@ public sealed record LambdaTimeoutAnnotation(TimeSpan Timeout) : IResourceAnnota
 /// <param name="Limit">The concurrency limit.</param>
 public sealed record LambdaReservedConcurrencyAnnotation(int Limit) : IResourceAnnotation;
 
+/// <summary>The function's provisioned concurrency: environments initialized ahead of traffic and kept warm.</summary>
+/// <param name="Count">How many.</param>
+public sealed record LambdaProvisionedConcurrencyAnnotation(int Count) : IResourceAnnotation;
+
 /// <summary>How long an unused execution environment stays warm before the emulator shuts it down.</summary>
 /// <param name="IdleTimeout">The idle timeout.</param>
 public sealed record LambdaIdleTimeoutAnnotation(TimeSpan IdleTimeout) : IResourceAnnotation;

@@ -142,6 +142,11 @@ internal static class LambdaFunctionConfiguration
             yield return new("ReservedConcurrency", concurrency.ToString(CultureInfo.InvariantCulture));
         }
 
+        if (settings.ProvisionedConcurrency > 0)
+        {
+            yield return new("ProvisionedConcurrency", settings.ProvisionedConcurrency.ToString(CultureInfo.InvariantCulture));
+        }
+
         if (launch.IdleTimeout is { } idle)
         {
             yield return new("IdleTimeout", ((int)Math.Ceiling(idle.TotalSeconds)).ToString(CultureInfo.InvariantCulture));

@@ -172,6 +172,21 @@ public static class LambdaFunctionBuilderExtensions
         return builder.WithAnnotation(new LambdaReservedConcurrencyAnnotation(limit), ResourceAnnotationMutationBehavior.Replace);
     }
 
+    /// <summary>
+    /// Sets the function's provisioned concurrency: <paramref name="count"/> environments initialized ahead of traffic
+    /// (<c>AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency</c>) and kept warm; invokes beyond them cold-start on demand.
+    /// With a reserved concurrency, it must not exceed it (the emulator refuses to start otherwise, as Lambda refuses the setting).
+    /// </summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <param name="count">How many environments (0: none).</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithProvisionedConcurrency(this IResourceBuilder<LambdaFunctionResource> builder, int count)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return builder.WithAnnotation(new LambdaProvisionedConcurrencyAnnotation(count), ResourceAnnotationMutationBehavior.Replace);
+    }
+
     /// <summary>Sets how long an unused environment stays warm; after it the next invoke is a cold start.</summary>
     /// <param name="builder">The function resource builder.</param>
     /// <param name="idleTimeout">The idle timeout (at least one second).</param>

@@ -27,6 +27,11 @@ internal static class LambdaFunctionManifest
             writer.WriteNumber("reservedConcurrency", reserved);
         }
 
+        if (settings.ProvisionedConcurrency > 0)
+        {
+            writer.WriteNumber("provisionedConcurrency", settings.ProvisionedConcurrency);
+        }
+
         writer.WriteStartObject("env");
         foreach (var (key, value) in settings.Environment.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {

@@ -40,6 +40,9 @@ public sealed record LambdaFunctionSettings(
     LambdaBuildKind Build,
     string ProjectPath)
 {
+    /// <summary>Environments initialized ahead of traffic and kept warm (0: none); on AWS, on the published alias.</summary>
+    public int ProvisionedConcurrency { get; init; }
+
     /// <summary>Lambda's default memory size.</summary>
     public const int DefaultMemorySize = LambdaLimits.MinMemoryMb;
 
@@ -90,7 +93,10 @@ public sealed record LambdaFunctionSettings(
             function.TryGetLastAnnotation<LambdaReservedConcurrencyAnnotation>(out var concurrency) ? concurrency.Limit : null,
             environment,
             function.TryGetLastAnnotation<LambdaBuildAnnotation>(out var build) ? build.Kind : LambdaBuildKind.Jit,
-            function.ProjectPath);
+            function.ProjectPath)
+        {
+            ProvisionedConcurrency = function.TryGetLastAnnotation<LambdaProvisionedConcurrencyAnnotation>(out var provisioned) ? provisioned.Count : 0,
+        };
     }
 }
 

@@ -89,6 +89,9 @@ public static class InvokeApi
         /// <summary>500: the service failed.</summary>
         public const string Service = "ServiceException";
 
+        /// <summary>404: GetProvisionedConcurrencyConfig for a function or qualifier that has none.</summary>
+        public const string ProvisionedConcurrencyConfigNotFound = "ProvisionedConcurrencyConfigNotFoundException";
+
         /// <summary>Throttle reason: the function's reserved concurrency.</summary>
         public const string ReservedConcurrencyReason = "ReservedFunctionConcurrentInvocationLimitExceeded";
 

@@ -58,6 +58,7 @@ public static class EmulatorApp
         StreamingInvokeEndpoints.Map(app);
         FunctionEndpoints.Map(app);
         ConcurrencyEndpoints.Map(app);
+        ProvisionedConcurrencyEndpoints.Map(app);
         ManagementEndpoints.Map(app);
         FunctionUrlEndpoints.Map(app);
         return app;

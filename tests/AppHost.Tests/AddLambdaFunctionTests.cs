@@ -76,6 +76,7 @@ public class AddLambdaFunctionTests
             .WithMemorySize(10240)
             .WithTimeout(TimeSpan.FromSeconds(60))
             .WithReservedConcurrency(4)
+            .WithProvisionedConcurrency(2)
             .WithIdleTimeout(TimeSpan.FromSeconds(90))
             .WithEnvironment("GREETING", "hello")
             .WithEnvironment(context => context.EnvironmentVariables["FROM_CALLBACK"] = context.ExecutionContext.IsRunMode ? "run" : "publish");
@@ -92,10 +93,25 @@ public class AddLambdaFunctionTests
         Assert.Equal("10240", env.Text(p + "MemorySize"));
         Assert.Equal("60", env.Text(p + "Timeout"));
         Assert.Equal("4", env.Text(p + "ReservedConcurrency"));
+        Assert.Equal("2", env.Text(p + "ProvisionedConcurrency"));
         Assert.Equal("90", env.Text(p + "IdleTimeout"));
         Assert.Equal("hello", env.Text(p + "Environment__GREETING"));
         Assert.Equal("run", env.Text(p + "Environment__FROM_CALLBACK"));
         Assert.Equal("llama", env.Text(p + "Environment__OTEL_SERVICE_NAME"));
+    }
+
+    [Fact]
+    public void AFunction_IsAConnectionString_ToItsOpenAiEndpoint()
+    {
+        var builder = ModelTestHelpers.CreateBuilder();
+        var emulator = builder.AddLambdaEmulator("lambda");
+        var model = builder.AddLlamaModel("model", "tiny");
+        var withModel = emulator.AddLambdaFunction<Projects.InferenceFunction>("llama").WithModel(model);
+        var without = emulator.AddLambdaFunction<Projects.InferenceFunction>("plain");
+
+        Assert.Equal("Endpoint={lambda.bindings.http.url}/llama/url/v1;Key=local-function-url;Model=tiny",
+            withModel.Resource.ConnectionStringExpression.ValueExpression);
+        Assert.EndsWith(";Model=plain", without.Resource.ConnectionStringExpression.ValueExpression, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16,4 +16,14 @@ public sealed class ConfigurationValidationTests
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => EmulatorHost.StartAsync(config));
         Assert.Contains(expected, ex.Message);
     }
+
+    [Fact]
+    public async Task ProvisionedConcurrencyAboveTheReservation_FailsAtStartup_NamingBoth()
+    {
+        var config = EmulatorHost.TestFunction("fn");
+        config["Lambda:Functions:fn:ReservedConcurrency"] = "2";
+        config["Lambda:Functions:fn:ProvisionedConcurrency"] = "3";
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => EmulatorHost.StartAsync(config));
+        Assert.Contains("Lambda:Functions:fn:ProvisionedConcurrency (3) must not exceed ReservedConcurrency (2)", ex.Message);
+    }
 }

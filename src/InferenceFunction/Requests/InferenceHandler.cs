@@ -46,6 +46,11 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
             invalid = ex;
         }
 
+        if (coldStart && InitTimings is { } init)
+        {
+            Log?.Invoke(InitMetricsLog.Format(options.FunctionName, init, DateTimeOffset.UtcNow));
+        }
+
         var activity = StartInvokeSpan(invocation, request, coldStart);
         var api = request?.Api ?? invalid!.Api;
         try

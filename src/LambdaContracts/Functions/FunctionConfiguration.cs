@@ -85,6 +85,25 @@ public sealed record AccountLimit(long TotalCodeSize, long CodeSizeUnzipped, lon
 /// <summary>The account's use of them.</summary>
 public sealed record AccountUsage(long TotalCodeSize, long FunctionCount);
 
+/// <summary>PutProvisionedConcurrencyConfig's body.</summary>
+public sealed record PutProvisionedConcurrencyRequest(int? ProvisionedConcurrentExecutions);
+
+/// <summary>
+/// Put/GetProvisionedConcurrencyConfig's answer, and each item of ListProvisionedConcurrencyConfigs (which adds the qualified
+/// <c>FunctionArn</c>). Available = initialized and ready; Allocated = initialized (the emulator has no other kind).
+/// </summary>
+public sealed record ProvisionedConcurrencyConfig(
+    int RequestedProvisionedConcurrentExecutions,
+    int AvailableProvisionedConcurrentExecutions,
+    int AllocatedProvisionedConcurrentExecutions,
+    string Status,
+    string? StatusReason,
+    string LastModified,
+    string? FunctionArn = null);
+
+/// <summary>ListProvisionedConcurrencyConfigs' answer.</summary>
+public sealed record ProvisionedConcurrencyConfigList(IReadOnlyList<ProvisionedConcurrencyConfig> ProvisionedConcurrencyConfigs);
+
 /// <summary>Source-generated JSON for the control-plane shapes (AWS's PascalCase member names as written; nulls left out).</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(FunctionConfiguration))]
@@ -93,5 +112,8 @@ public sealed record AccountUsage(long TotalCodeSize, long FunctionCount);
 [JsonSerializable(typeof(FunctionConcurrency))]
 [JsonSerializable(typeof(ListFunctionsResponse))]
 [JsonSerializable(typeof(AccountSettings))]
+[JsonSerializable(typeof(PutProvisionedConcurrencyRequest))]
+[JsonSerializable(typeof(ProvisionedConcurrencyConfig))]
+[JsonSerializable(typeof(ProvisionedConcurrencyConfigList))]
 [JsonSerializable(typeof(EventStream.InvokeCompleteEvent))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;

@@ -24,6 +24,32 @@ public static class FunctionsApi
     /// <summary><c>GET</c>: GetFunctionConcurrency, which AWS serves under a later API version.</summary>
     public const string GetConcurrencyRoute = "/2019-09-30/functions/{name}/concurrency";
 
+    /// <summary>
+    /// <c>PUT</c>: PutProvisionedConcurrencyConfig; <c>GET</c>: GetProvisionedConcurrencyConfig (or, with <c>List=ALL</c>,
+    /// ListProvisionedConcurrencyConfigs); <c>DELETE</c>: DeleteProvisionedConcurrencyConfig. All take <see cref="QualifierParameter"/>.
+    /// </summary>
+    public const string ProvisionedConcurrencyRoute = "/2019-09-30/functions/{name}/provisioned-concurrency";
+
+    /// <summary>The alias or version a provisioned concurrency configuration belongs to.</summary>
+    public const string QualifierParameter = "Qualifier";
+
+    /// <summary>The provisioned concurrency path of one function and qualifier.</summary>
+    public static string ProvisionedConcurrencyPath(string functionName, string qualifier) =>
+        $"/2019-09-30/functions/{Uri.EscapeDataString(functionName)}/provisioned-concurrency?{QualifierParameter}={Uri.EscapeDataString(qualifier)}";
+
+    /// <summary>Values of a provisioned concurrency configuration's <c>Status</c>.</summary>
+    public static class ProvisionedConcurrencyStatuses
+    {
+        /// <summary>Environments are being initialized.</summary>
+        public const string InProgress = "IN_PROGRESS";
+
+        /// <summary>All requested environments are initialized.</summary>
+        public const string Ready = "READY";
+
+        /// <summary>Initialization failed (see <c>StatusReason</c>).</summary>
+        public const string Failed = "FAILED";
+    }
+
     /// <summary><c>POST</c>: InvokeWithResponseStream; the answer is an <see cref="EventStream.EventStreamCodec.ContentType"/> body.</summary>
     public const string StreamingInvokeRoute = "/2021-11-15/functions/{name}/response-streaming-invocations";
 

@@ -25,6 +25,15 @@ public static class PlatformLines
     public static string InitStart(string runtimeVersion, string runtimeVersionArn) =>
         $"{InitStartPrefix}Runtime Version: {runtimeVersion}\tRuntime Version ARN: {runtimeVersionArn}";
 
+    /// <summary>
+    /// INIT_START of an environment initialized ahead of traffic: the line above plus <c>Init Type: provisioned-concurrency</c>
+    /// (the init type that JSON-format logs carry in <c>platform.initStart</c>), so a text log tells the two apart.
+    /// </summary>
+    public static string InitStart(string runtimeVersion, string runtimeVersionArn, string initializationType) =>
+        initializationType == LambdaEnvironmentVariables.InitializationTypes.OnDemand
+            ? InitStart(runtimeVersion, runtimeVersionArn)
+            : $"{InitStart(runtimeVersion, runtimeVersionArn)}\tInit Type: {initializationType}";
+
     /// <summary>The message of a timed-out invoke: <c>Task timed out after 3.00 seconds</c>.</summary>
     public static string TimedOutMessage(TimeSpan elapsed) =>
         string.Create(CultureInfo.InvariantCulture, $"Task timed out after {elapsed.TotalSeconds:F2} seconds");

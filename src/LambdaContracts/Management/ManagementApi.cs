@@ -78,7 +78,8 @@ public sealed record EnvironmentView(
     DateTime StartedAt,
     DateTime LastUsedAt,
     long MaxMemoryUsedMb,
-    IReadOnlyList<int> Cpus);
+    IReadOnlyList<int> Cpus,
+    bool Provisioned = false);
 
 /// <summary>The answer to a command: how many environments it affected.</summary>
 public sealed record CommandResult(string Name, string Command, int Environments);

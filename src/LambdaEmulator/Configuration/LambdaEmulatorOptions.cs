@@ -50,6 +50,9 @@ public sealed class FunctionOptions
 
     public int? ReservedConcurrency { get; set; }
 
+    /// <summary>Environments initialized ahead of traffic and kept warm (0: none); at most <see cref="ReservedConcurrency"/>.</summary>
+    public int ProvisionedConcurrency { get; set; }
+
     /// <summary>Seconds an environment stays warm while unused.</summary>
     public int IdleTimeout { get; set; } = 600;
 
@@ -67,6 +70,7 @@ public sealed class FunctionOptions
         MemorySize = MemorySize,
         Timeout = Timeout,
         ReservedConcurrency = ReservedConcurrency,
+        ProvisionedConcurrency = ProvisionedConcurrency,
         IdleTimeout = IdleTimeout,
         Environment = new(Environment, StringComparer.Ordinal),
         Description = Description,

@@ -73,6 +73,15 @@ public sealed class LambdaEmulatorOptionsValidator : IValidateOptions<LambdaEmul
                 errors.Add($"{k}:ReservedConcurrency must not be negative (was {f.ReservedConcurrency}).");
             }
 
+            if (f.ProvisionedConcurrency < 0)
+            {
+                errors.Add($"{k}:ProvisionedConcurrency must not be negative (was {f.ProvisionedConcurrency}).");
+            }
+            else if (f.ReservedConcurrency is { } reserved && f.ProvisionedConcurrency > reserved)
+            {
+                errors.Add($"{k}:ProvisionedConcurrency ({f.ProvisionedConcurrency}) must not exceed ReservedConcurrency ({reserved}).");
+            }
+
             if (f.IdleTimeout < 1)
             {
                 errors.Add($"{k}:IdleTimeout must be at least 1 second (was {f.IdleTimeout}).");

@@ -9,12 +9,16 @@ namespace LlamaAspire.LambdaEmulator.ControlPlane;
 /// <summary>What every control-plane handler does alike: find the function named in the path, and answer REST-JSON.</summary>
 internal static class ControlPlaneResponses
 {
-    /// <summary>The function a path's <c>{name}</c> (a name or ARN, with an optional <c>Qualifier</c>) names; null after a 404.</summary>
-    public static async Task<FunctionPool?> FindAsync(HttpContext ctx, string name, Emulator emulator)
+    /// <summary>
+    /// The function a path's <c>{name}</c> (a name or ARN, with an optional <c>Qualifier</c>: <c>$LATEST</c>, the one version
+    /// the emulator runs, unless <paramref name="anyQualifier"/> lets a call name an alias the emulator only records) names;
+    /// null after a 404.
+    /// </summary>
+    public static async Task<FunctionPool?> FindAsync(HttpContext ctx, string name, Emulator emulator, bool anyQualifier = false)
     {
         var qualifier = ctx.Request.Query["Qualifier"].ToString();
         var functionName = FunctionArn.NameOf(name);
-        if (emulator.Functions.TryGetValue(functionName, out var function) && (qualifier.Length == 0 || qualifier == LambdaContracts.InvokeApi.LatestVersion))
+        if (emulator.Functions.TryGetValue(functionName, out var function) && (anyQualifier || qualifier.Length == 0 || qualifier == LambdaContracts.InvokeApi.LatestVersion))
         {
             return function;
         }

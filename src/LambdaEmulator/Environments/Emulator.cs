@@ -57,6 +57,11 @@ public sealed class Emulator : IHostedService, IAsyncDisposable
                 Limits.CoresFor(f.Options.MemorySize), f.Options.Timeout, f.Options.IdleTimeout, f.ReservedConcurrency?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
         }
 
+        foreach (var f in Functions.Values.Where(f => f.ProvisionedConcurrency > 0))
+        {
+            _ = f.ProvisionAsync(); // ahead of traffic; failures show in GetProvisionedConcurrencyConfig and the log
+        }
+
         _sweeper = Task.Run(SweepAsync, CancellationToken.None);
         return Task.CompletedTask;
     }

@@ -28,6 +28,9 @@ public enum EnvironmentTrigger
     /// <summary>The runtime called <c>/next</c> for the first time: the invoke that caused the cold start is delivered.</summary>
     InitSucceeded,
 
+    /// <summary>A provisioned environment's runtime called <c>/next</c> for the first time: ready, with no invoke waiting.</summary>
+    InitProvisioned,
+
     /// <summary>Init passed its limit: a fresh process retries it inside the invoke (suppressed init).</summary>
     InitRetried,
 
@@ -57,6 +60,7 @@ public sealed class EnvironmentLifecycle(Lock stateLock)
     private static readonly Dictionary<(EnvironmentState, EnvironmentTrigger), EnvironmentState> Transitions = new()
     {
         [(EnvironmentState.Initializing, EnvironmentTrigger.InitSucceeded)] = EnvironmentState.Busy,
+        [(EnvironmentState.Initializing, EnvironmentTrigger.InitProvisioned)] = EnvironmentState.Idle,
         [(EnvironmentState.Initializing, EnvironmentTrigger.InitRetried)] = EnvironmentState.Initializing,
         [(EnvironmentState.Initializing, EnvironmentTrigger.Shutdown)] = EnvironmentState.ShuttingDown,
         [(EnvironmentState.Initializing, EnvironmentTrigger.ProcessExited)] = EnvironmentState.Dead,

@@ -108,7 +108,7 @@ public sealed partial class ExecutionEnvironment
         env[Vars.FunctionName] = name;
         env[Vars.FunctionMemorySize] = f.MemorySize.ToString(CultureInfo.InvariantCulture);
         env[Vars.FunctionVersion] = InvokeApi.LatestVersion;
-        env[Vars.InitializationType] = Vars.InitializationTypes.OnDemand;
+        env[Vars.InitializationType] = InitializationType;
         env[Vars.Region] = region;
         env[Vars.DefaultRegion] = region;
         env[Vars.LogGroupName] = Vars.LogGroupOf(name);

@@ -45,8 +45,9 @@ public sealed partial class ExecutionEnvironment : IDisposable
     /// <summary>Where this environment's output goes: the invoke (or the init it triggered) in flight.</summary>
     private InvokeLog? _logTarget;
 
-    public ExecutionEnvironment(EnvironmentContext context, RuntimeApiHost runtimeApi)
+    public ExecutionEnvironment(EnvironmentContext context, RuntimeApiHost runtimeApi, bool provisioned = false)
     {
+        Provisioned = provisioned;
         Context = context;
         RuntimeApi = runtimeApi;
         Id = Guid.NewGuid().ToString("N");
@@ -66,6 +67,14 @@ public sealed partial class ExecutionEnvironment : IDisposable
     public int Invocations { get; private set; }
     public DateTime LastUsedAt { get; private set; } = DateTime.UtcNow;
     public KillReason KillReason { get; private set; }
+
+    /// <summary>Initialized ahead of traffic (provisioned concurrency): kept warm, never idle-expired, chosen first.</summary>
+    public bool Provisioned { get; }
+
+    /// <summary>What <see cref="LambdaEnvironmentVariables.InitializationType"/> tells the runtime.</summary>
+    public string InitializationType => Provisioned
+        ? LambdaEnvironmentVariables.InitializationTypes.ProvisionedConcurrency
+        : LambdaEnvironmentVariables.InitializationTypes.OnDemand;
 
     /// <summary>Recycle requested while busy: shut down when the invoke in flight ends.</summary>
     public bool RetireAfterInvoke { get; set; }
@@ -140,7 +149,8 @@ public sealed partial class ExecutionEnvironment : IDisposable
         {
             if (_lifecycle.State == EnvironmentState.Initializing && _init.TrySetResult(new InitResult.Ready()))
             {
-                _lifecycle.Fire(EnvironmentTrigger.InitSucceeded);
+                // On demand, the invoke that caused the cold start is waiting; provisioned, nothing is.
+                _lifecycle.Fire(Provisioned ? EnvironmentTrigger.InitProvisioned : EnvironmentTrigger.InitSucceeded);
             }
         }
 

@@ -79,6 +79,7 @@ public sealed partial class FunctionPool
     {
         var current = Options;
         await ShutdownIdleWhereAsync(e => e.Context.Function != current).ConfigureAwait(false);
+        await ProvisionAsync().ConfigureAwait(false); // provisioned environments on the new configuration
         lock (Emulator.Lock)
         {
             if (_revision == revision)

@@ -16,6 +16,21 @@ public sealed partial class FunctionPool
     /// <summary>A finished init: its duration, and what is left of the function timeout for the invoke.</summary>
     private readonly record struct InitDone(double DurationMs, double BudgetMs);
 
+    /// <summary>The platform's <see cref="PlatformTelemetry.InitSpan"/> span of one environment's init.</summary>
+    private Activity? StartInitSpan(ExecutionEnvironment env, ActivityContext parent)
+    {
+        var span = EmulatorTelemetry.Source.StartActivity(PlatformTelemetry.InitSpan, ActivityKind.Internal, parent);
+        span?.SetTag(FaasAttributes.Name, Name);
+        span?.SetTag(FaasAttributes.ColdStart, !env.Provisioned);
+        span?.SetTag(FaasAttributes.InitializationType, env.InitializationType);
+        span?.SetTag(FaasAttributes.CloudResourceId, Arn.ToString());
+        return span;
+    }
+
+    /// <summary>The TRACEPARENT the runtime's own init spans join: the init span's, else a new one in <paramref name="traceId"/>'s trace.</summary>
+    private static string TraceParent(Activity? initSpan, ActivityTraceId? traceId) =>
+        initSpan?.Id ?? $"00-{(traceId ?? ActivityTraceId.CreateRandom()).ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+
     /// <summary>Initializes a new environment for the invoke; null when init failed (the invoke has then been answered and
     /// completed, and the environment is shutting down).</summary>
     private async Task<InitDone?> InitAsync(InvokeCompletion completion, ExecutionEnvironment env, Activity? invokeSpan)
@@ -26,14 +41,9 @@ public sealed partial class FunctionPool
         Emulator.Telemetry.ColdStarts.Add(1, tags);
         env.AttachLog(completion);
 
-        using var initSpan = EmulatorTelemetry.Source.StartActivity(PlatformTelemetry.InitSpan, ActivityKind.Internal, request.ParentContext);
-        initSpan?.SetTag(FaasAttributes.Name, Name);
-        initSpan?.SetTag(FaasAttributes.ColdStart, true);
+        using var initSpan = StartInitSpan(env, request.ParentContext);
         initSpan?.SetTag(FaasAttributes.InvocationId, request.RequestId);
-        initSpan?.SetTag(FaasAttributes.InitializationType, LambdaEnvironmentVariables.InitializationTypes.OnDemand);
-        initSpan?.SetTag(FaasAttributes.CloudResourceId, Arn.ToString());
-        var traceId = initSpan?.TraceId ?? invokeSpan?.TraceId ?? ActivityTraceId.CreateRandom();
-        var traceparent = initSpan?.Id ?? $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+        var traceparent = TraceParent(initSpan, invokeSpan?.TraceId);
 
         var phase = InitReportLine.InitPhase;
         var start = Stopwatch.GetTimestamp();

@@ -31,6 +31,7 @@ public sealed partial class FunctionPool
         Name = name;
         _options = options;
         _reservedConcurrency = options.ReservedConcurrency;
+        _provisionedConcurrency = options.ProvisionedConcurrency;
         Emulator = emulator;
         Arn = FunctionArn.For(emulator.Options.Region, emulator.Options.AccountId, name);
         _revision = FunctionRevision.Initial();
@@ -82,10 +83,10 @@ public sealed partial class FunctionPool
         ExecutionEnvironment? warm = null;
         lock (Emulator.Lock)
         {
-            // Only environments of the current configuration: after an update, the next invoke is cold.
+            // Only environments of the current configuration: after an update, the next invoke is cold. Provisioned ones first.
             var current = Options;
             foreach (var candidate in _environments.Where(e => e.Lifecycle.IsIdle && !e.RetireAfterInvoke && e.Context.Function == current)
-                .OrderByDescending(e => e.LastUsedAt))
+                .OrderByDescending(e => e.Provisioned).ThenByDescending(e => e.LastUsedAt))
             {
                 if (candidate.TryReserve())
                 {
@@ -322,6 +323,10 @@ public sealed partial class FunctionPool
         if (remove)
         {
             await ShutdownEnvironmentAsync(env).ConfigureAwait(false);
+            if (env.Provisioned)
+            {
+                _ = ProvisionAsync(); // Lambda replaces a provisioned environment that ended
+            }
         }
     }
 
@@ -332,11 +337,12 @@ public sealed partial class FunctionPool
         env.Dispose();
     }
 
-    /// <summary>Shuts down idle environments (all idle ones, or those unused for IdleTimeout); returns how many.</summary>
+    /// <summary>Shuts down idle on-demand environments (all, or those unused for IdleTimeout); returns how many. Provisioned
+    /// environments stay: they are kept warm whether used or not.</summary>
     public Task<int> ShutdownIdleAsync(bool expiredOnly)
     {
         var cutoff = DateTime.UtcNow - TimeSpan.FromSeconds(Options.IdleTimeout);
-        return ShutdownIdleWhereAsync(e => !expiredOnly || e.LastUsedAt < cutoff);
+        return ShutdownIdleWhereAsync(e => !e.Provisioned && (!expiredOnly || e.LastUsedAt < cutoff));
     }
 
     /// <summary>Shuts down the idle environments that match, and dead ones; returns how many.</summary>
@@ -367,11 +373,15 @@ public sealed partial class FunctionPool
             }
         }
 
-        var shutDown = await ShutdownIdleAsync(expiredOnly: false).ConfigureAwait(false);
+        var shutDown = await ShutdownIdleWhereAsync(_ => true).ConfigureAwait(false);
+        int retiring;
         lock (Emulator.Lock)
         {
-            return shutDown + _environments.Count(e => e.RetireAfterInvoke);
+            retiring = _environments.Count(e => e.RetireAfterInvoke);
         }
+
+        _ = ProvisionAsync(); // provisioned environments come back, initialized afresh
+        return shutDown + retiring;
     }
 
     /// <summary>Emulator stop: every environment, busy or not.</summary>
@@ -380,6 +390,7 @@ public sealed partial class FunctionPool
         List<ExecutionEnvironment> all;
         lock (Emulator.Lock)
         {
+            _stopping = true;
             all = [.. _environments];
             _environments.Clear();
         }

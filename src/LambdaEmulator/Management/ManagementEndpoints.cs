@@ -41,7 +41,8 @@ public static class ManagementEndpoints
             e.StartedAt,
             e.LastUsedAt,
             (long)Math.Ceiling(e.PeakMemoryBytes / (1024.0 * 1024.0)),
-            e.Cpus)).ToList();
+            e.Cpus,
+            e.Provisioned)).ToList();
         return new FunctionView(
             f.Name,
             f.Arn.ToString(),

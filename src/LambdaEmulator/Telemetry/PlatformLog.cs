@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts;
 using System.Threading.Channels;
 using LlamaAspire.LambdaContracts.Logs;
 using LlamaAspire.LambdaEmulator.Configuration;
@@ -31,8 +32,8 @@ public sealed class PlatformLog : IDisposable
     /// <summary>Observers of every line (tests); called on the writer thread.</summary>
     public event Action<string>? LineWritten;
 
-    internal void InitStart(InvokeLog? invoke) =>
-        Write(invoke, PlatformLines.InitStart(RuntimeVersion, $"arn:aws:lambda:{_region}::runtime:llamaaspire-emulator"));
+    internal void InitStart(InvokeLog? invoke, string initializationType = LambdaEnvironmentVariables.InitializationTypes.OnDemand) =>
+        Write(invoke, PlatformLines.InitStart(RuntimeVersion, $"arn:aws:lambda:{_region}::runtime:llamaaspire-emulator", initializationType));
 
     internal void InitReport(InvokeLog? invoke, InitReportLine report) => Write(invoke, report.Format());
 
