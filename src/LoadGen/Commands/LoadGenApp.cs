@@ -27,7 +27,7 @@ public static class LoadGenApp
                 .WithExample("tune", "-f", "llama-aot", "-n", "10", "--strategy", "balanced", "--weight", "0.5")
                 .WithExample("tune", "-f", "llama-aot", "--memory", "1024,3008,10240", "--cold-only", "-n", "5");
             config.AddCommand<ReportCommand>("report")
-                .WithDescription("Render the tables (and summary.md, thresholds) again from a saved results.json")
+                .WithDescription("Render the tables and check thresholds again from a saved results.json; with --out also summary.md, the charts and report.html")
                 .WithExample("report", "results/", "-t", "cold.p99<3000");
             config.AddCommand<DiffCommand>("diff")
                 .WithDescription("Two saved result sets side by side, with the change per figure")

@@ -16,7 +16,7 @@ public sealed class ReportSettings : CommandSettings
 
     /// <summary>Where to write summary.md again.</summary>
     [CommandOption("-o|--out <DIR>")]
-    [Description("Write summary.md (and a copy of results.json) here")]
+    [Description("Write results.json, summary.md, the charts and report.html here")]
     public string? Out { get; init; }
 
     /// <summary>Criteria to check against the saved figures.</summary>
