@@ -1,0 +1,158 @@
+using LlamaAspire.LoadGen.Measurement;
+using ScottPlot;
+
+namespace LlamaAspire.LoadGen.Output;
+
+/// <summary>
+/// The charts <c>--out</c> writes, each as SVG and PNG (ScottPlot): the latency CDF cold vs warm per variant, the init
+/// breakdown as stacked bars per variant, and for a memory sweep latency and cost against memory.
+/// </summary>
+public static class Charts
+{
+    private const int Width = 900, Height = 520;
+
+    /// <summary>Writes the charts the document has data for into <paramref name="directory"/>; returns the files written.</summary>
+    public static IReadOnlyList<string> Write(ResultsDocument document, IReadOnlyList<(string Name, VariantSummary Summary)> summaries, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(summaries);
+        var files = new List<string>();
+        if (LatencyCdf(document) is { } cdf)
+        {
+            files.AddRange(Save(cdf, directory, "latency-cdf"));
+        }
+
+        if (InitBreakdown(summaries) is { } init)
+        {
+            files.AddRange(Save(init, directory, "init-breakdown"));
+        }
+
+        if (MemorySweep(document, summaries) is { } sweep)
+        {
+            files.AddRange(Save(sweep, directory, "tune"));
+        }
+
+        return files;
+    }
+
+    /// <summary>Percentile (y) against client latency (x), one line per variant and kind.</summary>
+    internal static Plot? LatencyCdf(ResultsDocument document)
+    {
+        var plot = new Plot();
+        var any = false;
+        foreach (var variant in document.Variants)
+        {
+            foreach (var (kind, cold) in new[] { ("cold", true), ("warm", false) })
+            {
+                var values = variant.Requests.Where(r => r.Outcome == RequestOutcome.Ok && r.Cold == cold && r.LatencyMs is not null)
+                    .Select(r => r.LatencyMs!.Value).Order().ToArray();
+                if (values.Length == 0)
+                {
+                    continue;
+                }
+
+                // A step per request: at each latency the percentile rises by 100 ⁄ n (a single request is a vertical line).
+                var xs = values.SelectMany(v => new[] { v, v }).ToArray();
+                var ys = values.SelectMany((_, i) => new[] { 100.0 * i / values.Length, 100.0 * (i + 1) / values.Length }).ToArray();
+                var line = plot.Add.ScatterLine(xs, ys);
+                line.LegendText = $"{variant.Name} {kind} (n={values.Length})";
+                line.LineWidth = 2;
+                any = true;
+            }
+        }
+
+        if (!any)
+        {
+            return null;
+        }
+
+        plot.Title("Client latency, cold vs warm");
+        plot.XLabel("latency from the scheduled send (ms)");
+        plot.YLabel("percentile");
+        plot.Axes.SetLimitsY(0, 100);
+        plot.ShowLegend(Alignment.LowerRight);
+        return plot;
+    }
+
+    /// <summary>The mean of each init phase, stacked, one bar per variant (phases that overlap stack past the total, marked).</summary>
+    internal static Plot? InitBreakdown(IReadOnlyList<(string Name, VariantSummary Summary)> summaries)
+    {
+        var withInit = summaries.Where(s => s.Summary.Init is { Phases.Count: > 0 }).ToList();
+        if (withInit.Count == 0)
+        {
+            return null;
+        }
+
+        var plot = new Plot();
+        var phases = withInit.SelectMany(s => s.Summary.Init!.Phases.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var palette = new ScottPlot.Palettes.Category10();
+        var bars = new List<Bar>();
+        for (var i = 0; i < withInit.Count; i++)
+        {
+            double stacked = 0;
+            for (var p = 0; p < phases.Count; p++)
+            {
+                if (withInit[i].Summary.Init!.Phases.TryGetValue(phases[p], out var ms))
+                {
+                    bars.Add(new Bar { Position = i, ValueBase = stacked, Value = stacked + ms, FillColor = palette.GetColor(p) });
+                    stacked += ms;
+                }
+            }
+
+            if (withInit[i].Summary.Init!.TotalMs is { } total)
+            {
+                var marker = plot.Add.Marker(i, total, MarkerShape.FilledDiamond, 12, Colors.Black);
+                marker.LegendText = i == 0 ? "function init total" : "";
+            }
+        }
+
+        plot.Add.Bars(bars);
+        for (var p = 0; p < phases.Count; p++)
+        {
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = phases[p], FillColor = palette.GetColor(p) });
+        }
+
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, withInit.Count).Select(i => (double)i).ToArray(), withInit.Select(s => s.Name).ToArray());
+        plot.Axes.Margins(bottom: 0);
+        plot.Title("Init breakdown, mean over cold starts (phases may overlap)");
+        plot.YLabel("ms");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    /// <summary>tune: p50 latency (left axis) and $ per 1M requests (right axis) against memory size.</summary>
+    internal static Plot? MemorySweep(ResultsDocument document, IReadOnlyList<(string Name, VariantSummary Summary)> summaries)
+    {
+        var points = document.Variants.Zip(summaries)
+            .Where(p => p.First.MemorySizeMb is not null && p.Second.Summary.Cost is not null && p.Second.Summary.All.Count > 0)
+            .Select(p => (Memory: (double)p.First.MemorySizeMb!.Value, P50: p.Second.Summary.All.P50, Cost: (double)p.Second.Summary.Cost!.PerMillionRequests))
+            .OrderBy(p => p.Memory).ToList();
+        if (points.Count == 0)
+        {
+            return null;
+        }
+
+        var plot = new Plot();
+        var latency = plot.Add.Scatter(points.Select(p => p.Memory).ToArray(), points.Select(p => p.P50).ToArray());
+        latency.LegendText = "p50 latency (ms)";
+        var cost = plot.Add.Scatter(points.Select(p => p.Memory).ToArray(), points.Select(p => p.Cost).ToArray());
+        cost.LegendText = "$ per 1M requests";
+        cost.Axes.YAxis = plot.Axes.Right;
+        plot.Axes.Right.Label.Text = "$ per 1M requests";
+        plot.Title("Memory sweep: latency and cost");
+        plot.XLabel("memory (MB)");
+        plot.YLabel("p50 latency (ms)");
+        plot.ShowLegend(Alignment.UpperCenter);
+        return plot;
+    }
+
+    private static IEnumerable<string> Save(Plot plot, string directory, string name)
+    {
+        var svg = Path.Combine(directory, name + ".svg");
+        var png = Path.Combine(directory, name + ".png");
+        plot.SaveSvg(svg, Width, Height);
+        plot.SavePng(png, Width, Height);
+        return [svg, png];
+    }
+}

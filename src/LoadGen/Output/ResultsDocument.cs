@@ -1,0 +1,44 @@
+using LlamaAspire.LoadGen.Cost;
+using LlamaAspire.LoadGen.Measurement;
+
+namespace LlamaAspire.LoadGen.Output;
+
+/// <summary>results.json: one run, every request of every variant (schema in src/LoadGen/README.md).</summary>
+public sealed record ResultsDocument
+{
+    /// <summary>The schema version this build writes and reads.</summary>
+    public const int CurrentSchema = 1;
+
+    /// <summary>Schema version.</summary>
+    public int Schema { get; init; } = CurrentSchema;
+
+    /// <summary>The command line's command and shape, e.g. <c>run burst</c>.</summary>
+    public required string Command { get; init; }
+
+    /// <summary>When the run started (UTC).</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Where the invokes went.</summary>
+    public required string Target { get; init; }
+
+    /// <summary>The function invoked.</summary>
+    public required string Function { get; init; }
+
+    /// <summary>The architecture the cost is priced for.</summary>
+    public required string Architecture { get; init; }
+
+    /// <summary>The prices used.</summary>
+    public required LambdaPrices Prices { get; init; }
+
+    /// <summary>The run was stopped (Ctrl+C, or the drain timeout) before everything answered.</summary>
+    public bool Interrupted { get; init; }
+
+    /// <summary>The variants measured (one for <c>run</c> and <c>cold</c>, one per memory size for <c>tune</c>).</summary>
+    public required IReadOnlyList<VariantResults> Variants { get; init; }
+
+    /// <summary>The cost model of this document's prices and architecture.</summary>
+    public CostModel CostModel() => new(Prices, Architecture);
+}
+
+/// <summary>One variant's requests.</summary>
+public sealed record VariantResults(string Name, int? MemorySizeMb, IReadOnlyList<RequestRecord> Requests);

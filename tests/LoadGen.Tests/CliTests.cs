@@ -1,0 +1,108 @@
+using LlamaAspire.LoadGen.Commands;
+using LlamaAspire.LoadGen.Measurement;
+using LlamaAspire.LoadGen.Output;
+
+namespace LlamaAspire.LoadGen.Tests;
+
+/// <summary>The command line in-process against the slow local target: exit codes, tables, files.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _out = Path.Combine(Path.GetTempPath(), $"loadgen-cli-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task Run_burst_prints_tables_writes_files_and_fails_a_threshold_with_exit_1()
+    {
+        await using var server = await SlowTarget.StartAsync(TimeSpan.FromMilliseconds(20));
+        using var console = new TestConsole();
+
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(
+            ["run", "burst", "-e", server.Address.ToString(), "-f", "slow", "--size", "3", "--bursts", "2", "--gap", "0.2",
+             "--out", _out, "-t", "warm.p50<10000", "-t", "cold.count>=2"]);
+
+        Assert.True(exit == 1, console.Output);
+        Assert.Contains("PASS burst: warm.p50<10000", console.Output, StringComparison.Ordinal);
+        Assert.Contains("FAIL burst: cold.count>=2 (measured 1)", console.Output, StringComparison.Ordinal);
+        Assert.Contains("cold p50 / p90 / p99 / max (ms)", console.Output, StringComparison.Ordinal);
+
+        var document = await ResultsJson.ReadAsync(Path.Combine(_out, ResultsJson.FileName), default);
+        Assert.Equal("run burst", document.Command);
+        var requests = Assert.Single(document.Variants).Requests;
+        Assert.Equal(6, requests.Count);
+        Assert.All(requests, r => Assert.Equal(RequestOutcome.Ok, r.Outcome));
+        Assert.Equal(1, requests.Count(r => r.Cold == true));
+        Assert.All(requests.Skip(3), r => Assert.InRange(r.ScheduledMs, 200, 200));
+        Assert.Equal(4, requests[0].Answer!.CompletionTokens);
+
+        var markdown = await File.ReadAllTextAsync(Path.Combine(_out, MarkdownWriter.FileName));
+        Assert.Contains("# LoadGen: run burst", markdown, StringComparison.Ordinal);
+        Assert.Contains("| cold starts | 1 |", markdown, StringComparison.Ordinal);
+
+        // report.html: self-contained — the tables and every SVG chart inline, nothing linked.
+        var html = await File.ReadAllTextAsync(Path.Combine(_out, HtmlReport.FileName));
+        Assert.Contains("<tr><td>cold starts</td><td>1</td></tr>", html, StringComparison.Ordinal);
+        var svgs = Directory.GetFiles(_out, "*.svg");
+        Assert.NotEmpty(svgs);
+        Assert.Equal(svgs.Length, html.Split("<svg").Length - 1);
+        Assert.DoesNotContain("<?xml", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(" src=", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<link", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task All_thresholds_passing_is_exit_0()
+    {
+        await using var server = await SlowTarget.StartAsync(TimeSpan.FromMilliseconds(1));
+        using var console = new TestConsole();
+
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(
+            ["run", "steady", "-e", server.Address.ToString(), "-f", "slow", "--rate", "50", "-n", "5", "-t", "errors<1"]);
+
+        Assert.True(exit == 0, console.Output);
+        Assert.Contains("PASS steady: errors<1 (measured 0)", console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_prints_and_writes_what_was_measured_and_exits_130()
+    {
+        // 10 per second against a 1 s target, stopped at 1.5 s: the first few answered, the rest cancelled.
+        await using var server = await SlowTarget.StartAsync(TimeSpan.FromSeconds(1));
+        using var console = new TestConsole();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(
+            ["run", "steady", "-e", server.Address.ToString(), "-f", "slow", "--rate", "10", "-n", "100", "--out", _out], stop.Token);
+
+        Assert.True(exit == 130, console.Output);
+        Assert.Contains("Interrupted", console.Output, StringComparison.Ordinal);
+        var document = await ResultsJson.ReadAsync(Path.Combine(_out, ResultsJson.FileName), default);
+        Assert.True(document.Interrupted);
+        var requests = Assert.Single(document.Variants).Requests;
+        Assert.Contains(requests, r => r.Outcome == RequestOutcome.Ok);
+        Assert.Contains(requests, r => r.Outcome == RequestOutcome.Cancelled);
+        Assert.InRange(requests.Count, 10, 20);
+    }
+
+    [Theory]
+    [InlineData("run", "burst")]
+    [InlineData("run", "sideways", "-f", "x")]
+    [InlineData("run", "burst", "-f", "x", "-t", "cold.p95<1")]
+    [InlineData("run", "replay", "-f", "x")]
+    public async Task Bad_arguments_are_refused_before_anything_is_sent(params string[] args)
+    {
+        using var console = new TestConsole();
+
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(args);
+
+        Assert.NotEqual(0, exit);
+        Assert.NotEqual(1, exit); // 1 is reserved for a failed threshold
+        Assert.Contains("Error", console.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_out))
+        {
+            Directory.Delete(_out, recursive: true);
+        }
+    }
+}
