@@ -1,4 +1,5 @@
 using LlamaAspire.Hosting;
+using LlamaAspire.LambdaContracts;
 using Microsoft.Extensions.Configuration;
 
 // The system diagram, as an AppHost:
@@ -46,7 +47,7 @@ if (S3rverBuilderExtensions.FindNode() is not null)
     var s3 = builder.AddS3rver("s3");
     var vanilla = lambda.AddLambdaFunction<Projects.InferenceFunction>("llama-vanilla")
         .WithModelFromS3(onnxModel, s3)
-        .WithMemorySize(1769)
+        .WithMemorySize((int)LambdaLimits.MbPerVcpu) // one vCPU: the memory size people start from
         .WithTimeout(TimeSpan.FromSeconds(60))
         .WithReservedConcurrency(2);
     playground.WithReference(vanilla);
