@@ -9,7 +9,8 @@ using Microsoft.Extensions.Configuration;
 //     ├─ llama-aot     : Native AOT bootstrap + ORT-format model       (the optimised build)
 //     ├─ llama-jit     : JIT bootstrap.dll   + .onnx model             (packaged with the function)
 //     └─ llama-vanilla : JIT bootstrap.dll   + .onnx model from S3 at init, 1,769 MB   (the vanilla build; needs Node.js)
-//   Playground ──OpenAI API (function URL /v1)──▶ llama-aot, llama-jit
+//   Playground ──OpenAI API (function URL /v1)──▶ the functions; it also serves LoadGen's reports
+//   LoadGen ──Invoke API, UpdateFunctionConfiguration──▶ the functions (dashboard commands: Burst, Cold-start sweep, Compare)
 //   Aspire dashboard ◀── OTLP from the emulator, every function environment and the playground
 var builder = DistributedApplication.CreateBuilder(args);
 var preset = builder.Configuration["Model:Preset"] ?? "tiny";
@@ -41,6 +42,9 @@ var playground = builder.AddProject<Projects.Playground>("playground")
     .WaitFor(lambda)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
+
+lambda.AddLoadGen<Projects.LoadGen>("loadgen", aot)
+    .WithReportsServedBy(playground);
 
 if (S3rverBuilderExtensions.FindNode() is not null)
 {

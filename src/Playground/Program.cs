@@ -1,4 +1,5 @@
 using LlamaAspire.Playground;
+using Microsoft.Extensions.FileProviders;
 
 // The playground: a page that chats with the AppHost's functions through their OpenAI-compatible endpoints and shows,
 // per request, whether it cold-started, its init breakdown, time to first token and tokens/s.
@@ -12,5 +13,12 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+// LoadGen's runs (the AppHost's loadgen resource links each run's report.html here).
+if (app.Configuration["Reports:Directory"] is { Length: > 0 } reports)
+{
+    Directory.CreateDirectory(reports);
+    app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(reports), RequestPath = "/reports" });
+}
+
 ChatProxy.Map(app);
 app.Run();
