@@ -11,9 +11,17 @@ public sealed class ChromiumFactAttribute : FactAttribute
     {
         if (!File.Exists(ChromiumPath) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
         {
-            Skip = $"{ChromiumPath} is absent (apt-get install -y chromium); CI is not set, so the dashboard browser test is skipped.";
+            Skip = $"{ChromiumPath} is absent (apt-get install -y chromium); CI is not set, so the browser test is skipped.";
         }
     }
+
+    /// <summary>Debian's chromium, headless, with the flags it needs in a sandbox without a GPU.</summary>
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = ChromiumPath,
+        Headless = true,
+        Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
 }
 
 /// <summary>The dashboard in headless chromium: the resources and the function commands are there.</summary>
@@ -24,12 +32,7 @@ public class DashboardTests(AppHostFixture fixture)
     public async Task TheDashboard_ShowsTheResources_AndTheForceColdStartCommand()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.ChromiumPath,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await ChromiumFactAttribute.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
         page.SetDefaultTimeout(30_000);
 

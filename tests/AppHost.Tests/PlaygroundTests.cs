@@ -11,12 +11,7 @@ public class PlaygroundTests(AppHostFixture fixture)
     {
         await fixture.RecycleAsync("llama-jit"); // the next invoke is a cold start, whatever ran before
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.ChromiumPath,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await ChromiumFactAttribute.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 900 } });
         page.SetDefaultTimeout(60_000);
         await page.GotoAsync(fixture.App.GetEndpoint("playground", "http").ToString());
