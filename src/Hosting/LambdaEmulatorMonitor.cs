@@ -121,7 +121,12 @@ internal sealed class LambdaEmulatorMonitor(IServiceProvider services, ResourceN
                     State = new ResourceStateSnapshot(KnownResourceStates.Running, KnownResourceStateStyles.Success),
                     StartTimeStamp = s.StartTimeStamp ?? DateTime.UtcNow,
                     Properties = Merge(s.Properties, properties),
-                    Urls = [new UrlSnapshot("invoke", emulator.HttpEndpoint.Url + InvokeApi.InvokePath(function.Name), IsInternal: false)],
+                    Urls =
+                    [
+                        new UrlSnapshot("invoke", emulator.HttpEndpoint.Url + InvokeApi.InvokePath(function.Name), IsInternal: false),
+                        new UrlSnapshot("function URL", emulator.HttpEndpoint.Url + FunctionUrls.BasePath(function.Name) + "/", IsInternal: false),
+                        new UrlSnapshot("OpenAI models", emulator.HttpEndpoint.Url + FunctionUrls.BasePath(function.Name) + LambdaFunctionResource.OpenAiPath + "/models", IsInternal: false),
+                    ],
                 }).ConfigureAwait(false);
             }
 
