@@ -60,7 +60,9 @@ public sealed class ProvisionedConcurrencyTests
         var environments = (await host.FunctionAsync("fn")).GetProperty("environments").EnumerateArray().ToList();
         Assert.Equal(2, environments.Count);
         Assert.All(environments, e => Assert.True(e.GetProperty("provisioned").GetBoolean()));
-        Assert.Equal(2, host.Lines.Count(l => l.StartsWith("INIT_START ", StringComparison.Ordinal) && l.EndsWith("Init Type: provisioned-concurrency", StringComparison.Ordinal)));
+        // The platform log is written on its own thread: wait for the lines rather than race them.
+        await EmulatorHost.WaitUntilAsync(() => Task.FromResult(host.Lines.Count(l => l.StartsWith("INIT_START ", StringComparison.Ordinal)
+            && l.EndsWith("Init Type: provisioned-concurrency", StringComparison.Ordinal)) == 2), TimeSpan.FromSeconds(10), "two provisioned INIT_START lines");
 
         var (body, report) = await InvokeEnvAsync(host);
         Assert.Equal(LambdaEnvironmentVariables.InitializationTypes.ProvisionedConcurrency,
