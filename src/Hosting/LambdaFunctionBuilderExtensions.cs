@@ -79,7 +79,8 @@ public static class LambdaFunctionBuilderExtensions
             })
             .WithIconName("Flash")
             .WithAnnotation(new LambdaBuildAnnotation(LambdaBuildKind.Jit))
-            .WithManifestPublishingCallback(context => LambdaFunctionManifest.WriteAsync(context, function));
+            .WithManifestPublishingCallback(context => LambdaFunctionManifest.WriteAsync(context, function))
+            .WithCloudFormationPublish();
 
         emulator.AddFunction(function);
 
