@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using LlamaAspire.LambdaContracts.Deployment;
 
 namespace LlamaAspire.Hosting.Deploy;
@@ -55,20 +53,5 @@ internal static class PackageContents
         }
 
         return environment;
-    }
-
-    /// <summary>A content hash of the files (an image's, which has no single archive to hash): SHA-256 over each
-    /// file's path and SHA-256, in package order.</summary>
-    public static async Task<string> HashFilesAsync(PackagePlan plan, CancellationToken cancellationToken)
-    {
-        var manifest = new StringBuilder();
-        foreach (var file in plan.Files)
-        {
-            await using var stream = File.OpenRead(file.SourcePath);
-            var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
-            manifest.Append(file.RelativePath).Append('\0').Append(Convert.ToHexStringLower(hash)).Append('\n');
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(manifest.ToString())));
     }
 }

@@ -1,9 +1,10 @@
+using LlamaAspire.Hosting.Deploy.Image;
 using Microsoft.Extensions.Logging;
 
 namespace LlamaAspire.Hosting.Deploy;
 
 /// <summary>Writes a planned package and its template to the output directory:
-/// <c>{function}.zip</c> (Zip only), <c>{function}.template.json</c> and <c>{function}.template.yaml</c>.</summary>
+/// <c>{function}.zip</c> (Zip) or the image as an OCI layout <c>{function}.oci/</c> (Image), <c>{function}.template.json</c> and <c>{function}.template.yaml</c>.</summary>
 internal static class PublishWriter
 {
     public static async Task<PublishResult> WriteAsync(
@@ -28,9 +29,13 @@ internal static class PublishWriter
         }
         else
         {
-            hash = await PackageContents.HashFilesAsync(plan, cancellationToken).ConfigureAwait(false);
-            say(LogLevel.Warning, $"{name}: the container image (layers model → natives → bootstrap) is built and pushed by the deploy " +
-                "step, which is not implemented yet; the template takes its URI as the ImageUri parameter.");
+            var layout = Path.Combine(output, $"{name}.oci");
+            var image = await OciImageWriter.WriteAsync(plan, settings.Architecture, layout, cancellationToken).ConfigureAwait(false);
+            hash = image.Manifest.Hex;
+            say(LogLevel.Information, $"{name}: wrote the image's layers (model → natives → bootstrap: " +
+                $"{string.Join(", ", image.Layers.Select(l => ByteSize.Format(l.Size)))} gzipped) as an OCI layout in {layout} (manifest {image.Manifest.Digest}).");
+            say(LogLevel.Warning, $"{name}: the layers go on {OciImageWriter.DefaultBaseImage}, whose layers are joined when the deploy pushes the " +
+                "image to ECR (not implemented yet); the template takes the pushed image's URI as the ImageUri parameter.");
         }
 
         var deployment = new FunctionDeployment(settings, options, plan, environment, hash, modelName);

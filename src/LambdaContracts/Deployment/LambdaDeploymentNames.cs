@@ -12,6 +12,9 @@ public static class LambdaDeploymentNames
     /// <summary>Where Lambda unpacks the function's package (the value of <c>LAMBDA_TASK_ROOT</c>).</summary>
     public const string TaskRootPath = "/var/task";
 
+    /// <summary>Where a custom runtime's <c>bootstrap</c> lives in a container image (the value of <c>LAMBDA_RUNTIME_DIR</c>).</summary>
+    public const string RuntimeDirPath = "/var/runtime";
+
     /// <summary>The service principal the function's execution role trusts.</summary>
     public const string ServicePrincipal = "lambda.amazonaws.com";
 
