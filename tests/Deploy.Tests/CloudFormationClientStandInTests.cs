@@ -50,6 +50,7 @@ public sealed class CloudFormationClientStandInTests : IDisposable
             new Dictionary<string, string> { ["llamaaspire:template-sha256"] = "abc" }, CancellationToken.None);
         var changeSet = await client.DescribeChangeSetAsync("llama-aot", "llamaaspire-1", CancellationToken.None);
         await client.ExecuteChangeSetAsync("llama-aot", "llamaaspire-1", CancellationToken.None);
+        var creating = await client.DescribeStackAsync("llama-aot", CancellationToken.None);
         var stack = await client.DescribeStackAsync("llama-aot", CancellationToken.None);
 
         var create = _standIn.Calls.Single(c => c.Action == "CreateChangeSet").Form;
@@ -61,6 +62,7 @@ public sealed class CloudFormationClientStandInTests : IDisposable
         Assert.Equal("AVAILABLE", changeSet.ExecutionStatus);
         Assert.Equal(6, changeSet.Changes.Count);
         Assert.All(changeSet.Changes, c => Assert.Equal("Add", c.Action));
+        Assert.Equal("CREATE_IN_PROGRESS", creating!.Status);
         Assert.Equal("CREATE_COMPLETE", stack!.Status);
         Assert.Equal("https://abc.lambda-url.us-east-1.on.aws/", stack.Outputs["FunctionUrl"]);
         Assert.Equal("abc", stack.Tags["llamaaspire:template-sha256"]);

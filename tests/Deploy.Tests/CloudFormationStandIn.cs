@@ -19,7 +19,7 @@ public sealed class CloudFormationStandIn : IDisposable
 
     private const string Ns = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
     private readonly HttpListener _listener = new();
-    private readonly Dictionary<string, (string Status, string Template, Dictionary<string, string> Tags)> _stacks = [];
+    private readonly Dictionary<string, Stack> _stacks = [];
     private readonly Dictionary<string, (string Stack, string Type, string Template, Dictionary<string, string> Tags)> _changeSets = [];
 
     public CloudFormationStandIn()
@@ -89,41 +89,108 @@ public sealed class CloudFormationStandIn : IDisposable
         }
     }
 
+    /// <summary>When set, the next executed change set fails on this resource with this reason, and rolls back.</summary>
+    public (string LogicalId, string Reason)? FailNextExecution { get; set; }
+
+    /// <summary>Puts a stack in a state, as a failed earlier deploy would have left it.</summary>
+    public void SetStack(string name, string status, string template = "{}", string? inProgress = null) =>
+        _stacks[name] = new Stack { Status = status, Template = template, InProgress = inProgress };
+
+    /// <summary>The stack's status now (null when there is none).</summary>
+    public string? StatusOf(string name) => _stacks.TryGetValue(name, out var stack) ? stack.Status : null;
+
+    private sealed class Stack
+    {
+        public string Status { get; set; } = "";
+        public string Template { get; set; } = "{}";
+        public Dictionary<string, string> Tags { get; set; } = [];
+        public List<string> Events { get; } = [];
+
+        /// <summary>A status to report once before <see cref="Status"/>: the operation still in progress.</summary>
+        public string? InProgress { get; set; }
+    }
+
     private (int Status, string Xml) Answer(Dictionary<string, string> form)
     {
         var action = form["Action"];
+        var name = form.GetValueOrDefault("StackName", "");
         switch (action)
         {
-            case "DescribeStacks" when !_stacks.ContainsKey(form["StackName"]):
-                return (400, Error("ValidationError", $"Stack with id {form["StackName"]} does not exist"));
+            case "DescribeStacks" when !_stacks.ContainsKey(name):
+                return (400, Error("ValidationError", $"Stack with id {name} does not exist"));
             case "DescribeStacks":
-                var stack = _stacks[form["StackName"]];
+                var stack = _stacks[name];
+                var status = stack.InProgress ?? stack.Status;
+                stack.InProgress = null;
+                if (status == "DELETE_COMPLETE")
+                {
+                    _stacks.Remove(name);
+                }
+
                 var tags = string.Concat(stack.Tags.Select(t => $"<member><Key>{t.Key}</Key><Value>{t.Value}</Value></member>"));
                 return (200, Result(action, $"""
-                    <Stacks><member><StackName>{form["StackName"]}</StackName><StackStatus>{stack.Status}</StackStatus>
+                    <Stacks><member><StackName>{name}</StackName><StackStatus>{status}</StackStatus>
                     <Outputs><member><OutputKey>FunctionUrl</OutputKey><OutputValue>https://abc.lambda-url.us-east-1.on.aws/</OutputValue></member></Outputs>
                     <Tags>{tags}</Tags></member></Stacks>
                     """));
+            case "DescribeStackEvents":
+                return (200, Result(action, $"<StackEvents>{string.Concat(_stacks[name].Events.AsEnumerable().Reverse())}</StackEvents>"));
+            case "DeleteStack":
+                _stacks[name].Status = "DELETE_COMPLETE";
+                _stacks[name].InProgress = "DELETE_IN_PROGRESS";
+                return (200, Result(action, ""));
             case "CreateChangeSet":
                 var changeSetTags = form.Where(f => f.Key.StartsWith("Tags.member.", StringComparison.Ordinal) && f.Key.EndsWith(".Key", StringComparison.Ordinal))
                     .ToDictionary(f => f.Value, f => form[f.Key[..^".Key".Length] + ".Value"]);
-                _changeSets[form["ChangeSetName"]] = (form["StackName"], form["ChangeSetType"], form["TemplateBody"], changeSetTags);
+                if ((form["ChangeSetType"] == "CREATE") == _stacks.ContainsKey(name))
+                {
+                    return (400, Error("ValidationError", $"ChangeSetType {form["ChangeSetType"]} does not fit stack {name}"));
+                }
+
+                _changeSets[form["ChangeSetName"]] = (name, form["ChangeSetType"], form["TemplateBody"], changeSetTags);
                 return (200, Result(action, $"<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/{form["ChangeSetName"]}/1</Id>"));
             case "DescribeChangeSet":
                 var changeSet = _changeSets[form["ChangeSetName"]];
-                var resources = JsonDocument.Parse(changeSet.Template).RootElement.GetProperty("Resources").EnumerateObject();
-                var changes = string.Concat(resources.Select(r =>
-                    $"<member><Type>Resource</Type><ResourceChange><Action>Add</Action><LogicalResourceId>{r.Name}</LogicalResourceId>" +
-                    $"<ResourceType>{r.Value.GetProperty("Type").GetString()}</ResourceType></ResourceChange></member>"));
-                return (200, Result(action, $"<Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus><Changes>{changes}</Changes>"));
+                var before = _stacks.TryGetValue(name, out var existing) ? Resources(existing.Template) : [];
+                var after = Resources(changeSet.Template);
+                var changes = after.Where(r => !before.ContainsKey(r.Key)).Select(r => Change("Add", r.Key, r.Value.Type, ""))
+                    .Concat(after.Where(r => before.TryGetValue(r.Key, out var old) && old.Json != r.Value.Json).Select(r => Change("Modify", r.Key, r.Value.Type, "Conditional")))
+                    .Concat(before.Where(r => !after.ContainsKey(r.Key)).Select(r => Change("Remove", r.Key, r.Value.Type, "")))
+                    .ToList();
+                return changes.Count == 0
+                    ? (200, Result(action, "<Status>FAILED</Status><ExecutionStatus>UNAVAILABLE</ExecutionStatus><StatusReason>The submitted information didn't contain changes. Submit different information to create a change set.</StatusReason><Changes/>"))
+                    : (200, Result(action, $"<Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus><Changes>{string.Concat(changes)}</Changes>"));
             case "ExecuteChangeSet":
                 var executed = _changeSets[form["ChangeSetName"]];
-                _stacks[executed.Stack] = (executed.Type == "CREATE" ? "CREATE_COMPLETE" : "UPDATE_COMPLETE", executed.Template, executed.Tags);
+                var create = executed.Type == "CREATE";
+                var target = create ? (_stacks[name] = new Stack()) : _stacks[name];
+                target.InProgress = create ? "CREATE_IN_PROGRESS" : "UPDATE_IN_PROGRESS";
+                if (FailNextExecution is { } failure)
+                {
+                    FailNextExecution = null;
+                    target.Events.Add($"<member><LogicalResourceId>{failure.LogicalId}</LogicalResourceId><ResourceType>AWS::Lambda::Function</ResourceType>" +
+                        $"<ResourceStatus>{(create ? "CREATE_FAILED" : "UPDATE_FAILED")}</ResourceStatus><ResourceStatusReason>{failure.Reason}</ResourceStatusReason></member>");
+                    target.Status = create ? "ROLLBACK_COMPLETE" : "UPDATE_ROLLBACK_COMPLETE";
+                    return (200, Result(action, ""));
+                }
+
+                target.Status = create ? "CREATE_COMPLETE" : "UPDATE_COMPLETE";
+                target.Template = executed.Template;
+                target.Tags = executed.Tags;
                 return (200, Result(action, ""));
             default:
                 return (400, Error("InvalidAction", $"The stand-in does not know {action}"));
         }
     }
+
+    private static Dictionary<string, (string Type, string Json)> Resources(string template) =>
+        JsonDocument.Parse(template).RootElement.TryGetProperty("Resources", out var resources)
+            ? resources.EnumerateObject().ToDictionary(r => r.Name, r => (r.Value.GetProperty("Type").GetString()!, r.Value.GetRawText()))
+            : [];
+
+    private static string Change(string action, string logicalId, string type, string replacement) =>
+        $"<member><Type>Resource</Type><ResourceChange><Action>{action}</Action><LogicalResourceId>{logicalId}</LogicalResourceId>" +
+        $"<ResourceType>{type}</ResourceType><Replacement>{replacement}</Replacement></ResourceChange></member>";
 
     private static string Result(string action, string inner) =>
         $"""<{action}Response xmlns="{Ns}"><{action}Result>{inner}</{action}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></{action}Response>""";

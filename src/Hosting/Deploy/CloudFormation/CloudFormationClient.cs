@@ -98,6 +98,15 @@ internal sealed class CloudFormationClient(HttpClient http, Uri endpoint, string
     public Task ExecuteChangeSetAsync(string stackName, string changeSetName, CancellationToken cancellationToken) =>
         CallAsync("ExecuteChangeSet", [new("StackName", stackName), new("ChangeSetName", changeSetName)], cancellationToken);
 
+    /// <summary>The stack's most recent events, newest first (one page).</summary>
+    public async Task<IReadOnlyList<StackEvent>> DescribeStackEventsAsync(string stackName, CancellationToken cancellationToken)
+    {
+        var result = await CallAsync("DescribeStackEvents", [new("StackName", stackName)], cancellationToken).ConfigureAwait(false);
+        return Members(result, "StackEvents")
+            .Select(e => new StackEvent(Text(e, "LogicalResourceId"), Text(e, "ResourceType"), Text(e, "ResourceStatus"), Text(e, "ResourceStatusReason")))
+            .ToList();
+    }
+
     /// <summary>Deletes the stack.</summary>
     public Task DeleteStackAsync(string stackName, CancellationToken cancellationToken) =>
         CallAsync("DeleteStack", [new("StackName", stackName)], cancellationToken);
