@@ -79,7 +79,8 @@ public static class LambdaFunctionBuilderExtensions
             })
             .WithIconName("Flash")
             .WithAnnotation(new LambdaBuildAnnotation(LambdaBuildKind.Jit))
-            .WithManifestPublishingCallback(context => LambdaFunctionManifest.WriteAsync(context, function));
+            .WithManifestPublishingCallback(context => LambdaFunctionManifest.WriteAsync(context, function))
+            .WithCloudFormationPublish();
 
         emulator.AddFunction(function);
 
@@ -175,7 +176,8 @@ public static class LambdaFunctionBuilderExtensions
     /// <summary>
     /// Sets the function's provisioned concurrency: <paramref name="count"/> environments initialized ahead of traffic
     /// (<c>AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency</c>) and kept warm; invokes beyond them cold-start on demand.
-    /// With a reserved concurrency, it must not exceed it (the emulator refuses to start otherwise, as Lambda refuses the setting).
+    /// With a reserved concurrency, it must not exceed it (the emulator refuses to start otherwise, as Lambda refuses the setting,
+    /// and so does the publish step). Deployed, it is the alias's provisioned concurrency (billed while configured).
     /// </summary>
     /// <param name="builder">The function resource builder.</param>
     /// <param name="count">How many environments (0: none).</param>
@@ -184,7 +186,9 @@ public static class LambdaFunctionBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        return builder.WithAnnotation(new LambdaProvisionedConcurrencyAnnotation(count), ResourceAnnotationMutationBehavior.Replace);
+        // One setting for both places it applies: the emulator's environments and the deployed alias.
+        return builder.WithAnnotation(new LambdaProvisionedConcurrencyAnnotation(count), ResourceAnnotationMutationBehavior.Replace)
+            .WithDeployOptions(o => o with { ProvisionedConcurrency = count == 0 ? null : count });
     }
 
     /// <summary>Sets how long an unused environment stays warm; after it the next invoke is a cold start.</summary>

@@ -22,6 +22,21 @@ public static class LambdaLimits
     /// <summary>Largest function code unzipped, layers included (250 MB).</summary>
     public const long MaxUnzippedCodeBytes = 262_144_000;
 
+    /// <summary>Largest container image, all layers uncompressed (10 GB).</summary>
+    public const long MaxImageBytes = 10_737_418_240;
+
+    /// <summary>Smallest (and the free) ephemeral storage, <c>/tmp</c>, MB.</summary>
+    public const int MinEphemeralStorageMb = 512;
+
+    /// <summary>Largest ephemeral storage, MB.</summary>
+    public const int MaxEphemeralStorageMb = 10_240;
+
+    /// <summary>Largest ephemeral storage SnapStart accepts, MB: it does not support more than the default.</summary>
+    public const int MaxSnapStartEphemeralStorageMb = 512;
+
+    /// <summary>Largest total size of a function's environment variables (4 KB).</summary>
+    public const int MaxEnvironmentBytes = 4096;
+
     /// <summary>Code storage of a region's account (75 GB).</summary>
     public const long TotalCodeStorageBytes = 80_530_636_800;
 

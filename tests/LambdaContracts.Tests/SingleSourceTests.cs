@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using LlamaAspire.LambdaContracts.Deployment;
 using LlamaAspire.LambdaContracts.Management;
 using LlamaAspire.LambdaContracts.Telemetry;
 
@@ -12,6 +13,7 @@ public sealed partial class SingleSourceTests
     [
         typeof(RuntimeApi), typeof(InvokeApi), typeof(LambdaEnvironmentVariables), typeof(LambdaErrorTypes),
         typeof(PlatformTelemetry), typeof(FunctionTelemetryNames), typeof(FaasAttributes), typeof(ManagementApi),
+        typeof(LambdaDeploymentNames),
     ];
 
     /// <summary>Values distinctive enough that a quoted copy elsewhere is a second spelling, not a coincidence.</summary>

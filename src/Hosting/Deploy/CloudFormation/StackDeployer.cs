@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace LlamaAspire.Hosting.Deploy.CloudFormation;
+
+/// <summary>
+/// Creates or updates a stack the way the deploy step will: always through a change set whose changes are shown and
+/// confirmed; an unchanged template and parameters (a hash tag on the stack) skipped; a stack left in
+/// <c>ROLLBACK_COMPLETE</c> deleted and created again; <c>*_IN_PROGRESS</c> waited out; a failure reported with the
+/// failing resource's reason.
+/// </summary>
+internal sealed class StackDeployer(CloudFormationClient client, Action<string> say, Func<IReadOnlyList<StackChange>, bool> confirm, TimeSpan pollInterval)
+{
+    /// <summary>The stack tag holding the hash of the template and parameters it was last deployed with.</summary>
+    public const string HashTag = "llamaaspire:deployment-sha256";
+
+    /// <summary>Deploys; returns the stack as it ends, or throws <see cref="CloudFormationException"/> with the reason.</summary>
+    public async Task<StackDescription> DeployAsync(string stackName, string templateBody, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken)
+    {
+        var hash = Hash(templateBody, parameters);
+        var stack = await SettledAsync(stackName, cancellationToken).ConfigureAwait(false);
+        if (stack is { Status: "ROLLBACK_COMPLETE" })
+        {
+            say($"Stack {stackName} is in ROLLBACK_COMPLETE (its creation failed and cannot be updated): deleting it to create it again.");
+            await client.DeleteStackAsync(stackName, cancellationToken).ConfigureAwait(false);
+            stack = await SettledAsync(stackName, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (stack is not null && stack.Tags.TryGetValue(HashTag, out var deployed) && deployed == hash)
+        {
+            say($"Stack {stackName} is unchanged (same template and parameters): nothing to deploy.");
+            return stack;
+        }
+
+        var changeSetName = $"llamaaspire-{hash[..16]}";
+        await client.CreateChangeSetAsync(stackName, changeSetName, templateBody, newStack: stack is null, parameters,
+            new Dictionary<string, string> { [HashTag] = hash }, cancellationToken).ConfigureAwait(false);
+        var changeSet = await client.DescribeChangeSetAsync(stackName, changeSetName, cancellationToken).ConfigureAwait(false);
+        while (changeSet.Status is "CREATE_PENDING" or "CREATE_IN_PROGRESS")
+        {
+            await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
+            changeSet = await client.DescribeChangeSetAsync(stackName, changeSetName, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (changeSet.Status == "FAILED")
+        {
+            if (stack is not null && changeSet.StatusReason.Contains("didn't contain changes", StringComparison.Ordinal))
+            {
+                say($"Stack {stackName} is unchanged: {changeSet.StatusReason}");
+                return stack;
+            }
+
+            throw new CloudFormationException("ChangeSetFailed", $"Change set {changeSetName} failed: {changeSet.StatusReason}");
+        }
+
+        say($"Changes to stack {stackName}:\n{ChangeSetTable.Format(changeSet.Changes)}");
+        if (!confirm(changeSet.Changes))
+        {
+            throw new OperationCanceledException($"The change set {changeSetName} was not executed.");
+        }
+
+        await client.ExecuteChangeSetAsync(stackName, changeSetName, cancellationToken).ConfigureAwait(false);
+        var final = await SettledAsync(stackName, cancellationToken).ConfigureAwait(false)
+            ?? throw new CloudFormationException("StackGone", $"Stack {stackName} disappeared while deploying.");
+        if (final.Status is not ("CREATE_COMPLETE" or "UPDATE_COMPLETE"))
+        {
+            var events = await client.DescribeStackEventsAsync(stackName, cancellationToken).ConfigureAwait(false);
+            var cause = events.FirstOrDefault(e => e.Status.EndsWith("_FAILED", StringComparison.Ordinal) && e.Reason.Length > 0);
+            throw new CloudFormationException("DeployFailed", cause is null
+                ? $"Stack {stackName} ended in {final.Status}: {final.StatusReason}"
+                : $"Stack {stackName} ended in {final.Status}: {cause.LogicalId} ({cause.ResourceType}) {cause.Status}: {cause.Reason}");
+        }
+
+        say($"Stack {stackName}: {final.Status}.");
+        return final;
+    }
+
+    /// <summary>The stack once no operation is in progress on it, or null when there is none (or it was deleted).</summary>
+    private async Task<StackDescription?> SettledAsync(string stackName, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var stack = await client.DescribeStackAsync(stackName, cancellationToken).ConfigureAwait(false);
+            if (stack is null || stack.Status == "DELETE_COMPLETE")
+            {
+                return null;
+            }
+
+            if (!stack.Status.EndsWith("_IN_PROGRESS", StringComparison.Ordinal))
+            {
+                return stack;
+            }
+
+            say($"Stack {stackName} is {stack.Status}: waiting.");
+            await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string Hash(string templateBody, IReadOnlyDictionary<string, string> parameters)
+    {
+        var text = new StringBuilder(templateBody);
+        foreach (var (key, value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            text.Append('\0').Append(key).Append('=').Append(value);
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}

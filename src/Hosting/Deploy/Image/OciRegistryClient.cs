@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace LlamaAspire.Hosting.Deploy.Image;
+
+/// <summary>
+/// Pushes an <see cref="OciImage"/> with the registry HTTP API (OCI distribution spec): each blob unless the registry has
+/// it (<c>HEAD</c>), as one monolithic upload (<c>POST</c> then <c>PUT ?digest=</c>), then the manifest under a tag.
+/// Authentication (ECR's token) is the caller's <see cref="HttpClient"/>'s business.
+/// </summary>
+internal sealed class OciRegistryClient(HttpClient http, Uri registry)
+{
+    /// <summary>Pushes the image as <c>{repository}:{tag}</c>; returns the manifest digest the registry reports.</summary>
+    public async Task<string> PushAsync(OciImage image, string repository, string tag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        foreach (var blob in image.Layers.Append(image.Config))
+        {
+            await PushBlobAsync(image, blob, repository, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var content = new StreamContent(File.OpenRead(image.BlobPath(image.Manifest)));
+        content.Headers.ContentType = new MediaTypeHeaderValue(image.Manifest.MediaType);
+        using var response = await http.PutAsync(new Uri(registry, $"/v2/{repository}/manifests/{tag}"), content, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(response, $"PUT manifest {repository}:{tag}", cancellationToken).ConfigureAwait(false);
+        return response.Headers.TryGetValues("Docker-Content-Digest", out var digests) ? digests.First() : image.Manifest.Digest;
+    }
+
+    /// <summary>Whether the registry already has the blob.</summary>
+    public async Task<bool> HasBlobAsync(string repository, OciDescriptor blob, CancellationToken cancellationToken)
+    {
+        using var head = new HttpRequestMessage(HttpMethod.Head, new Uri(registry, $"/v2/{repository}/blobs/{blob.Digest}"));
+        using var response = await http.SendAsync(head, cancellationToken).ConfigureAwait(false);
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    private async Task PushBlobAsync(OciImage image, OciDescriptor blob, string repository, CancellationToken cancellationToken)
+    {
+        if (await HasBlobAsync(repository, blob, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        using var start = await http.PostAsync(new Uri(registry, $"/v2/{repository}/blobs/uploads/"), content: null, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(start, $"POST blob upload {repository}", cancellationToken).ConfigureAwait(false);
+        var location = start.Headers.Location ?? throw new InvalidOperationException($"The registry started an upload for {repository} without a Location.");
+        var upload = location.IsAbsoluteUri ? location : new Uri(registry, location);
+        var separator = upload.Query.Length > 0 ? "&" : "?";
+        var target = new Uri(upload + $"{separator}digest={Uri.EscapeDataString(blob.Digest)}");
+
+        using var content = new StreamContent(File.OpenRead(image.BlobPath(blob)));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        content.Headers.ContentLength = blob.Size;
+        using var put = await http.PutAsync(target, content, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(put, $"PUT blob {blob.Digest}", cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw new HttpRequestException($"{what}: {(int)response.StatusCode} {response.ReasonPhrase}: {body}", null, response.StatusCode);
+        }
+    }
+}

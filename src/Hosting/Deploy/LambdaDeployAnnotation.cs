@@ -1,0 +1,31 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace LlamaAspire.Hosting;
+
+/// <summary>
+/// How a function deploys beyond what <see cref="LambdaFunctionSettings"/> holds: the function URL's auth, provisioned
+/// concurrency, log retention, SnapStart and the alias. Only publish and deploy read it; the emulator ignores it.
+/// </summary>
+public sealed record LambdaDeployAnnotation : IResourceAnnotation
+{
+    /// <summary>Days CloudWatch keeps the function's logs unless <see cref="LogRetentionDays"/> says otherwise.</summary>
+    public const int DefaultLogRetentionDays = 14;
+
+    /// <summary>The alias the function URL points at unless <see cref="AliasName"/> says otherwise.</summary>
+    public const string DefaultAliasName = "live";
+
+    /// <summary>Who may call the function URL; <c>AWS_IAM</c> unless asked otherwise.</summary>
+    public LambdaFunctionUrlAuth FunctionUrlAuth { get; init; } = LambdaFunctionUrlAuth.AwsIam;
+
+    /// <summary>Environments kept initialized on the alias, or null for none.</summary>
+    public int? ProvisionedConcurrency { get; init; }
+
+    /// <summary>Days the log group keeps logs (one of CloudWatch's retention values).</summary>
+    public int LogRetentionDays { get; init; } = DefaultLogRetentionDays;
+
+    /// <summary>Whether SnapStart is asked for (refused with the Native AOT custom runtime).</summary>
+    public bool SnapStart { get; init; }
+
+    /// <summary>The alias name.</summary>
+    public string AliasName { get; init; } = DefaultAliasName;
+}

@@ -1,0 +1,97 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Pipelines;
+using LlamaAspire.Hosting.Deploy;
+
+// Aspire 13's pipeline (steps, reporting, output path) is an evaluation API; it is how `aspire publish` runs this.
+#pragma warning disable ASPIREPIPELINES001, ASPIREPIPELINES004
+
+namespace LlamaAspire.Hosting;
+
+/// <summary>How a function deploys to AWS: its publish step and its deployment options.</summary>
+public static class LambdaDeployBuilderExtensions
+{
+    /// <summary>The retention values CloudWatch Logs accepts (<c>AWS::Logs::LogGroup.RetentionInDays</c>).</summary>
+    private static readonly int[] s_retentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+    /// <summary>The name of the function's publish step: <c>publish-{name}</c>.</summary>
+    /// <param name="function">The function.</param>
+    /// <returns>The step name.</returns>
+    public static string PublishStepName(this LambdaFunctionResource function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return $"publish-{function.Name}";
+    }
+
+    /// <summary>
+    /// Adds the function's publish step to Aspire's pipeline (required by <c>publish</c>): it builds the Native AOT
+    /// <c>bootstrap</c> and the model, chooses Zip or container image by size, refuses what cannot work on Lambda, and writes
+    /// the package and a CloudFormation template (JSON and YAML) to the output path.
+    /// <c>dotnet run --project src/AppHost -- --operation publish --step publish-{name} --output-path DIR</c> runs it alone.
+    /// </summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithCloudFormationPublish(this IResourceBuilder<LambdaFunctionResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Resource.TryGetLastAnnotation<CloudFormationPublishAnnotation>(out _))
+        {
+            return builder;
+        }
+
+        var function = builder.Resource;
+        return builder.WithAnnotation(new CloudFormationPublishAnnotation())
+            .WithPipelineStepFactory(_ => CloudFormationPublishStep.Create(function));
+    }
+
+    /// <summary>
+    /// Makes the deployed function URL public (<c>AuthType NONE</c>): anyone who has the URL can invoke the function and
+    /// run up its bill. The publish step prints a warning. The default is <c>AWS_IAM</c>.
+    /// </summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithPublicFunctionUrl(this IResourceBuilder<LambdaFunctionResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithDeployOptions(o => o with { FunctionUrlAuth = LambdaFunctionUrlAuth.None });
+    }
+
+    /// <summary>Sets how many days the deployed function's log group keeps logs (one of CloudWatch's values, e.g. 7, 14, 30).</summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <param name="days">The retention in days.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithLogRetention(this IResourceBuilder<LambdaFunctionResource> builder, int days)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!s_retentionDays.Contains(days))
+        {
+            throw new ArgumentOutOfRangeException(nameof(days), days, $"CloudWatch Logs keeps logs for one of {string.Join(", ", s_retentionDays)} days.");
+        }
+
+        return builder.WithDeployOptions(o => o with { LogRetentionDays = days });
+    }
+
+    /// <summary>
+    /// Asks for SnapStart on published versions. The publish step refuses it for the Native AOT <c>bootstrap</c>
+    /// (SnapStart needs a managed runtime) and with more than the default ephemeral storage.
+    /// </summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithSnapStart(this IResourceBuilder<LambdaFunctionResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithDeployOptions(o => o with { SnapStart = true });
+    }
+
+    /// <summary>The function's deployment options: its last <see cref="LambdaDeployAnnotation"/>, else the defaults.</summary>
+    /// <param name="function">The function.</param>
+    /// <returns>The options.</returns>
+    public static LambdaDeployAnnotation DeployOptions(this LambdaFunctionResource function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return function.TryGetLastAnnotation<LambdaDeployAnnotation>(out var options) ? options : new LambdaDeployAnnotation();
+    }
+
+    internal static IResourceBuilder<LambdaFunctionResource> WithDeployOptions(this IResourceBuilder<LambdaFunctionResource> builder, Func<LambdaDeployAnnotation, LambdaDeployAnnotation> change) =>
+        builder.WithAnnotation(change(builder.Resource.DeployOptions()), ResourceAnnotationMutationBehavior.Replace);
+}

@@ -1,0 +1,233 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Web;
+
+namespace LlamaAspire.Deploy.Tests;
+
+/// <summary>
+/// A stand-in for the CloudFormation API on loopback (AWS cannot be reached here): it checks each request's Signature
+/// Version 4 with its own implementation of the algorithm, keeps stacks in memory and answers in CloudFormation's XML.
+/// </summary>
+public sealed class CloudFormationStandIn : IDisposable
+{
+    public const string AccessKey = "AKIDEXAMPLE";
+    public const string SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    public const string Region = "us-east-1";
+
+    private const string Ns = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
+    private readonly HttpListener _listener = new();
+    private readonly Dictionary<string, Stack> _stacks = [];
+    private readonly Dictionary<string, (string Stack, string Type, string Template, Dictionary<string, string> Tags)> _changeSets = [];
+
+    public CloudFormationStandIn()
+    {
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        Endpoint = new Uri($"http://127.0.0.1:{port}/");
+        _listener.Prefixes.Add(Endpoint.ToString());
+        _listener.Start();
+        _ = Task.Run(ServeAsync);
+    }
+
+    public Uri Endpoint { get; }
+
+    /// <summary>Every call's action and form, in order.</summary>
+    public List<(string Action, Dictionary<string, string> Form)> Calls { get; } = [];
+
+    /// <summary>Requests whose signature did not verify.</summary>
+    public List<string> SignatureFailures { get; } = [];
+
+    public void Dispose() => _listener.Close();
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            var bytes = body.ToArray();
+            var form = HttpUtility.ParseQueryString(Encoding.UTF8.GetString(bytes));
+            var values = form.AllKeys.ToDictionary(k => k!, k => form[k]!);
+            lock (Calls)
+            {
+                Calls.Add((values["Action"], values));
+            }
+
+            var failure = Verify(context.Request, bytes);
+            if (failure is not null)
+            {
+                lock (SignatureFailures)
+                {
+                    SignatureFailures.Add(failure);
+                }
+            }
+
+            var (status, xml) = failure is not null ? (403, Error("SignatureDoesNotMatch", failure)) : Answer(values);
+            var answer = Encoding.UTF8.GetBytes(xml);
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "text/xml";
+            await context.Response.OutputStream.WriteAsync(answer);
+            context.Response.Close();
+        }
+    }
+
+    /// <summary>When set, the next executed change set fails on this resource with this reason, and rolls back.</summary>
+    public (string LogicalId, string Reason)? FailNextExecution { get; set; }
+
+    /// <summary>Puts a stack in a state, as a failed earlier deploy would have left it.</summary>
+    public void SetStack(string name, string status, string template = "{}", string? inProgress = null) =>
+        _stacks[name] = new Stack { Status = status, Template = template, InProgress = inProgress };
+
+    /// <summary>The stack's status now (null when there is none).</summary>
+    public string? StatusOf(string name) => _stacks.TryGetValue(name, out var stack) ? stack.Status : null;
+
+    private sealed class Stack
+    {
+        public string Status { get; set; } = "";
+        public string Template { get; set; } = "{}";
+        public Dictionary<string, string> Tags { get; set; } = [];
+        public List<string> Events { get; } = [];
+
+        /// <summary>A status to report once before <see cref="Status"/>: the operation still in progress.</summary>
+        public string? InProgress { get; set; }
+    }
+
+    private (int Status, string Xml) Answer(Dictionary<string, string> form)
+    {
+        var action = form["Action"];
+        var name = form.GetValueOrDefault("StackName", "");
+        switch (action)
+        {
+            case "DescribeStacks" when !_stacks.ContainsKey(name):
+                return (400, Error("ValidationError", $"Stack with id {name} does not exist"));
+            case "DescribeStacks":
+                var stack = _stacks[name];
+                var status = stack.InProgress ?? stack.Status;
+                stack.InProgress = null;
+                if (status == "DELETE_COMPLETE")
+                {
+                    _stacks.Remove(name);
+                }
+
+                var tags = string.Concat(stack.Tags.Select(t => $"<member><Key>{t.Key}</Key><Value>{t.Value}</Value></member>"));
+                return (200, Result(action, $"""
+                    <Stacks><member><StackName>{name}</StackName><StackStatus>{status}</StackStatus>
+                    <Outputs><member><OutputKey>FunctionUrl</OutputKey><OutputValue>https://abc.lambda-url.us-east-1.on.aws/</OutputValue></member></Outputs>
+                    <Tags>{tags}</Tags></member></Stacks>
+                    """));
+            case "DescribeStackEvents":
+                return (200, Result(action, $"<StackEvents>{string.Concat(_stacks[name].Events.AsEnumerable().Reverse())}</StackEvents>"));
+            case "DeleteStack":
+                _stacks[name].Status = "DELETE_COMPLETE";
+                _stacks[name].InProgress = "DELETE_IN_PROGRESS";
+                return (200, Result(action, ""));
+            case "CreateChangeSet":
+                var changeSetTags = form.Where(f => f.Key.StartsWith("Tags.member.", StringComparison.Ordinal) && f.Key.EndsWith(".Key", StringComparison.Ordinal))
+                    .ToDictionary(f => f.Value, f => form[f.Key[..^".Key".Length] + ".Value"]);
+                if ((form["ChangeSetType"] == "CREATE") == _stacks.ContainsKey(name))
+                {
+                    return (400, Error("ValidationError", $"ChangeSetType {form["ChangeSetType"]} does not fit stack {name}"));
+                }
+
+                _changeSets[form["ChangeSetName"]] = (name, form["ChangeSetType"], form["TemplateBody"], changeSetTags);
+                return (200, Result(action, $"<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/{form["ChangeSetName"]}/1</Id>"));
+            case "DescribeChangeSet":
+                var changeSet = _changeSets[form["ChangeSetName"]];
+                var before = _stacks.TryGetValue(name, out var existing) ? Resources(existing.Template) : [];
+                var after = Resources(changeSet.Template);
+                var changes = after.Where(r => !before.ContainsKey(r.Key)).Select(r => Change("Add", r.Key, r.Value.Type, ""))
+                    .Concat(after.Where(r => before.TryGetValue(r.Key, out var old) && old.Json != r.Value.Json).Select(r => Change("Modify", r.Key, r.Value.Type, "Conditional")))
+                    .Concat(before.Where(r => !after.ContainsKey(r.Key)).Select(r => Change("Remove", r.Key, r.Value.Type, "")))
+                    .ToList();
+                return changes.Count == 0
+                    ? (200, Result(action, "<Status>FAILED</Status><ExecutionStatus>UNAVAILABLE</ExecutionStatus><StatusReason>The submitted information didn't contain changes. Submit different information to create a change set.</StatusReason><Changes/>"))
+                    : (200, Result(action, $"<Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus><Changes>{string.Concat(changes)}</Changes>"));
+            case "ExecuteChangeSet":
+                var executed = _changeSets[form["ChangeSetName"]];
+                var create = executed.Type == "CREATE";
+                var target = create ? (_stacks[name] = new Stack()) : _stacks[name];
+                target.InProgress = create ? "CREATE_IN_PROGRESS" : "UPDATE_IN_PROGRESS";
+                if (FailNextExecution is { } failure)
+                {
+                    FailNextExecution = null;
+                    target.Events.Add($"<member><LogicalResourceId>{failure.LogicalId}</LogicalResourceId><ResourceType>AWS::Lambda::Function</ResourceType>" +
+                        $"<ResourceStatus>{(create ? "CREATE_FAILED" : "UPDATE_FAILED")}</ResourceStatus><ResourceStatusReason>{failure.Reason}</ResourceStatusReason></member>");
+                    target.Status = create ? "ROLLBACK_COMPLETE" : "UPDATE_ROLLBACK_COMPLETE";
+                    return (200, Result(action, ""));
+                }
+
+                target.Status = create ? "CREATE_COMPLETE" : "UPDATE_COMPLETE";
+                target.Template = executed.Template;
+                target.Tags = executed.Tags;
+                return (200, Result(action, ""));
+            default:
+                return (400, Error("InvalidAction", $"The stand-in does not know {action}"));
+        }
+    }
+
+    private static Dictionary<string, (string Type, string Json)> Resources(string template) =>
+        JsonDocument.Parse(template).RootElement.TryGetProperty("Resources", out var resources)
+            ? resources.EnumerateObject().ToDictionary(r => r.Name, r => (r.Value.GetProperty("Type").GetString()!, r.Value.GetRawText()))
+            : [];
+
+    private static string Change(string action, string logicalId, string type, string replacement) =>
+        $"<member><Type>Resource</Type><ResourceChange><Action>{action}</Action><LogicalResourceId>{logicalId}</LogicalResourceId>" +
+        $"<ResourceType>{type}</ResourceType><Replacement>{replacement}</Replacement></ResourceChange></member>";
+
+    private static string Result(string action, string inner) =>
+        $"""<{action}Response xmlns="{Ns}"><{action}Result>{inner}</{action}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></{action}Response>""";
+
+    private static string Error(string code, string message) =>
+        $"""<ErrorResponse xmlns="{Ns}"><Error><Type>Sender</Type><Code>{code}</Code><Message>{WebUtility.HtmlEncode(message)}</Message></Error><RequestId>r</RequestId></ErrorResponse>""";
+
+    /// <summary>Signature Version 4 as AWS documents it, written independently of AWSSDK.Core; null when it verifies.</summary>
+    private static string? Verify(HttpListenerRequest request, byte[] body)
+    {
+        var authorization = request.Headers["Authorization"] ?? "";
+        var parts = authorization.Replace("AWS4-HMAC-SHA256 ", "", StringComparison.Ordinal).Split(", ")
+            .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        if (!authorization.StartsWith("AWS4-HMAC-SHA256 ", StringComparison.Ordinal) || !parts.TryGetValue("Credential", out var credential))
+        {
+            return $"no SigV4 Authorization header: '{authorization}'";
+        }
+
+        var amzDate = request.Headers["X-Amz-Date"]!;
+        var scope = credential[(credential.IndexOf('/', StringComparison.Ordinal) + 1)..];
+        var signedHeaders = parts["SignedHeaders"];
+        var canonicalHeaders = string.Concat(signedHeaders.Split(';').Select(h => $"{h}:{request.Headers[h]!.Trim()}\n"));
+        var canonicalRequest = $"{request.HttpMethod}\n{request.Url!.AbsolutePath}\n\n{canonicalHeaders}\n{signedHeaders}\n{Convert.ToHexStringLower(SHA256.HashData(body))}";
+        var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
+        var key = Encoding.UTF8.GetBytes("AWS4" + SecretKey);
+        foreach (var part in scope.Split('/'))
+        {
+            key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
+        }
+
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
+        if (!credential.StartsWith(AccessKey + "/", StringComparison.Ordinal) || scope != $"{amzDate[..8]}/{Region}/cloudformation/aws4_request"
+            || !signedHeaders.Contains("host", StringComparison.Ordinal) || parts["Signature"] != expected)
+        {
+            return $"signature mismatch (scope {scope}, signed headers {signedHeaders})";
+        }
+
+        return null;
+    }
+}
