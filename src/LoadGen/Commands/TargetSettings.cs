@@ -107,10 +107,13 @@ public class TargetSettings : CommandSettings
     public byte[] Payload() => Payloads.PromptPayload.Create(
         PromptFile is not null ? File.ReadAllText(PromptFile) : Prompt ?? Payloads.PromptPayload.DefaultPrompt, MaxTokens, Stream);
 
+    /// <summary>Whether <c>--function</c> must be given (compare names its functions in its variants instead).</summary>
+    protected virtual bool RequiresFunction => true;
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
-        if (string.IsNullOrWhiteSpace(Function))
+        if (RequiresFunction && string.IsNullOrWhiteSpace(Function))
         {
             return ValidationResult.Error("--function is required: the function name the emulator serves (e.g. llama-aot).");
         }
