@@ -28,7 +28,8 @@ public static class Charts
             files.AddRange(Save(init, directory, "init-breakdown"));
         }
 
-        if (MemorySweep(document, summaries) is { } sweep)
+        // Not for compare: its variants are different functions, so a line through their memory sizes would mean nothing.
+        if (document.Compare is null && MemorySweep(document, summaries) is { } sweep)
         {
             files.AddRange(Save(sweep, directory, "tune"));
         }
