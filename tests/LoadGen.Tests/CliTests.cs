@@ -87,6 +87,10 @@ public sealed class CliTests : IDisposable
     [InlineData("run", "sideways", "-f", "x")]
     [InlineData("run", "burst", "-f", "x", "-t", "cold.p95<1")]
     [InlineData("run", "replay", "-f", "x")]
+    [InlineData("compare", "--variant", "llama@99999")]
+    [InlineData("compare", "--variant", "@2048")]
+    [InlineData("compare", "-k", "0", "-n", "0")]
+    [InlineData("compare", "--s3-throughput", "0")]
     public async Task Bad_arguments_are_refused_before_anything_is_sent(params string[] args)
     {
         using var console = new TestConsole();

@@ -36,7 +36,9 @@ public static class CompareTable
         Row("cold starts / warm invokes (ok)", c => $"{Int(c.Summary.ColdStarts)} / {Int(c.Summary.Ok - c.Summary.ColdStarts)}");
         Row("cold p50 / p90 / max (ms)", c => Triple(c.Summary.Cold.Count, c.Summary.Cold.P50, c.Summary.Cold.P90, c.Summary.Cold.Max));
         Row("cold p50 ÷ baseline", c => Ratio(c.Summary.Cold, baseline));
-        var phases = columns.SelectMany(c => c.Summary.Init?.Phases.Keys ?? []).Distinct(StringComparer.Ordinal).ToList();
+        // The download first: the weights load from what it wrote (the breakdown's own order puts unlisted phases last).
+        var phases = columns.SelectMany(c => c.Summary.Init?.Phases.Keys ?? []).Distinct(StringComparer.Ordinal)
+            .OrderBy(p => p == FunctionTelemetryNames.ModelDownloadSpan ? 0 : 1).ToList();
         foreach (var phase in phases)
         {
             var download = phase == FunctionTelemetryNames.ModelDownloadSpan;
