@@ -46,7 +46,8 @@ public sealed class CompareTableTests : IDisposable
         Assert.Equal("1", Cell(table, "always-on container", 1));              // $0.00001/s ÷ $0.00001
         Assert.Equal("4", Cell(table, "always-on container", 2));              // $0.0001/s ÷ $0.000025
         Assert.Contains(notes, n => n.StartsWith("llama-vanilla@1024: an always-on container", StringComparison.Ordinal) && n.Contains("above 1 requests/s", StringComparison.Ordinal));
-        Assert.Contains(notes, n => n.Contains("estimate at 90 MB/s for 900 MB", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.Contains("estimate at 90 MB/s for 900 MB", StringComparison.Ordinal)
+            && n.Contains($"llama-aot@{LambdaLimits.MaxMemoryMb} is above them, so it ran on 2 (capped)", StringComparison.Ordinal));
         Assert.DoesNotContain(table.Rows, r => r[0].StartsWith("provisioned", StringComparison.Ordinal));
     }
 

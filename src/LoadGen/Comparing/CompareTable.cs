@@ -77,8 +77,7 @@ public static class CompareTable
             notes.AddRange(columns.Where(c => c.Crossover is not null).Select(c => ProvisionedSentence(document, setup.Provisioned, c.Crossover!)));
         }
 
-        notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"Measured on the emulator with {setup.ProcessorCount} cores: a vCPU share above {setup.ProcessorCount} runs on {setup.ProcessorCount} (capped); S3 is s3rver on loopback, faster than Lambda's network, so the model download beside it is an estimate at {setup.S3MegabytesPerSecond:0.#} MB/s{(setup.ModelMegabytes is { } m ? $" for {m:0.#} MB" : " (give --model-mb for it)")}. Fargate prices: ${setup.Container.PerVcpuHour} per vCPU-hour, ${setup.Container.PerGbHour} per GB-hour."));
+        notes.Add(EmulationNote(setup, columns.Select(c => (c.Variant, c.Summary)).ToList()));
         return (new FigureTable($"{Title}: {setup.ColdStarts} forced cold starts + {setup.WarmInvokes} warm invokes per variant, the first the baseline",
             ["", .. columns.Select(c => c.Variant.Name)], rows), notes);
     }
@@ -106,6 +105,27 @@ public static class CompareTable
         return share > processorCount
             ? string.Create(CultureInfo.InvariantCulture, $"{share:0.##} / {processorCount} (capped)")
             : string.Create(CultureInfo.InvariantCulture, $"{share:0.##} / {share:0.##}");
+    }
+
+    /// <summary>What this run emulated or capped, said once under the table: only what applied to some variant.</summary>
+    private static string EmulationNote(CompareSetup setup, IReadOnlyList<(VariantResults Variant, VariantSummary Summary)> columns)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var parts = new List<string> { string.Create(inv, $"Measured on the emulator with {setup.ProcessorCount} cores") };
+        var capped = columns.Where(c => c.Variant.MemorySizeMb is { } mb && LambdaLimits.VcpusFor(mb) > setup.ProcessorCount).Select(c => c.Variant.Name).ToList();
+        if (capped.Count > 0)
+        {
+            parts.Add(string.Create(inv, $"the vCPU share of {string.Join(", ", capped)} is above them, so it ran on {setup.ProcessorCount} (capped)"));
+        }
+
+        if (columns.Any(c => c.Summary.Init?.Phases.ContainsKey(FunctionTelemetryNames.ModelDownloadSpan) == true))
+        {
+            parts.Add(setup.ModelMegabytes is { } mb
+                ? string.Create(inv, $"S3 is on loopback, faster than Lambda's network, so beside the measured model download is an estimate at {setup.S3MegabytesPerSecond:0.#} MB/s for {mb:0.#} MB")
+                : "S3 is on loopback, faster than Lambda's network; give --model-mb for an estimate of the download on Lambda");
+        }
+
+        return string.Join("; ", parts) + string.Create(inv, $". Container at ${setup.Container.PerVcpuHour} per vCPU-hour and ${setup.Container.PerGbHour} per GB-hour (defaults: Fargate us-east-1).");
     }
 
     private static string Emulated(VariantResults variant, VariantSummary summary, CompareSetup setup)
