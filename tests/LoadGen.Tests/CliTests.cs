@@ -82,6 +82,20 @@ public sealed class CliTests : IDisposable
         Assert.InRange(requests.Count, 10, 20);
     }
 
+    [Fact]
+    public async Task Compare_with_no_function_there_says_so_and_exits_2()
+    {
+        await using var server = await SlowTarget.StartAsync(TimeSpan.FromMilliseconds(20));
+        using var console = new TestConsole();
+
+        // The slow target has no control plane: GetFunctionConfiguration answers 404, as for a function that does not exist.
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(["compare", "-e", server.Address.ToString(), "--variant", "slow", "--out", _out]);
+
+        Assert.True(exit == CompareCommand.NothingMeasured, console.Output);
+        Assert.Contains("slow: skipped, the target has no such function", console.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_out, ResultsJson.FileName)));
+    }
+
     [Theory]
     [InlineData("run", "burst")]
     [InlineData("run", "sideways", "-f", "x")]

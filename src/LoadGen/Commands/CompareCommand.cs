@@ -10,6 +10,9 @@ namespace LlamaAspire.LoadGen.Commands;
 /// <summary><c>compare</c>: the variants in one run, each measured the same way, as one table with the baseline's ratio and the crossover.</summary>
 public sealed class CompareCommand(IAnsiConsole console) : AsyncCommand<CompareSettings>
 {
+    /// <summary>Exit code when no variant's function exists at the target (not 1, which is a failed threshold).</summary>
+    public const int NothingMeasured = 2;
+
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext context, CompareSettings settings, CancellationToken cancellationToken)
     {
@@ -51,8 +54,19 @@ public sealed class CompareCommand(IAnsiConsole console) : AsyncCommand<CompareS
                 Provisioned = settings.Provisioned,
             },
         };
-        var notes = results.Where(v => v.Requests.Take(settings.ColdStarts).Any(r => r.Cold == false))
-            .Select(v => $"{v.Name}: some forced invokes were answered warm (REPORT had no Init Duration).");
+        var notes = runner.Skipped.Concat(results.Where(v => v.Requests.Take(settings.ColdStarts).Any(r => r.Cold == false))
+            .Select(v => $"{v.Name}: some forced invokes were answered warm (REPORT had no Init Duration).")).ToList();
+        if (results.Count == 0 && !interrupted)
+        {
+            foreach (var note in notes)
+            {
+                console.MarkupLine(Markup.Escape(note));
+            }
+
+            console.MarkupLine("[red]No variant could be measured.[/]");
+            return NothingMeasured;
+        }
+
         return await Reporting.FinishAsync(console, document, settings.ParsedThresholds, settings.Out, notes).ConfigureAwait(false);
     }
 }

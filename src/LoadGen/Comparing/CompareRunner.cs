@@ -19,6 +19,11 @@ public sealed class CompareRunner(Func<string, (IInvokeTarget Target, IFunctionC
     /// <summary>Invokes answered so far, over all variants.</summary>
     public int Completed => Volatile.Read(ref _finished) + (Volatile.Read(ref _running)?.Completed ?? 0);
 
+    /// <summary>Variants not measured because their function does not exist at the target, with the answer.</summary>
+    public IReadOnlyList<string> Skipped => _skipped;
+
+    private readonly List<string> _skipped = [];
+
     /// <summary>The variant being measured (for progress).</summary>
     public string? Current { get; private set; }
 
@@ -40,7 +45,12 @@ public sealed class CompareRunner(Func<string, (IInvokeTarget Target, IFunctionC
                     break;
                 }
 
-                var (result, stopped) = await MeasureAsync(variant, coldStarts, warmInvokes, started + maxDuration, payload, cancellationToken).ConfigureAwait(false);
+                var measured = await MeasureAsync(variant, coldStarts, warmInvokes, started + maxDuration, payload, cancellationToken).ConfigureAwait(false);
+                if (measured is not var (result, stopped))
+                {
+                    continue;
+                }
+
                 results.Add(result);
                 if (stopped)
                 {
@@ -61,11 +71,22 @@ public sealed class CompareRunner(Func<string, (IInvokeTarget Target, IFunctionC
         return (results, interrupted);
     }
 
-    private async Task<(VariantResults Result, bool Interrupted)> MeasureAsync(CompareVariant variant, int coldStarts, int warmInvokes,
+    /// <summary>One variant; null when its function does not exist at the target (skipped, the reason kept in <see cref="Skipped"/>).</summary>
+    private async Task<(VariantResults Result, bool Interrupted)?> MeasureAsync(CompareVariant variant, int coldStarts, int warmInvokes,
         DateTime deadline, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var (target, control) = connect(variant.Function);
-        var original = await control.GetAsync(cancellationToken).ConfigureAwait(false);
+        FunctionState original;
+        try
+        {
+            original = await control.GetAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (FunctionNotFoundException ex)
+        {
+            _skipped.Add($"{variant.Function}: skipped, the target has no such function ({ex.Message}).");
+            return null;
+        }
+
         var memory = variant.MemorySizeMb ?? original.MemorySizeMb;
         Current = CompareVariant.Name(variant.Function, memory);
         var changed = memory != original.MemorySizeMb;
