@@ -97,6 +97,22 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
+    [InlineData("--help")]
+    [InlineData("compare", "--help")]
+    [InlineData("run", "burst", "--help")]
+    [InlineData("cold", "--help")]
+    [InlineData("tune", "--help")]
+    public async Task Help_renders(params string[] args)
+    {
+        using var console = new TestConsole();
+
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(args);
+
+        Assert.True(exit == 0, console.Output);
+        Assert.Contains("USAGE", console.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("run", "burst")]
     [InlineData("run", "sideways", "-f", "x")]
     [InlineData("run", "burst", "-f", "x", "-t", "cold.p95<1")]

@@ -69,6 +69,14 @@ public sealed class CrossoverTests
     }
 
     [Fact]
+    public void Provisioned_prices_are_options_for_the_priced_architecture()
+    {
+        var settings = new Commands.CompareSettings { Architecture = LambdaPrices.Arm64, PriceProvisionedGbSecond = 0.000003m, PriceProvisionedDurationGbSecond = 0.000007m };
+        Assert.Equal((0.000003m, 0.000007m), (settings.Prices.ProvisionedPerGbSecond(LambdaPrices.Arm64), settings.Prices.ProvisionedDurationPerGbSecond(LambdaPrices.Arm64)));
+        Assert.Equal(new LambdaPrices().X64ProvisionedPerGbSecond, settings.Prices.X64ProvisionedPerGbSecond);
+    }
+
+    [Fact]
     public void Provisioned_prices_default_to_the_reference()
     {
         var prices = new LambdaPrices();

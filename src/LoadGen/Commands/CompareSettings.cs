@@ -10,7 +10,7 @@ namespace LlamaAspire.LoadGen.Commands;
 public sealed class CompareSettings : TargetSettings
 {
     /// <summary>The variants, the first the baseline.</summary>
-    [CommandOption("--variant <FUNCTION[@MB]>")]
+    [CommandOption("--variant <FUNCTION@MB>")]
     [Description("A variant: a function, optionally at a memory size set through UpdateFunctionConfiguration and restored after (llama-jit@10240); repeatable, the first is the baseline. Default: llama-vanilla, llama-jit, llama-aot at their own sizes")]
     public string[] Variants { get; init; } = [];
 

@@ -27,7 +27,7 @@ public static class LoadGenApp
                 .WithExample("tune", "-f", "llama-aot", "-n", "10", "--strategy", "balanced", "--weight", "0.5")
                 .WithExample("tune", "-f", "llama-aot", "--memory", "1024,3008,10240", "--cold-only", "-n", "5");
             config.AddCommand<CompareCommand>("compare")
-                .WithDescription("Variants (function[@MB]) in one run, each K forced cold starts + N warm invokes: one table with the init breakdown, the ratio to the first, cost and the always-on container crossover")
+                .WithDescription("Variants (function or function@MB) in one run, each K forced cold starts + N warm invokes: one table with the init breakdown, the ratio to the first, cost and the always-on container crossover")
                 .WithExample("compare", "--variant", "llama-vanilla", "--variant", "llama-vanilla@10240", "--variant", "llama-jit@10240", "--variant", "llama-aot@10240", "-k", "5", "-n", "10", "--out", "results/")
                 .WithExample("compare", "-k", "3", "-n", "5", "--model-mb", "1100", "--provisioned", "1", "--out", "results/");
             config.AddCommand<ReportCommand>("report")
