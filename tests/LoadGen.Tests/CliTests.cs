@@ -82,11 +82,45 @@ public sealed class CliTests : IDisposable
         Assert.InRange(requests.Count, 10, 20);
     }
 
+    [Fact]
+    public async Task Compare_with_no_function_there_says_so_and_exits_2()
+    {
+        await using var server = await SlowTarget.StartAsync(TimeSpan.FromMilliseconds(20));
+        using var console = new TestConsole();
+
+        // The slow target has no control plane: GetFunctionConfiguration answers 404, as for a function that does not exist.
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(["compare", "-e", server.Address.ToString(), "--variant", "slow", "--out", _out]);
+
+        Assert.True(exit == CompareCommand.NothingMeasured, console.Output);
+        Assert.Contains("slow: skipped, the target has no such function", console.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_out, ResultsJson.FileName)));
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("compare", "--help")]
+    [InlineData("run", "burst", "--help")]
+    [InlineData("cold", "--help")]
+    [InlineData("tune", "--help")]
+    public async Task Help_renders(params string[] args)
+    {
+        using var console = new TestConsole();
+
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(args);
+
+        Assert.True(exit == 0, console.Output);
+        Assert.Contains("USAGE", console.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("run", "burst")]
     [InlineData("run", "sideways", "-f", "x")]
     [InlineData("run", "burst", "-f", "x", "-t", "cold.p95<1")]
     [InlineData("run", "replay", "-f", "x")]
+    [InlineData("compare", "--variant", "llama@99999")]
+    [InlineData("compare", "--variant", "@2048")]
+    [InlineData("compare", "-k", "0", "-n", "0")]
+    [InlineData("compare", "--s3-throughput", "0")]
     public async Task Bad_arguments_are_refused_before_anything_is_sent(params string[] args)
     {
         using var console = new TestConsole();

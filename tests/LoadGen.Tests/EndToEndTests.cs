@@ -104,6 +104,40 @@ public sealed class EndToEndTests(TinyModelFixture tiny, ITestOutputHelper outpu
         Assert.NotNull(r.Report);
     }
 
+    [Fact]
+    public async Task Compare_measures_two_variants_alike_and_puts_the_memory_back()
+    {
+        await using var emulator = await StartEmulatorAsync();
+        var endpoint = emulator.Client.BaseAddress!.ToString();
+
+        // The same function at its own size (the baseline) and at 2,048 MB: one forced cold start and two warm invokes each; a
+        // function the emulator does not have (as llama-vanilla without Node.js) is skipped with the reason.
+        var outDir = Path.Combine(_out, "compare");
+        using var console = new TestConsole();
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(["compare", "-e", endpoint, "--variant", Function, "--variant", "absent", "--variant", $"{Function}@2048",
+            "-k", "1", "-n", "2", "--max-tokens", "4", "--model-mb", "100", "--provisioned", "1", "--out", outDir, "--no-progress"]);
+        output.WriteLine(console.Output);
+        Assert.Equal(0, exit);
+
+        var document = await ResultsJson.ReadAsync(Path.Combine(outDir, ResultsJson.FileName), default);
+        Assert.Equal([$"{Function}@3008", $"{Function}@2048"], document.Variants.Select(v => v.Name));
+        foreach (var variant in document.Variants)
+        {
+            Assert.Equal([true, false, false], variant.Requests.Select(r => r.Cold));
+            Assert.All(variant.Requests, r => Assert.Equal(variant.MemorySizeMb, r.Report!.MemorySizeMb));
+            AssertColdStartsCarryTheirInit(variant.Requests);
+        }
+
+        Assert.Equal(3008, (await ConfigurationAsync(emulator)).MemorySize);
+        Assert.Contains("1.00×", console.Output, StringComparison.Ordinal);
+        Assert.Contains("absent: skipped, the target has no such function", console.Output, StringComparison.Ordinal);
+        Assert.Contains("always-on container", console.Output, StringComparison.Ordinal);
+        foreach (var file in (string[])["report.html", "summary.md", "crossover.svg", "init-breakdown.svg", "latency-cdf.svg"])
+        {
+            Assert.True(File.Exists(Path.Combine(outDir, file)), $"{file} not written");
+        }
+    }
+
     private Task<EmulatorHost> StartEmulatorAsync() => EmulatorHost.StartAsync(new Dictionary<string, string?>
     {
         [$"Lambda:Functions:{Function}:Command"] = "dotnet",

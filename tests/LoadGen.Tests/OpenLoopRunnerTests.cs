@@ -6,6 +6,7 @@ using LlamaAspire.LoadGen.Targets;
 namespace LlamaAspire.LoadGen.Tests;
 
 /// <summary>The scheduler against a real, deliberately slow HTTP target on 127.0.0.1.</summary>
+[Collection(TimingCollection.Name)]
 public sealed class OpenLoopRunnerTests
 {
     private static readonly byte[] Payload = Encoding.UTF8.GetBytes("""{"prompt":"hi","max_tokens":4}""");

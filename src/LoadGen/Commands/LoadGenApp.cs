@@ -26,6 +26,10 @@ public static class LoadGenApp
                 .WithDescription("Memory sweep (UpdateFunctionConfiguration MemorySize): N invokes per size, cost and latency, and the size a strategy recommends")
                 .WithExample("tune", "-f", "llama-aot", "-n", "10", "--strategy", "balanced", "--weight", "0.5")
                 .WithExample("tune", "-f", "llama-aot", "--memory", "1024,3008,10240", "--cold-only", "-n", "5");
+            config.AddCommand<CompareCommand>("compare")
+                .WithDescription("Variants (function or function@MB) in one run, each K forced cold starts + N warm invokes: one table with the init breakdown, the ratio to the first, cost and the always-on container crossover")
+                .WithExample("compare", "--variant", "llama-vanilla", "--variant", "llama-vanilla@10240", "--variant", "llama-jit@10240", "--variant", "llama-aot@10240", "-k", "5", "-n", "10", "--out", "results/")
+                .WithExample("compare", "-k", "3", "-n", "5", "--model-mb", "1100", "--provisioned", "1", "--out", "results/");
             config.AddCommand<ReportCommand>("report")
                 .WithDescription("Render the tables and check thresholds again from a saved results.json; with --out also summary.md, the charts and report.html")
                 .WithExample("report", "results/", "-t", "cold.p99<3000");

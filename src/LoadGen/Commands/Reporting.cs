@@ -1,3 +1,4 @@
+using LlamaAspire.LoadGen.Comparing;
 using LlamaAspire.LoadGen.Measurement;
 using LlamaAspire.LoadGen.Output;
 using LlamaAspire.LoadGen.Thresholds;
@@ -23,8 +24,16 @@ public static class Reporting
         ArgumentNullException.ThrowIfNull(thresholds);
         var costModel = document.CostModel();
         var summaries = document.Variants.Select(v => (v.Name, VariantSummary.Of(v.Requests, costModel))).ToList();
-        var tables = SummaryTables.Build(summaries);
+        var tables = SummaryTables.Build(summaries).ToList();
         var noteList = notes.ToList();
+        if (document.Compare is not null)
+        {
+            // compare's own table first (report re-renders it from the saved setup); the usual tables follow as detail.
+            var (compare, compareNotes) = CompareTable.Build(document, summaries);
+            tables.Insert(0, compare);
+            noteList.AddRange(compareNotes);
+        }
+
         if (document.Interrupted)
         {
             console.MarkupLine("[yellow]Interrupted: the figures cover what was measured before the stop.[/]");

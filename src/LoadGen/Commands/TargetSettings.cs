@@ -77,6 +77,16 @@ public class TargetSettings : CommandSettings
     [Description("arm64 price per GB-second (default 0.0000133334)")]
     public decimal? PriceGbSecondArm64 { get; init; }
 
+    /// <summary>Provisioned concurrency allocation price override, for the priced architecture.</summary>
+    [CommandOption("--price-provisioned-gb-second <USD>")]
+    [Description("Provisioned concurrency, allocated, per GB-second, for --architecture (default 0.0000041667 x86_64, 0.0000033334 arm64)")]
+    public decimal? PriceProvisionedGbSecond { get; init; }
+
+    /// <summary>Provisioned concurrency duration price override, for the priced architecture.</summary>
+    [CommandOption("--price-provisioned-duration-gb-second <USD>")]
+    [Description("Duration on provisioned concurrency, per GB-second, for --architecture (default 0.0000097222 x86_64, 0.0000077778 arm64)")]
+    public decimal? PriceProvisionedDurationGbSecond { get; init; }
+
     /// <summary>No live progress bar (logs, CI).</summary>
     [CommandOption("--no-progress")]
     [Description("No live progress bar")]
@@ -96,6 +106,12 @@ public class TargetSettings : CommandSettings
                 PerRequest = PricePerMillionRequests is { } m ? m / 1_000_000m : defaults.PerRequest,
                 X64PerGbSecond = PriceGbSecondX64 ?? defaults.X64PerGbSecond,
                 Arm64PerGbSecond = PriceGbSecondArm64 ?? defaults.Arm64PerGbSecond,
+                X64ProvisionedPerGbSecond = Architecture == LambdaPrices.X64 ? PriceProvisionedGbSecond ?? defaults.X64ProvisionedPerGbSecond : defaults.X64ProvisionedPerGbSecond,
+                Arm64ProvisionedPerGbSecond = Architecture == LambdaPrices.Arm64 ? PriceProvisionedGbSecond ?? defaults.Arm64ProvisionedPerGbSecond : defaults.Arm64ProvisionedPerGbSecond,
+                X64ProvisionedDurationPerGbSecond = Architecture == LambdaPrices.X64
+                    ? PriceProvisionedDurationGbSecond ?? defaults.X64ProvisionedDurationPerGbSecond : defaults.X64ProvisionedDurationPerGbSecond,
+                Arm64ProvisionedDurationPerGbSecond = Architecture == LambdaPrices.Arm64
+                    ? PriceProvisionedDurationGbSecond ?? defaults.Arm64ProvisionedDurationPerGbSecond : defaults.Arm64ProvisionedDurationPerGbSecond,
             };
         }
     }
@@ -107,10 +123,13 @@ public class TargetSettings : CommandSettings
     public byte[] Payload() => Payloads.PromptPayload.Create(
         PromptFile is not null ? File.ReadAllText(PromptFile) : Prompt ?? Payloads.PromptPayload.DefaultPrompt, MaxTokens, Stream);
 
+    /// <summary>Whether <c>--function</c> must be given (compare names its functions in its variants instead).</summary>
+    protected virtual bool RequiresFunction => true;
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
-        if (string.IsNullOrWhiteSpace(Function))
+        if (RequiresFunction && string.IsNullOrWhiteSpace(Function))
         {
             return ValidationResult.Error("--function is required: the function name the emulator serves (e.g. llama-aot).");
         }

@@ -66,7 +66,8 @@ public sealed class LambdaHttpControl(HttpClient client, string functionName, IR
         {
             var type = response.Headers.TryGetValues(InvokeApi.Headers.ErrorType, out var values) ? values.FirstOrDefault() : null;
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new InvalidOperationException($"{call} of '{functionName}' answered {(int)response.StatusCode} {type}: {text}");
+            var message = $"{call} of '{functionName}' answered {(int)response.StatusCode} {type}: {text}";
+            throw response.StatusCode == System.Net.HttpStatusCode.NotFound ? new FunctionNotFoundException(message) : new InvalidOperationException(message);
         }
     }
 }

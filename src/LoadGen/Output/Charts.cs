@@ -5,7 +5,8 @@ namespace LlamaAspire.LoadGen.Output;
 
 /// <summary>
 /// The charts <c>--out</c> writes, each as SVG and PNG (ScottPlot): the latency CDF cold vs warm per variant, the init
-/// breakdown as stacked bars per variant, and for a memory sweep latency and cost against memory.
+/// breakdown as stacked bars per variant, for a memory sweep latency and cost against memory, and for a comparison
+/// the container crossover (<see cref="CrossoverChart"/>).
 /// </summary>
 public static class Charts
 {
@@ -27,9 +28,15 @@ public static class Charts
             files.AddRange(Save(init, directory, "init-breakdown"));
         }
 
-        if (MemorySweep(document, summaries) is { } sweep)
+        // Not for compare: its variants are different functions, so a line through their memory sizes would mean nothing.
+        if (document.Compare is null && MemorySweep(document, summaries) is { } sweep)
         {
             files.AddRange(Save(sweep, directory, "tune"));
+        }
+
+        if (CrossoverChart.Build(document) is { } crossover)
+        {
+            files.AddRange(Save(crossover, directory, "crossover"));
         }
 
         return files;

@@ -1,3 +1,4 @@
+using LlamaAspire.LoadGen.Comparing;
 using LlamaAspire.LoadGen.Cost;
 using LlamaAspire.LoadGen.Measurement;
 
@@ -36,9 +37,12 @@ public sealed record ResultsDocument
     /// <summary>The variants measured (one for <c>run</c> and <c>cold</c>, one per memory size for <c>tune</c>).</summary>
     public required IReadOnlyList<VariantResults> Variants { get; init; }
 
+    /// <summary><c>compare</c>'s setup (absent for other commands): what its table and crossover are drawn from.</summary>
+    public CompareSetup? Compare { get; init; }
+
     /// <summary>The cost model of this document's prices and architecture.</summary>
     public CostModel CostModel() => new(Prices, Architecture);
 }
 
-/// <summary>One variant's requests.</summary>
-public sealed record VariantResults(string Name, int? MemorySizeMb, IReadOnlyList<RequestRecord> Requests);
+/// <summary>One variant's requests; <paramref name="Function"/> when the variants are different functions (<c>compare</c>).</summary>
+public sealed record VariantResults(string Name, int? MemorySizeMb, IReadOnlyList<RequestRecord> Requests, string? Function = null);

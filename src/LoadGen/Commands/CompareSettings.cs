@@ -1,0 +1,102 @@
+using System.ComponentModel;
+using LlamaAspire.LoadGen.Comparing;
+using LlamaAspire.LoadGen.Cost;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace LlamaAspire.LoadGen.Commands;
+
+/// <summary><c>compare</c>: the variants, how each is measured, and the figures the estimates and the crossover assume.</summary>
+public sealed class CompareSettings : TargetSettings
+{
+    /// <summary>The variants, the first the baseline.</summary>
+    [CommandOption("--variant <FUNCTION@MB>")]
+    [Description("A variant: a function, optionally at a memory size set through UpdateFunctionConfiguration and restored after (llama-jit@10240); repeatable, the first is the baseline. Default: llama-vanilla, llama-jit, llama-aot at their own sizes")]
+    public string[] Variants { get; init; } = [];
+
+    /// <summary>Forced cold starts per variant.</summary>
+    [CommandOption("-k|--cold <K>")]
+    [Description("Forced cold starts per variant (UpdateFunctionConfiguration of an environment variable before each)")]
+    [DefaultValue(5)]
+    public int ColdStarts { get; init; } = 5;
+
+    /// <summary>Warm invokes per variant.</summary>
+    [CommandOption("-n|--warm <N>")]
+    [Description("Warm invokes per variant, one at a time after its cold starts")]
+    [DefaultValue(10)]
+    public int WarmInvokes { get; init; } = 10;
+
+    /// <summary>The time bound.</summary>
+    [CommandOption("-d|--duration <SECONDS>")]
+    [Description("Start nothing after this many seconds (time bound)")]
+    [DefaultValue(3600.0)]
+    public double DurationSeconds { get; init; } = 3600;
+
+    /// <summary>How long an update may take.</summary>
+    [CommandOption("--update-timeout <SECONDS>")]
+    [Description("How long a configuration update may stay InProgress")]
+    [DefaultValue(60)]
+    public int UpdateTimeoutSeconds { get; init; } = 60;
+
+    /// <summary>Lambda-to-S3 throughput for the download estimate.</summary>
+    [CommandOption("--s3-throughput <MB_PER_S>")]
+    [Description("Lambda-to-S3 throughput the model download estimate assumes, MB/s (loopback S3 is faster than Lambda's network)")]
+    [DefaultValue(90.0)]
+    public double S3MegabytesPerSecond { get; init; } = 90;
+
+    /// <summary>The downloaded model's size.</summary>
+    [CommandOption("--model-mb <MB>")]
+    [Description("Size of the model the S3 variant downloads, MB: the download estimate is this ÷ --s3-throughput")]
+    public double? ModelMegabytes { get; init; }
+
+    /// <summary>Fargate vCPU-hour override.</summary>
+    [CommandOption("--container-vcpu-hour <USD>")]
+    [Description("Always-on container price per vCPU-hour (default Fargate us-east-1: 0.04048 x86_64, 0.03238 arm64)")]
+    public decimal? ContainerPerVcpuHour { get; init; }
+
+    /// <summary>Fargate GB-hour override.</summary>
+    [CommandOption("--container-gb-hour <USD>")]
+    [Description("Always-on container price per GB-hour (default Fargate us-east-1: 0.004445 x86_64, 0.00356 arm64)")]
+    public decimal? ContainerPerGbHour { get; init; }
+
+    /// <summary>Provisioned concurrency priced beside on-demand.</summary>
+    [CommandOption("--provisioned <N>")]
+    [Description("Price N provisioned-concurrency environments (allocated + duration prices) beside on-demand and the container")]
+    [DefaultValue(0)]
+    public int Provisioned { get; init; }
+
+    /// <summary>The variants to measure.</summary>
+    public IReadOnlyList<CompareVariant> ParsedVariants => Variants.Length == 0 ? CompareVariant.Defaults : Variants.Select(CompareVariant.Parse).ToList();
+
+    /// <summary>The container's prices, defaults overridden by options.</summary>
+    public ContainerPrices ContainerPrices
+    {
+        get
+        {
+            var defaults = ContainerPrices.FargateDefaults(Architecture);
+            return new ContainerPrices { PerVcpuHour = ContainerPerVcpuHour ?? defaults.PerVcpuHour, PerGbHour = ContainerPerGbHour ?? defaults.PerGbHour };
+        }
+    }
+
+    /// <inheritdoc />
+    protected override bool RequiresFunction => false;
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        try
+        {
+            _ = ParsedVariants;
+        }
+        catch (FormatException ex)
+        {
+            return ValidationResult.Error(ex.Message);
+        }
+
+        return ColdStarts < 0 || WarmInvokes < 0 || ColdStarts + WarmInvokes == 0 || DurationSeconds <= 0 || UpdateTimeoutSeconds < 1
+            ? ValidationResult.Error("--cold and --warm must not be negative nor both 0; --duration and --update-timeout must be positive.")
+            : S3MegabytesPerSecond <= 0 || ModelMegabytes <= 0 || Provisioned < 0 || ContainerPerVcpuHour < 0 || ContainerPerGbHour < 0
+                ? ValidationResult.Error("--s3-throughput and --model-mb must be positive; --provisioned and the container prices not negative.")
+                : base.Validate();
+    }
+}
