@@ -75,7 +75,7 @@ public static class LoadGenBuilderExtensions
             context => RunAsync(context, loadgen, "cold", ["cold", "-f", target, "-k", "5"]),
             Options("Five forced cold starts (UpdateFunctionConfiguration, as on AWS), each with its init breakdown.", "ArrowClockwise", highlighted: true));
         resource.WithCommand(CompareCommand, "Compare",
-            context => RunAsync(context, loadgen, "compare", ["compare", "-k", "2", "-n", "3"]),
+            context => RunAsync(context, loadgen, "compare", ["compare", "-k", "2", "-n", "3", .. ModelDownloadSize(loadgen)]),
             Options("Every function variant measured the same way, in one table: cold and warm latency, init phases, cost.", "TableSimple", highlighted: false));
         return resource;
     }
@@ -94,6 +94,25 @@ public static class LoadGenBuilderExtensions
         Directory.CreateDirectory(builder.Resource.OutputDirectory);
         server.WithEnvironment(ReportsDirectoryVariable, builder.Resource.OutputDirectory);
         return builder.WithAnnotation(new LoadGenReportServerAnnotation(server.Resource.GetEndpoint("http")), ResourceAnnotationMutationBehavior.Replace);
+    }
+
+    /// <summary>
+    /// <c>--model-mb</c> for compare's download estimate: the model of the first function that downloads it from S3 (the
+    /// vanilla variant), or nothing when none does.
+    /// </summary>
+    private static string[] ModelDownloadSize(LoadGenResource loadgen)
+    {
+        var model = loadgen.Emulator.Functions
+            .Where(f => f.TryGetLastAnnotation<LambdaModelFromS3Annotation>(out _))
+            .Select(f => f.TryGetLastAnnotation<LambdaModelAnnotation>(out var m) ? m.Model.ModelDirectory : null)
+            .FirstOrDefault(Directory.Exists);
+        if (model is null)
+        {
+            return [];
+        }
+
+        var megabytes = Directory.EnumerateFiles(model, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1_048_576.0;
+        return ["--model-mb", Math.Max(1, Math.Ceiling(megabytes)).ToString(CultureInfo.InvariantCulture)];
     }
 
     private static CommandOptions Options(string description, string icon, bool highlighted) => new()

@@ -97,6 +97,7 @@ public static class S3rverBuilderExtensions
 
         app.CreateResourceBuilder(builder.Resource.Parent).WithS3Client(s3, endpoint: false);
         return builder.WithAnnotation(new LambdaModelAnnotation(model.Resource), ResourceAnnotationMutationBehavior.Replace)
+            .WithAnnotation(new LambdaModelFromS3Annotation(s3.Resource), ResourceAnnotationMutationBehavior.Replace)
             .WithEnvironment(S3ModelStore.ModelUriVariable, location.ToString())
             .WithEnvironment(S3ModelStore.EndpointVariable, s3.Resource.HttpEndpoint)
             .WithRelationship(s3.Resource, "Model store")
@@ -116,3 +117,7 @@ public static class S3rverBuilderExtensions
             .WithEnvironment(LambdaEnvironmentVariables.SecretAccessKey, S3rverResource.SecretKey);
     }
 }
+
+/// <summary>The function downloads its model from this S3 at init (<see cref="S3rverBuilderExtensions.WithModelFromS3"/>).</summary>
+/// <param name="Store">The S3 server.</param>
+public sealed record LambdaModelFromS3Annotation(S3rverResource Store) : IResourceAnnotation;

@@ -29,4 +29,23 @@ public class LoadGenResourceTests(AppHostFixture fixture)
         var html = await http.GetStringAsync(url);
         Assert.Contains("<html", html, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task TheCompareCommand_MeasuresEveryVariant_InOneRun()
+    {
+        var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync("loadgen", LoadGenBuilderExtensions.CompareCommand);
+        Assert.True(result.Success, result.Message);
+
+        var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
+        var loadgen = model.Resources.OfType<LoadGenResource>().Single();
+        var run = Directory.GetDirectories(loadgen.OutputDirectory, "*-compare").Order(StringComparer.Ordinal).Last();
+        var summary = await File.ReadAllTextAsync(Path.Combine(run, "summary.md"));
+        foreach (var function in (string[])["llama-jit", "llama-aot"])
+        {
+            Assert.Contains(function, summary, StringComparison.Ordinal);
+        }
+
+        Assert.True(File.Exists(Path.Combine(run, LoadGenBuilderExtensions.ReportFile)));
+    }
 }
