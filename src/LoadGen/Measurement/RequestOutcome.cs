@@ -6,7 +6,7 @@ public enum RequestOutcome
     /// <summary>The function answered without an error.</summary>
     Ok,
 
-    /// <summary>The function ran and failed (<c>X-Amz-Function-Error</c>: handler error, timeout, crash, OOM).</summary>
+    /// <summary>The function ran and failed (<see cref="LambdaContracts.InvokeApi.Headers.FunctionError"/>: handler error, timeout, crash, OOM).</summary>
     FunctionError,
 
     /// <summary>429: concurrency exhausted; the function did not run.</summary>
