@@ -149,7 +149,15 @@ public static class LoadGenBuilderExtensions
             process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { logger.LogWarning("{Line}", line); } };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            await process.WaitForExitAsync(context.CancellationToken).ConfigureAwait(false);
+            try
+            {
+                await process.WaitForExitAsync(context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true); // the command was cancelled (or the AppHost is stopping): so is the run
+                throw;
+            }
 
             var report = Path.Combine(folder, ReportFile);
             var url = File.Exists(report) && loadgen.TryGetLastAnnotation<LoadGenReportServerAnnotation>(out var server)
