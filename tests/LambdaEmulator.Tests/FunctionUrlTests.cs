@@ -91,10 +91,12 @@ public sealed class FunctionUrlTests
         }
 
         Assert.Equal("chunk 0\nchunk 1\nchunk 2\nchunk 3\n", string.Concat(arrivals.Select(a => a.Text)));
-        Assert.True(arrivals.Count >= 3, $"expected separate chunks, got {arrivals.Count}");
+        // curl may coalesce the function's pipe writes on a busy machine (seen: 2 reads in CI); a buffered body arrives at
+        // once, at the end, so two reads at least one of the function's 400 ms pauses apart still tell streaming from buffering.
+        Assert.True(arrivals.Count >= 2, $"expected separate chunks, got {arrivals.Count}");
         var first = arrivals.First(a => a.Text.Contains("chunk 0", StringComparison.Ordinal)).Ms;
         var last = arrivals.Last().Ms;
-        Assert.True(last - first > 800, $"chunk 0 at {first:F0} ms, last at {last:F0} ms: the body was buffered");
+        Assert.True(last - first > 300, $"chunk 0 at {first:F0} ms, last at {last:F0} ms: the body was buffered"); // at least one 400 ms gap
     }
 
     [Fact]
