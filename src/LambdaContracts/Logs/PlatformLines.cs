@@ -27,7 +27,7 @@ public static class PlatformLines
 
     /// <summary>
     /// INIT_START of an environment initialized ahead of traffic: the line above plus <c>Init Type: provisioned-concurrency</c>
-    /// (the init type that JSON-format logs carry in <c>platform.initStart</c>), so a text log tells the two apart.
+    /// (the init type that JSON-format logs carry in the Telemetry API's <c>initStart</c> event), so a text log tells the two apart.
     /// </summary>
     public static string InitStart(string runtimeVersion, string runtimeVersionArn, string initializationType) =>
         initializationType == LambdaEnvironmentVariables.InitializationTypes.OnDemand
