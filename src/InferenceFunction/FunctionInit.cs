@@ -42,7 +42,14 @@ public static class FunctionInit
                 {
                     var tokenizerPath = modelConfig.Value.TokenizerPath;
                     a?.SetTag("tokenizer.path", tokenizerPath);
-                    return Llama3Tokenizer.Load(tokenizerPath);
+                    var tokenizer = Llama3Tokenizer.Load(tokenizerPath);
+                    a?.SetTag("tokenizer.compiled", tokenizer.Compiled);
+                    if (tokenizer.CompiledSkipped is { } skipped)
+                    {
+                        log($"INIT\tcompiled tokenizer not used: {skipped}");
+                    }
+
+                    return tokenizer;
                 });
             });
             _ = tokenizerTask.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);

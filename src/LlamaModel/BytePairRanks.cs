@@ -20,7 +20,8 @@ public sealed class BytePairRanks
     private readonly int[] _table;   // hash slot → rank, Empty when free
     private readonly int _mask;
 
-    private BytePairRanks(byte[] arena, int[] offsets, int[] lengths, int[] table, int count)
+    /// <summary>Takes the arrays as they are (the parser's, or <see cref="CompiledTokenizer"/>'s copy of them).</summary>
+    internal BytePairRanks(byte[] arena, int[] offsets, int[] lengths, int[] table, int count)
     {
         _arena = arena;
         _offsets = offsets;
@@ -35,6 +36,24 @@ public sealed class BytePairRanks
 
     /// <summary>One more than the highest rank.</summary>
     public int RankLimit => _offsets.Length;
+
+    /// <summary>The arrays behind the lookups, for <see cref="CompiledTokenizer"/> to save as they are.</summary>
+    internal (ReadOnlyMemory<byte> Arena, int[] Offsets, int[] Lengths, int[] Table) Parts
+    {
+        get
+        {
+            var used = 0;
+            for (var rank = 0; rank < _offsets.Length; rank++)
+            {
+                if (_offsets[rank] != Empty)
+                {
+                    used = Math.Max(used, _offsets[rank] + _lengths[rank]);
+                }
+            }
+
+            return (_arena.AsMemory(0, used), _offsets, _lengths, _table);
+        }
+    }
 
     /// <summary>
     /// Parses a rank file. Throws <see cref="FormatException"/> naming the line for a malformed one and for a token

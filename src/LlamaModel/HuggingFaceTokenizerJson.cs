@@ -12,9 +12,10 @@ internal static class HuggingFaceTokenizerJson
     /// <summary>The rank file's bytes, its special tokens (added_tokens, else Llama 3's table) and its rank count.</summary>
     internal sealed record Converted(byte[] RankFile, IReadOnlyDictionary<string, int> SpecialTokens, int RankCount);
 
-    public static Converted ToRankFile(string path)
+    /// <summary>Converts the file at <paramref name="path"/> (named in errors), whose bytes are <paramref name="json"/>.</summary>
+    public static Converted ToRankFile(string path, byte[] json)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
         if (!root.TryGetProperty("model", out var model) || !model.TryGetProperty("vocab", out var vocab) || vocab.ValueKind != JsonValueKind.Object)
         {

@@ -24,11 +24,13 @@ public sealed partial class Llama3Tokenizer
     private readonly BytePairRanks _ranks;
     private readonly Dictionary<int, string> _specialTokens;
 
-    private Llama3Tokenizer(BytePairRanks ranks, IReadOnlyDictionary<string, int> specialTokens, int baseVocabularySize)
+    private Llama3Tokenizer(BytePairRanks ranks, IReadOnlyDictionary<string, int> specialTokens, int baseVocabularySize, bool compiled)
     {
         _ranks = ranks;
+        SpecialTokens = specialTokens;
         _specialTokens = specialTokens.ToDictionary(kv => kv.Value, kv => kv.Key);
         BaseVocabularySize = baseVocabularySize;
+        Compiled = compiled;
     }
 
     /// <summary>
@@ -37,22 +39,46 @@ public sealed partial class Llama3Tokenizer
     /// </summary>
     public int BaseVocabularySize { get; }
 
+    /// <summary>True when it was read from the compiled tokenizer (<see cref="CompiledTokenizer"/>) rather than parsed from its source.</summary>
+    public bool Compiled { get; }
+
+    /// <summary>Why a compiled tokenizer beside the source was not used (its source changed since), or null.</summary>
+    public string? CompiledSkipped { get; private set; }
+
+    internal BytePairRanks Ranks => _ranks;
+
+    internal IReadOnlyDictionary<string, int> SpecialTokens { get; }
+
     /// <summary>
-    /// Loads a tiktoken rank file, or a Hugging Face tokenizer.json when the path ends in .json. Every failure is a
-    /// <see cref="ModelLoadException"/> of kind <see cref="ModelLoadFailure.Tokenizer"/> naming the path.
+    /// Loads a tiktoken rank file, or a Hugging Face tokenizer.json when the path ends in .json — from the compiled tokenizer
+    /// beside it (<see cref="ModelDirectoryLayout.CompiledTokenizerFile"/>) when there is one made from this very file. Every
+    /// failure is a <see cref="ModelLoadException"/> of kind <see cref="ModelLoadFailure.Tokenizer"/> naming the path.
     /// </summary>
     public static Llama3Tokenizer Load(string path)
     {
+        var compiledPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, ModelDirectoryLayout.CompiledTokenizerFile);
+        string? skipped = null;
+        if (File.Exists(compiledPath))
+        {
+            try
+            {
+                if (CompiledTokenizer.TryLoad(compiledPath, path, out skipped) is { } compiled)
+                {
+                    return compiled;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+            {
+                throw new ModelLoadException(ModelLoadFailure.Tokenizer,
+                    $"Compiled tokenizer '{compiledPath}' could not be read: {ex.Message} (delete it, or write it again with llama-model-builder compile-tokenizer).", ex);
+            }
+        }
+
         try
         {
-            if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-            {
-                var converted = HuggingFaceTokenizerJson.ToRankFile(path);
-                return new Llama3Tokenizer(BytePairRanks.Parse(converted.RankFile), converted.SpecialTokens, converted.RankCount);
-            }
-
-            var ranks = BytePairRanks.Parse(File.ReadAllBytes(path));
-            return new Llama3Tokenizer(ranks, Llama3SpecialTokens.ByName, ranks.Count);
+            var parsed = Parse(path, File.ReadAllBytes(path));
+            parsed.CompiledSkipped = skipped;
+            return parsed;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentException
             or InvalidOperationException or System.Text.Json.JsonException or KeyNotFoundException)
@@ -61,6 +87,25 @@ public sealed partial class Llama3Tokenizer
             throw new ModelLoadException(ModelLoadFailure.Tokenizer, $"Tokenizer '{path}' could not be loaded: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// Parses a tokenizer's source, ignoring any compiled tokenizer beside it: a tiktoken rank file, or a Hugging Face
+    /// tokenizer.json when <paramref name="path"/> ends in .json. Malformed input throws what the parsers throw.
+    /// </summary>
+    public static Llama3Tokenizer Parse(string path, byte[] source)
+    {
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            var converted = HuggingFaceTokenizerJson.ToRankFile(path, source);
+            return new Llama3Tokenizer(BytePairRanks.Parse(converted.RankFile), converted.SpecialTokens, converted.RankCount, compiled: false);
+        }
+
+        var ranks = BytePairRanks.Parse(source);
+        return new Llama3Tokenizer(ranks, Llama3SpecialTokens.ByName, ranks.Count, compiled: false);
+    }
+
+    internal static Llama3Tokenizer FromRanks(BytePairRanks ranks, IReadOnlyDictionary<string, int> specialTokens, int baseVocabularySize, bool compiled) =>
+        new(ranks, specialTokens, baseVocabularySize, compiled);
 
     /// <summary>Source-generated: AOT-friendly, no Regex interpreter at cold start.</summary>
     [GeneratedRegex(SplitPattern)]

@@ -18,6 +18,9 @@ public static class ModelDirectoryLayout
     /// <summary>A Hugging Face byte-level BPE tokenizer, as real exports ship it.</summary>
     public const string HuggingFaceTokenizerFile = "tokenizer.json";
 
+    /// <summary>The tokenizer compiled for cold start beside its source (<see cref="CompiledTokenizer"/>).</summary>
+    public const string CompiledTokenizerFile = "tokenizer.bpe";
+
     /// <summary>A single-file ONNX model.</summary>
     public const string OnnxModelFile = "model.onnx";
 

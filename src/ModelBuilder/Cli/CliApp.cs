@@ -15,6 +15,7 @@ internal static class CliApp
           inspect <dir>
           verify  <dir>   (open the session as config.json says, run a prompt, check the logits)
           upload  <dir> s3://bucket/prefix/ [--if-missing]   (AWS credential chain; AWS_ENDPOINT_URL_S3 for an S3-compatible server)
+          compile-tokenizer <dir>   (write tokenizer.bpe beside a downloaded export's tokenizer: the function loads it in milliseconds)
         """;
 
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
@@ -35,7 +36,8 @@ internal static class CliApp
                 "inspect" => InspectCommand.Run(args[1..], stdout),
                 "verify" => BuildCommand.Verify(args[1..], stdout),
                 "upload" => UploadCommand.Run(args[1..], stdout),
-                _ => throw new UsageException($"unknown command '{args[0]}' (expected build, inspect, verify or upload)."),
+                "compile-tokenizer" => CompileTokenizerCommand.Run(args[1..], stdout),
+                _ => throw new UsageException($"unknown command '{args[0]}' (expected build, inspect, verify, upload or compile-tokenizer)."),
             };
         }
         catch (Exception e) when (e is UsageException or BuildException)

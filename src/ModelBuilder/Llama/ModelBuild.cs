@@ -37,7 +37,7 @@ internal static class ModelBuild
     private static readonly string[] OwnedFiles =
     [
         ModelDirectoryLayout.OnnxModelFile, ModelDirectoryLayout.ExternalDataFileOf(ModelDirectoryLayout.OnnxModelFile), ModelDirectoryLayout.OrtModelFile,
-        ModelDirectoryLayout.ConfigFile, ModelDirectoryLayout.TiktokenFile,
+        ModelDirectoryLayout.ConfigFile, ModelDirectoryLayout.TiktokenFile, ModelDirectoryLayout.CompiledTokenizerFile,
     ];
 
     public static BuildResult Run(BuildRequest r, IBuildProgress progress)
@@ -109,7 +109,7 @@ internal static class ModelBuild
         }
 
         progress.Phase("tokenizer", 0);
-        TokenizerWriter.Write(Path.Combine(outDir, ModelDirectoryLayout.TiktokenFile));
+        TokenizerWriter.WriteInto(outDir);
         var configTemp = Path.Combine(outDir, ModelDirectoryLayout.ConfigFile + ".tmp");
         File.WriteAllBytes(configTemp, ModelConfigWriter.Serialize(r.Dims, r.Preset, r.Seed, variant));
         File.Move(configTemp, Path.Combine(outDir, ModelDirectoryLayout.ConfigFile), overwrite: true); // written last: marks the directory complete
@@ -146,11 +146,11 @@ internal static class ModelBuild
         }
 
         progress.Phase("tokenizer", 0);
-        TokenizerWriter.Write(Path.Combine(outDir, ModelDirectoryLayout.TiktokenFile));
+        TokenizerWriter.WriteInto(outDir);
         var configTemp = Path.Combine(outDir, ModelDirectoryLayout.ConfigFile + ".tmp");
         File.WriteAllBytes(configTemp, ModelConfigWriter.Serialize(r.Dims, r.Preset, r.Seed, variant));
         File.Move(configTemp, Path.Combine(outDir, ModelDirectoryLayout.ConfigFile), overwrite: true);
-        var files = variant.ModelFiles.SelectMany(f => new[] { f, ModelDirectoryLayout.ExternalDataFileOf(f) }).Append(ModelDirectoryLayout.TiktokenFile).Append(ModelDirectoryLayout.ConfigFile)
+        var files = variant.ModelFiles.SelectMany(f => new[] { f, ModelDirectoryLayout.ExternalDataFileOf(f) }).Concat(TokenizerWriter.Files).Append(ModelDirectoryLayout.ConfigFile)
             .Where(f => File.Exists(Path.Combine(outDir, f))).ToList();
         return new BuildResult(variant, files, files.Sum(f => new FileInfo(Path.Combine(outDir, f)).Length), started.Elapsed);
     }
@@ -180,6 +180,7 @@ internal static class ModelBuild
                 ? mf.EnumerateArray().Select(e => e.GetString()).ToList() : [];
             return model is not null && tokenizer is not null
                 && File.Exists(Path.Combine(dir, model)) && File.Exists(Path.Combine(dir, tokenizer))
+                && File.Exists(Path.Combine(dir, ModelDirectoryLayout.CompiledTokenizerFile)) // directories built before it existed are rebuilt
                 && parts.All(f => f is not null && File.Exists(Path.Combine(dir, f)) && File.Exists(Path.Combine(dir, ModelDirectoryLayout.ExternalDataFileOf(f))))
                 && (data is null || File.Exists(Path.Combine(dir, data)));
         }

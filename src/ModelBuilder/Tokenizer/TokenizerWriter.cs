@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Reflection;
 using System.Text;
+using LlamaAspire.LlamaModel;
 
 namespace LlamaAspire.ModelBuilder.Tokenizer;
 
@@ -11,6 +12,17 @@ namespace LlamaAspire.ModelBuilder.Tokenizer;
 /// </summary>
 internal static class TokenizerWriter
 {
+    /// <summary>What <see cref="WriteInto"/> writes.</summary>
+    public static IReadOnlyList<string> Files { get; } = [ModelDirectoryLayout.TiktokenFile, ModelDirectoryLayout.CompiledTokenizerFile];
+
+    /// <summary>Writes the rank file into <paramref name="modelDir"/>, and the tokenizer compiled from it for the function's cold start.</summary>
+    public static void WriteInto(string modelDir)
+    {
+        var source = Path.Combine(modelDir, ModelDirectoryLayout.TiktokenFile);
+        Write(source);
+        CompiledTokenizer.Write(source, Path.Combine(modelDir, ModelDirectoryLayout.CompiledTokenizerFile));
+    }
+
     public static void Write(string path)
     {
         using var reader = new StreamReader(OpenCl100kResource(), Encoding.UTF8);
