@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.Otlp;
 using LlamaAspire.TestInfrastructure;
 using Spectre.Console;
@@ -13,6 +14,7 @@ internal sealed record ColdStartResult(
     TimeSpan StartToReady,
     TimeSpan? FunctionInit,
     IReadOnlyList<(string Name, TimeSpan Duration)> Phases,
+    TimeSpan? InitEndToHandler,
     int PromptTokens,
     double TimeToFirstTokenMs,
     double DecodeTokensPerSecond,
@@ -25,6 +27,8 @@ internal sealed record ColdStartResult(
 /// </summary>
 internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver otlp, string bootstrapPath, int memorySizeMb)
 {
+    private const string FunctionName = "benchmark";
+
     private int _runNumber;
 
     public async Task<ColdStartResult> RunAsync(string variant, string modelDir, string prompt, int maxTokens)
@@ -40,7 +44,7 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
         };
         var environment = startInfo.Environment;
         environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi.RuntimeApi;
-        environment["AWS_LAMBDA_FUNCTION_NAME"] = "benchmark";
+        environment["AWS_LAMBDA_FUNCTION_NAME"] = FunctionName;
         environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = memorySizeMb.ToString(CultureInfo.InvariantCulture);
         environment["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
         environment["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
@@ -53,6 +57,11 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
 
         environment["OTEL_SERVICE_NAME"] = serviceName;
 
+        // The invoke is queued before the process starts, so /next answers at once and "end of init → handler start"
+        // is the function's own path (its first /next round trip, request parsing, the span's start), not the harness's.
+        var payload = JsonSerializer.Serialize(new Dictionary<string, object> { ["prompt"] = prompt, ["max_tokens"] = maxTokens, ["temperature"] = 0 });
+        // No X-Ray header: the benchmark times the function, not a trace it would join.
+        var invoke = runtimeApi.Enqueue(payload, deadline: DateTimeOffset.UtcNow.AddMinutes(15), traceId: null).Result;
         var started = Stopwatch.GetTimestamp();
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {bootstrapPath}.");
         var output = new List<string>();
@@ -73,9 +82,7 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
             }
 
             var startToReady = Stopwatch.GetElapsedTime(started, firstNext.Result);
-            var payload = JsonSerializer.Serialize(new Dictionary<string, object> { ["prompt"] = prompt, ["max_tokens"] = maxTokens, ["temperature"] = 0 });
-            // No X-Ray header: the benchmark times the function, not a trace it would join.
-            var response = await runtimeApi.InvokeAsync(payload, TimeSpan.FromMinutes(10), traceId: null);
+            var response = await invoke.WaitAsync(TimeSpan.FromMinutes(10));
             if (response.IsError)
             {
                 throw new InvalidOperationException($"Function error {response.ErrorType} ({variant}): {response.BodyText}");
@@ -87,12 +94,14 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
             var timings = json.RootElement.GetProperty("timings");
             var usage = json.RootElement.GetProperty("usage");
 
-            var (functionInit, phases) = InitPhases(await InitSpansAsync(serviceName));
+            var spans = await InitSpansAsync(serviceName);
+            var (functionInit, phases) = InitPhases(spans);
             return new ColdStartResult(
                 variant,
                 startToReady,
                 functionInit,
                 phases,
+                InitEndToHandler(spans),
                 usage.GetProperty("prompt_tokens").GetInt32(),
                 timings.GetProperty("time_to_first_token_ms").GetDouble(),
                 timings.GetProperty("decode_tokens_per_second").GetDouble(),
@@ -116,7 +125,7 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
     {
         try
         {
-            return await otlp.Spans.WaitForServiceAsync(serviceName, ["function.init"], TimeSpan.FromSeconds(10));
+            return await otlp.Spans.WaitForServiceAsync(serviceName, [FunctionTelemetryNames.InitSpan, FunctionName], TimeSpan.FromSeconds(10));
         }
         catch (TimeoutException e)
         {
@@ -127,7 +136,7 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
 
     private static (TimeSpan?, IReadOnlyList<(string, TimeSpan)>) InitPhases(IReadOnlyList<OtlpSpan> spans)
     {
-        var init = spans.FirstOrDefault(s => s.Name == "function.init");
+        var init = spans.FirstOrDefault(s => s.Name == FunctionTelemetryNames.InitSpan);
         if (init is null)
         {
             return (null, []);
@@ -135,6 +144,12 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
 
         return (init.Duration, [.. spans.ChildrenOf(init).Select(s => (s.Name, s.Duration))]);
     }
+
+    /// <summary>From the end of the function.init span to the start of the first invoke's span (named after the function).</summary>
+    private static TimeSpan? InitEndToHandler(IReadOnlyList<OtlpSpan> spans) =>
+        spans.FirstOrDefault(s => s.Name == FunctionTelemetryNames.InitSpan) is { } init && spans.FirstOrDefault(s => s.Name == FunctionName) is { } handler
+            ? handler.Start - init.End
+            : null;
 
     /// <summary>Peak resident set (VmHWM) from procfs: what Lambda reports as Max Memory Used.</summary>
     private static long ReadPeakRss(int pid)

@@ -24,6 +24,7 @@ internal static class Report
         {
             ("model bytes on disk (MB)", v => F(floors[v].Bytes / 1048576.0)),
             ("process start → ready for /next (ms)", v => F(Median(byVariant[v], r => r.StartToReady.TotalMilliseconds))),
+            ("  min – max (ms)", v => $"{F(byVariant[v].Min(r => r.StartToReady.TotalMilliseconds))} – {F(byVariant[v].Max(r => r.StartToReady.TotalMilliseconds))}"),
             ("function.init span (ms)", v => F(Median(byVariant[v], r => r.FunctionInit?.TotalMilliseconds ?? double.NaN))),
         };
 
@@ -33,6 +34,7 @@ internal static class Report
                 r.Phases.Where(p => p.Name == phase).Select(p => p.Duration.TotalMilliseconds).DefaultIfEmpty(double.NaN).First()))));
         }
 
+        rows.Add(("end of init → handler start (ms)", v => F(Median(byVariant[v], r => r.InitEndToHandler?.TotalMilliseconds ?? double.NaN), "F2")));
         rows.Add(($"time to first token, {options.PromptTokens}-token prompt (ms)", v => F(Median(byVariant[v], r => r.TimeToFirstTokenMs))));
         rows.Add(("decode tokens/s", v => F(Median(byVariant[v], r => r.DecodeTokensPerSecond), "F2")));
         rows.Add(("peak RSS (MB)", v => F(Median(byVariant[v], r => r.PeakRssBytes / 1048576.0))));
