@@ -51,15 +51,7 @@ internal static class BuildCommand
             dims = dims with { Embedding = embedding == "fp32" ? EmbeddingKind.Fp32 : EmbeddingKind.Int4 };
         }
 
-        // ORT 1.31.1 saves MatMulNBits pre-packs taken before the int8 path (accuracy_level 4) packs its scales into them:
-        // such a model loads and returns NaN. So --prepack defaults to accuracy level 1 (fp32), and refuses 4.
-        var accuracy = a.GetInt("--accuracy-level", min: 0) ?? (a.Has("--prepack") ? 1 : dims.AccuracyLevel);
-        if (a.Has("--prepack") && accuracy == 4)
-        {
-            throw new UsageException("--prepack cannot be combined with --accuracy-level 4: ONNX Runtime 1.31.1 saves MatMulNBits pre-packs without the int8 path's packed scales (the model returns NaN). Use --accuracy-level 1 (the --prepack default).");
-        }
-
-        dims = dims with { AccuracyLevel = accuracy };
+        dims = dims with { AccuracyLevel = a.GetInt("--accuracy-level", min: 0) ?? dims.AccuracyLevel };
         if (dims.Validate() is { } invalid)
         {
             throw new UsageException(invalid);

@@ -48,11 +48,6 @@ internal static class ModelBuild
             throw new BuildException(invalid);
         }
 
-        if (r.Prepack && r.Dims.AccuracyLevel == 4)
-        {
-            throw new BuildException("--prepack needs accuracy level 0 or 1: ONNX Runtime 1.31.1 saves int8-path (level 4) MatMulNBits pre-packs without their scales.");
-        }
-
         if (r.Sessions > 1 && (r.Format != ModelFormat.Onnx || r.Optimize || r.Prepack))
         {
             throw new BuildException("--sessions applies to plain --format onnx (no --optimize/--prepack): each part is written with its own external data.");
