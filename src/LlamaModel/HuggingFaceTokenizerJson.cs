@@ -23,7 +23,6 @@ internal static class HuggingFaceTokenizerJson
         }
 
         var special = AddedTokens(root);
-        var unicodeToByte = ByteLevelDecoderMap();
         var ranks = 0;
         var rankFile = new StringBuilder(vocab.EnumerateObject().Count() * 12);
         var bytes = new List<byte>(64);
@@ -37,7 +36,7 @@ internal static class HuggingFaceTokenizerJson
             bytes.Clear();
             foreach (var ch in entry.Name)
             {
-                if (!unicodeToByte.TryGetValue(ch, out var b))
+                if (!ByteLevelAlphabet.TryByteOf(ch, out var b))
                 {
                     throw new ModelLoadException(ModelLoadFailure.Tokenizer, $"Tokenizer '{path}': token '{entry.Name}' is not byte-level BPE.");
                 }
@@ -68,19 +67,5 @@ internal static class HuggingFaceTokenizerJson
         }
 
         return special.Count > 0 ? special : Llama3SpecialTokens.ByName;
-    }
-
-    /// <summary>GPT-2's bytes_to_unicode, inverted.</summary>
-    private static Dictionary<char, byte> ByteLevelDecoderMap()
-    {
-        var map = new Dictionary<char, byte>(256);
-        var unprintable = 0;
-        for (var b = 0; b < 256; b++)
-        {
-            var printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-            map[printable ? (char)b : (char)(256 + unprintable++)] = (byte)b;
-        }
-
-        return map;
     }
 }

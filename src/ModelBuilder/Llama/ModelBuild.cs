@@ -37,7 +37,7 @@ internal static class ModelBuild
     private static readonly string[] OwnedFiles =
     [
         ModelDirectoryLayout.OnnxModelFile, ModelDirectoryLayout.ExternalDataFileOf(ModelDirectoryLayout.OnnxModelFile), ModelDirectoryLayout.OrtModelFile,
-        ModelDirectoryLayout.ConfigFile, ModelDirectoryLayout.TiktokenFile, ModelDirectoryLayout.CompiledTokenizerFile,
+        ModelDirectoryLayout.ConfigFile, ModelDirectoryLayout.GenAiConfigFile, .. TokenizerWriter.Files,
     ];
 
     public static BuildResult Run(BuildRequest r, IBuildProgress progress)
@@ -105,6 +105,7 @@ internal static class ModelBuild
 
         progress.Phase("tokenizer", 0);
         TokenizerWriter.WriteInto(outDir);
+        File.WriteAllBytes(Path.Combine(outDir, ModelDirectoryLayout.GenAiConfigFile), GenAiConfigWriter.Serialize(r.Dims, variant));
         var configTemp = Path.Combine(outDir, ModelDirectoryLayout.ConfigFile + ".tmp");
         File.WriteAllBytes(configTemp, ModelConfigWriter.Serialize(r.Dims, r.Preset, r.Seed, variant));
         File.Move(configTemp, Path.Combine(outDir, ModelDirectoryLayout.ConfigFile), overwrite: true); // written last: marks the directory complete

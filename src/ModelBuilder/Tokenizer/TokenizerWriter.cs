@@ -13,14 +13,19 @@ namespace LlamaAspire.ModelBuilder.Tokenizer;
 internal static class TokenizerWriter
 {
     /// <summary>What <see cref="WriteInto"/> writes.</summary>
-    public static IReadOnlyList<string> Files { get; } = [ModelDirectoryLayout.TiktokenFile, ModelDirectoryLayout.CompiledTokenizerFile];
+    public static IReadOnlyList<string> Files { get; } =
+        [ModelDirectoryLayout.TiktokenFile, ModelDirectoryLayout.CompiledTokenizerFile, .. HuggingFaceTokenizerWriter.Files];
 
-    /// <summary>Writes the rank file into <paramref name="modelDir"/>, and the tokenizer compiled from it for the function's cold start.</summary>
+    /// <summary>
+    /// Writes the rank file into <paramref name="modelDir"/>, the tokenizer compiled from it for the function's cold start, and
+    /// the same tokenizer as Hugging Face files for ONNX Runtime GenAI and other readers.
+    /// </summary>
     public static void WriteInto(string modelDir)
     {
         var source = Path.Combine(modelDir, ModelDirectoryLayout.TiktokenFile);
         Write(source);
         CompiledTokenizer.Write(source, Path.Combine(modelDir, ModelDirectoryLayout.CompiledTokenizerFile));
+        HuggingFaceTokenizerWriter.WriteInto(modelDir, BytePairRanks.Parse(File.ReadAllBytes(source)));
     }
 
     public static void Write(string path)
