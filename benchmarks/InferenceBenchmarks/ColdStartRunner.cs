@@ -88,7 +88,7 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
                 throw new InvalidOperationException($"Function error {response.ErrorType} ({variant}): {response.BodyText}");
             }
 
-            var peakRss = ReadPeakRss(process.Id);
+            var peakRss = PeakRss.OfProcess(process.Id);
 
             using var json = JsonDocument.Parse(response.Body);
             var timings = json.RootElement.GetProperty("timings");
@@ -150,19 +150,4 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
         spans.FirstOrDefault(s => s.Name == FunctionTelemetryNames.InitSpan) is { } init && spans.FirstOrDefault(s => s.Name == FunctionName) is { } handler
             ? handler.Start - init.End
             : null;
-
-    /// <summary>Peak resident set (VmHWM) from procfs: what Lambda reports as Max Memory Used.</summary>
-    private static long ReadPeakRss(int pid)
-    {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                var kb = long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-                return kb * 1024;
-            }
-        }
-
-        throw new InvalidOperationException($"/proc/{pid}/status has no VmHWM line.");
-    }
 }

@@ -7,6 +7,11 @@ using LlamaAspire.TestInfrastructure;
 using Spectre.Console;
 
 // Cold-start and generation benchmark for the inference function. Usage and results: docs/benchmarks.md.
+if (args.Length > 0 && args[0] == GenAiChild.Flag)
+{
+    Environment.Exit(GenAiChild.Run(args[1..]));
+}
+
 var options = BenchmarkOptions.Parse(args);
 var repo = BenchmarkOptions.FindRepositoryRoot();
 var artifacts = Path.Combine(repo, "artifacts", "bench");
@@ -45,6 +50,8 @@ var runner = new ColdStartRunner(runtimeApi, otlp, Path.Combine(functionDir, "bo
 var prompt = "hello" + string.Concat(Enumerable.Repeat(" hello", options.PromptTokens - 2)); // + BOS = PromptTokens
 var results = new List<ColdStartResult>();
 var floors = new Dictionary<string, (long Bytes, TimeSpan Read)>();
+var genAiResults = new List<(string Variant, GenAiResult Result)>();
+var genAiSkipped = new Dictionary<string, string>();
 foreach (var (name, modelDir) in variants)
 {
     var files = Directory.GetFiles(modelDir, "model.*");
@@ -55,14 +62,29 @@ foreach (var (name, modelDir) in variants)
         results.Add(result);
         AnsiConsole.MarkupLine($"  {name} run {run + 1}: ready in {result.StartToReady.TotalMilliseconds:F0} ms, TTFT {result.TimeToFirstTokenMs:F0} ms, {result.DecodeTokensPerSecond:F2} tok/s");
     }
+
+    // ONNX Runtime GenAI on the very same directory, same prompt ids, same threads, one fresh process per run.
+    if (options.GenAi && GenAiRunner.CannotRun(modelDir) is { } why)
+    {
+        genAiSkipped[name] = why;
+    }
+    else if (options.GenAi)
+    {
+        for (var run = 0; run < options.Runs; run++)
+        {
+            var genAi = await GenAiRunner.RunAsync(modelDir, prompt, threads, options.MaxTokens);
+            genAiResults.Add((name, genAi));
+            AnsiConsole.MarkupLine($"  {name} GenAI run {run + 1}: loaded in {genAi.LoadMs:F0} ms, TTFT {genAi.TimeToFirstTokenMs:F0} ms, {genAi.DecodeTokensPerSecond:F2} tok/s");
+        }
+    }
 }
 
-var markdown = Report.Print(options, results, floors, helloStart, bandwidth, threads);
+var markdown = Report.Print(options, results, floors, helloStart, bandwidth, threads, genAiResults, genAiSkipped);
 var markdownPath = Path.Combine(artifacts, $"results-{options.Preset}.md");
 await File.WriteAllTextAsync(markdownPath, markdown);
 AnsiConsole.MarkupLineInterpolated($"Markdown table written to [blue]{markdownPath}[/]");
 
-internal sealed record BenchmarkOptions(string Preset, int Runs, int PromptTokens, int MaxTokens, int MemorySizeMb, IReadOnlyList<string> Variants, bool SkipPublish)
+internal sealed record BenchmarkOptions(string Preset, int Runs, int PromptTokens, int MaxTokens, int MemorySizeMb, IReadOnlyList<string> Variants, bool SkipPublish, bool GenAi)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -70,7 +92,7 @@ internal sealed record BenchmarkOptions(string Preset, int Runs, int PromptToken
         var flags = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--skip-publish")
+            if (args[i] is "--skip-publish" or "--no-genai")
             {
                 flags.Add(args[i]);
             }
@@ -80,7 +102,7 @@ internal sealed record BenchmarkOptions(string Preset, int Runs, int PromptToken
             }
             else
             {
-                throw new ArgumentException($"Unknown argument '{args[i]}'. Options: --preset, --runs, --prompt-tokens, --max-tokens, --memory-size, --variants, --skip-publish.");
+                throw new ArgumentException($"Unknown argument '{args[i]}'. Options: --preset, --runs, --prompt-tokens, --max-tokens, --memory-size, --variants, --skip-publish, --no-genai.");
             }
         }
 
@@ -95,7 +117,8 @@ internal sealed record BenchmarkOptions(string Preset, int Runs, int PromptToken
             Int("--max-tokens", 32),
             Int("--memory-size", 10240),
             values.GetValueOrDefault("--variants", string.Join(',', ModelVariants.All)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            flags.Contains("--skip-publish"));
+            flags.Contains("--skip-publish"),
+            !flags.Contains("--no-genai"));
     }
 
     public static string FindRepositoryRoot()

@@ -16,7 +16,9 @@ internal static class Report
         Dictionary<string, (long Bytes, TimeSpan Read)> floors,
         TimeSpan helloStart,
         double bandwidth,
-        int threads)
+        int threads,
+        List<(string Variant, GenAiResult Result)> genAi,
+        Dictionary<string, string> genAiSkipped)
     {
         var variants = results.Select(r => r.Variant).Distinct().ToList();
         var byVariant = variants.ToDictionary(v => v, v => results.Where(r => r.Variant == v).ToList());
@@ -43,6 +45,18 @@ internal static class Report
         rows.Add(("decode bound: bandwidth ÷ model bytes (tok/s)", v => F(bandwidth / floors[v].Bytes, "F2")));
         rows.Add(("decode bound ÷ measured", v => F(bandwidth / floors[v].Bytes / Median(byVariant[v], r => r.DecodeTokensPerSecond), "F2") + "×"));
 
+        // ONNX Runtime GenAI on the same directory: its figures, then ours ÷ its (cold TTFT: lower is better for us; decode: higher).
+        double G(string v, Func<GenAiResult, double> value) => Median(genAi.Where(g => g.Variant == v).Select(g => value(g.Result)));
+        double OursColdTtft(string v) => Median(byVariant[v], r => r.StartToReady.TotalMilliseconds + r.TimeToFirstTokenMs);
+        string Skipped(string v, string text) => genAiSkipped.ContainsKey(v) ? "not run" : text;
+        rows.Add(("GenAI: Model + Tokenizer load (ms)", v => Skipped(v, F(G(v, g => g.LoadMs)))));
+        rows.Add(("GenAI: process start → ready (ms, JIT host)", v => Skipped(v, F(G(v, g => g.StartToReadyMs)))));
+        rows.Add(($"GenAI: time to first token, {options.PromptTokens}-token prompt (ms)", v => Skipped(v, F(G(v, g => g.TimeToFirstTokenMs)))));
+        rows.Add(("GenAI: decode tokens/s", v => Skipped(v, F(G(v, g => g.DecodeTokensPerSecond), "F2"))));
+        rows.Add(("GenAI: peak RSS (MB)", v => Skipped(v, F(G(v, g => g.PeakRssBytes / 1048576.0)))));
+        rows.Add(("cold TTFT (start → ready + TTFT): ours ÷ GenAI", v => Skipped(v, F(OursColdTtft(v) / G(v, g => g.StartToReadyMs + g.TimeToFirstTokenMs), "F2") + "×")));
+        rows.Add(("decode tokens/s: ours ÷ GenAI", v => Skipped(v, F(Median(byVariant[v], r => r.DecodeTokensPerSecond) / G(v, g => g.DecodeTokensPerSecond), "F2") + "×")));
+
         var table = new Table().Title($"{options.Preset}: median of {options.Runs} cold starts per variant, {threads} intra-op threads");
         table.AddColumn("measure");
         foreach (var variant in variants)
@@ -59,7 +73,8 @@ internal static class Report
         var floorsLine = $"Floors in the same run: AOT hello-world start → exit {helloStart.TotalMilliseconds:F1} ms (median of 20); " +
             $"memory read bandwidth {bandwidth / 1e9:F2} GB/s ({threads} threads); page-cache read " +
             string.Join(", ", floors.Select(f => $"{f.Key} {f.Value.Read.TotalMilliseconds:F0} ms ({f.Value.Bytes / f.Value.Read.TotalSeconds / 1e9:F2} GB/s)")) +
-            $"; prompt tokens as counted by the function: {string.Join(", ", results.Select(r => r.PromptTokens).Distinct())}.";
+            $"; prompt tokens as counted by the function: {string.Join(", ", results.Select(r => r.PromptTokens).Distinct())}." +
+            string.Concat(genAiSkipped.Select(kv => $" GenAI did not run {kv.Key}: {kv.Value}."));
         AnsiConsole.WriteLine(floorsLine);
 
         var markdown = new StringBuilder();
@@ -76,9 +91,11 @@ internal static class Report
         double InitFloor(string variant) => helloStart.TotalMilliseconds + floors[variant].Read.TotalMilliseconds;
     }
 
-    private static double Median(List<ColdStartResult> runs, Func<ColdStartResult, double> value)
+    private static double Median(List<ColdStartResult> runs, Func<ColdStartResult, double> value) => Median(runs.Select(value));
+
+    private static double Median(IEnumerable<double> values)
     {
-        var sorted = runs.Select(value).Where(v => !double.IsNaN(v)).Order().ToList();
+        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToList();
         return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
     }
 
