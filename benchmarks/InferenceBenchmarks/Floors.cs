@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace LlamaAspire.Benchmarks;
 
@@ -76,16 +77,39 @@ internal static class Floors
         return perThread * sizeof(long) * threads / best;
     }
 
+    /// <summary>
+    /// Reads the array the way the MatMulNBits kernels read weights: the widest vector loads the CPU has (AVX-512 here), four
+    /// independent accumulators so loads overlap. A 64-bit-load reader measures 16–21 GB/s on this machine's 2 threads, this
+    /// one 24–28 GB/s: the decode bound must use what the kernels can reach.
+    /// </summary>
     private static long Sum(long[] array)
     {
-        var vectors = MemoryMarshal.Cast<long, Vector<long>>(array);
-        var accumulator = Vector<long>.Zero;
-        foreach (var vector in vectors)
+        if (Vector512.IsHardwareAccelerated)
         {
-            accumulator += vector;
+            var vectors = MemoryMarshal.Cast<long, Vector512<long>>(array);
+            Vector512<long> a = default, b = default, c = default, d = default;
+            var i = 0;
+            for (; i + 4 <= vectors.Length; i += 4)
+            {
+                a += vectors[i];
+                b += vectors[i + 1];
+                c += vectors[i + 2];
+                d += vectors[i + 3];
+            }
+
+            return Vector512.Sum(a + b + c + d);
         }
 
-        return Vector.Sum(accumulator);
+        var wide = MemoryMarshal.Cast<long, Vector<long>>(array);
+        Vector<long> x = default, y = default;
+        var j = 0;
+        for (; j + 2 <= wide.Length; j += 2)
+        {
+            x += wide[j];
+            y += wide[j + 1];
+        }
+
+        return Vector.Sum(x + y);
     }
 
     public static TimeSpan Median(List<TimeSpan> samples)

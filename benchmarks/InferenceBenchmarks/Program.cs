@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using LlamaAspire.Benchmarks;
 using LlamaAspire.LambdaContracts;
+using LlamaAspire.LlamaModel;
 using LlamaAspire.Otlp;
 using LlamaAspire.TestInfrastructure;
 using Spectre.Console;
@@ -49,13 +50,13 @@ await using var otlp = await OtlpReceiver.StartAsync();
 var runner = new ColdStartRunner(runtimeApi, otlp, Path.Combine(functionDir, "bootstrap"), options.MemorySizeMb);
 var prompt = "hello" + string.Concat(Enumerable.Repeat(" hello", options.PromptTokens - 2)); // + BOS = PromptTokens
 var results = new List<ColdStartResult>();
-var floors = new Dictionary<string, (long Bytes, TimeSpan Read)>();
+var floors = new Dictionary<string, (long Bytes, TimeSpan Read, double DecodeBytes)>();
 var genAiResults = new List<(string Variant, GenAiResult Result)>();
 var genAiSkipped = new Dictionary<string, string>();
 foreach (var (name, modelDir) in variants)
 {
     var files = Directory.GetFiles(modelDir, "model.*");
-    floors[name] = (files.Sum(f => new FileInfo(f).Length), Floors.PageCacheRead(files));
+    floors[name] = (files.Sum(f => new FileInfo(f).Length), Floors.PageCacheRead(files), DecodeBytes.PerToken(ModelDirectory.Load(modelDir)));
     for (var run = 0; run < options.Runs; run++)
     {
         var result = await runner.RunAsync(name, modelDir, prompt, options.MaxTokens);
