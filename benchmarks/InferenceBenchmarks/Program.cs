@@ -146,6 +146,8 @@ internal static class ModelVariants
         ["onnx-prepacked"] = "--format onnx --prepack",
         ["ort"] = "--format ort",
         ["onnx-sessions2"] = "--format onnx --sessions 2",
+        ["ort-last"] = "--format ort --prefill-logits last",
+        ["onnx-prepacked-last"] = "--format onnx --prepack --prefill-logits last",
     };
 
     public static IEnumerable<string> All => Flags.Keys;

@@ -82,6 +82,9 @@ public sealed record ModelConfig
     /// <summary>llamaaspire.embedding: "fp32" or "int4".</summary>
     public string? Embedding { get; init; }
 
+    /// <summary>True when the graph's logits are the last position's only ([batch, 1, vocab]; ours with --prefill-logits last).</summary>
+    public bool LastPositionLogits { get; init; }
+
     /// <summary>llamaaspire.quantization.accuracy_level of the MatMulNBits nodes.</summary>
     public int? QuantizationAccuracyLevel { get; init; }
 

@@ -108,6 +108,7 @@ public static class ModelDirectory
             Prepacked = ours is { } o9 && Bool(o9, "prepacked"),
             ExternalDataPath = externalDataPath,
             Embedding = ours is { } o10 ? Str(o10, "embedding") : null,
+            LastPositionLogits = ours is { } o13 && Str(o13, "logits") == "last-position",
             QuantizationAccuracyLevel = ours is { } o11 && o11.TryGetProperty("quantization", out var q) && q.ValueKind == JsonValueKind.Object ? Int(q, "accuracy_level") : null,
             RecordedOptimization = ours is { } o12 ? RecordedOptimizationOf(o12) : GraphOptimization.Default,
             RecommendedOptimization = SessionOptionsOf(ours, out var entries),

@@ -117,6 +117,38 @@ public sealed class GenerationTests(TinyModelFixture tiny)
     }
 
     [Fact]
+    public void A_model_computing_only_the_last_positions_logits_generates_as_the_full_model_does()
+    {
+        _ = TinyModelFixture.Load(tiny.OnnxDirectory, out var rf);
+        _ = TinyModelFixture.Load(tiny.LastLogitsDirectory, out var rl);
+        using (rf)
+        using (rl)
+        {
+            int[] prompt = [Llama3SpecialTokens.BeginOfText, 1000, 2000, 3000, 4000, 5000, 6000];
+            var a = rf.Forward(prompt).ToArray();
+            var b = rl.Forward(prompt).ToArray();
+            for (int step = 0; ; step++)
+            {
+                float maxDiff = 0;
+                for (int i = 0; i < a.Length; i++)
+                {
+                    maxDiff = Math.Max(maxDiff, Math.Abs(a[i] - b[i]));
+                }
+
+                Assert.True(maxDiff < 1e-3f, $"step {step}: logits differ by {maxDiff}");
+                if (step == 8)
+                {
+                    break;
+                }
+
+                int next = Sampler.ArgMax(a);
+                a = rf.Forward([next]).ToArray();
+                b = rl.Forward([next]).ToArray();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_model_split_into_two_sessions_matches_the_single_file_model()
     {
         var single = TinyModelFixture.Load(tiny.OnnxDirectory, out var rs);

@@ -19,10 +19,15 @@ public sealed class TinyModelFixture : IDisposable
         Build(OrtDirectory, "--format", "ort", "--optimize");
         SplitDirectory = Path.Combine(_root, "sessions2");
         Build(SplitDirectory, "--sessions", "2");
+        LastLogitsDirectory = Path.Combine(_root, "last-logits");
+        Build(LastLogitsDirectory, "--prefill-logits", "last");
     }
 
     /// <summary>The same model split into two session parts (builder --sessions 2).</summary>
     public string SplitDirectory { get; }
+
+    /// <summary>The onnx model with the LM head on the last position only (logits [1, 1, V]).</summary>
+    public string LastLogitsDirectory { get; }
 
     public string OnnxDirectory { get; }
     public string OrtDirectory { get; }

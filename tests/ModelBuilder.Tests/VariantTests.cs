@@ -36,7 +36,7 @@ public class VariantTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixtur
 
         using var runner = new ModelRunner(m.ModelPath, m.Dims, options);
         var logits = runner.Forward(Prompt);
-        var step = runner.Forward([Logits.ArgMax(logits.AsSpan((Prompt.Length - 1) * m.Dims.VocabSize))]);
+        var step = runner.Forward([Logits.ArgMax(logits.AsSpan(logits.Length - m.Dims.VocabSize))]); // the last position's row
         return [.. logits, .. step];
     }
 
@@ -114,6 +114,23 @@ public class VariantTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixtur
         Assert.True(m.Prepacked);
         Assert.Equal("model.onnx.data", m.ExternalDataFile);
         Assert.True(Logits.MaxRelativeDiff(RunAsConfigured(dir), ReferenceLogits(accuracyLevel)) <= 1e-3f);
+    }
+
+    [Fact]
+    public void LastPositionLogitsAreTheFullModelsLastRow()
+    {
+        var dir = tiny.NewDir("last-logits");
+        ModelBuild.Run(new BuildRequest(Presets.Tiny, TinyModelFixture.Dims with { LastPositionLogits = true }, 42, dir), new NullProgress());
+        var m = BuiltModel.Load(dir);
+        Assert.True(m.Dims.LastPositionLogits);
+        var vocab = TinyModelFixture.Dims.VocabSize;
+
+        var last = RunAsConfigured(dir);  // the prompt's last row, then a decode step's
+        var full = ReferenceLogits();     // every prompt row, then the same decode step's
+
+        Assert.Equal(2 * vocab, last.Length);
+        Assert.True(Logits.MaxRelativeDiff(last, full.AsSpan(full.Length - 2 * vocab).ToArray()) <= 1e-3f);
+        Assert.Equal(1, m.Verify().LogitPositions);
     }
 
     [Fact]

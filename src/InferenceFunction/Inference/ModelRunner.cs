@@ -13,7 +13,8 @@ namespace LlamaAspire.InferenceFunction.Inference;
 /// [1,1] tensors and logits [1,1,V] are OrtValues created once; the attention-mask views [1,T] over the all-ones buffer are
 /// created the first time a length T is reached and reused by every later request. After the first request a decode step
 /// allocates no OrtValue and no buffer (the only managed garbage is the 40-byte UTF-8 copy of "attention_mask" that ORT's
-/// C# BindInput makes). Prefill allocates its [1,S] views and its [1,S,V] logits once per request.</para>
+/// C# BindInput makes). Prefill allocates its [1,S] views and, unless the graph computes the last position's logits only, its
+/// [1,S,V] logits once per request.</para>
 /// <para><b>growing</b> (transformers.js / Optimum exports): past is [1, kv, P, hd] and present [1, kv, P+S, hd], so ORT
 /// allocates the present outputs each step and they become the next step's past. That per-token allocation is inherent
 /// to those graphs and accepted there.</para>
@@ -39,6 +40,7 @@ public sealed class ModelRunner : IDisposable
     readonly bool _hasPositionIds;
     readonly string[] _pastNames, _presentNames;
     readonly TensorElementType _kvType, _logitsType;
+    readonly bool _lastPositionLogits;
     readonly long[] _ids, _positions, _mask;     // pinned (POH), length C
     readonly OrtValue _stepIds, _stepPositions;   // [1,1] views of _ids[0], _positions[0]
     readonly OrtValue?[] _maskViews;              // [1,T] views over _mask, by T
@@ -95,6 +97,9 @@ public sealed class ModelRunner : IDisposable
         }
 
         _logitsType = logitsMeta.ElementDataType;
+        // [batch, 1, vocab]: the graph runs the LM head on the last position only (builder --prefill-logits last), so prefill
+        // writes into the same [1,1,V] buffer a decode step does. Exports have a symbolic sequence dimension (-1) here.
+        _lastPositionLogits = logitsMeta.Dimensions is [_, 1, _];
         if (_logitsType is not (TensorElementType.Float or TensorElementType.Float16))
         {
             throw new ModelLoadException(ModelLoadFailure.Model, $"Model '{config.ModelPath}': logits are {_logitsType}; float32 or float16 expected.");
@@ -258,7 +263,8 @@ public sealed class ModelRunner : IDisposable
         for (int i = 0; i < s; i++) { _ids[i] = tokens[i]; _positions[i] = Position + i; }
         using var ids = View(_ids, 0, [1, s]);
         using var positions = View(_positions, 0, [1, s]);
-        using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _logitsType, [1, s, _vocab]);
+        using var allPositions = _lastPositionLogits ? null : OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _logitsType, [1, s, _vocab]);
+        var logits = allPositions ?? _stepLogits;
         var hidden = new OrtValue[_stepHidden.Length];
         for (int b = 0; b < hidden.Length; b++)
         {
@@ -297,7 +303,7 @@ public sealed class ModelRunner : IDisposable
             _stepInputsBound = true;
         }
         Position = total;
-        return ReadLastLogits(logits, s - 1);
+        return ReadLastLogits(logits, allPositions is null ? 0 : s - 1);
     }
 
     void Run()

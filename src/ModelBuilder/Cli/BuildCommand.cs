@@ -9,7 +9,7 @@ internal static class BuildCommand
 {
     private static readonly HashSet<string> ValueOptions =
     [
-        "--preset", "--out", "--format", "--seed", "--context-length", "--embedding", "--accuracy-level", "--sessions",
+        "--preset", "--out", "--format", "--seed", "--context-length", "--embedding", "--accuracy-level", "--sessions", "--prefill-logits",
         "--hidden-size", "--layers", "--heads", "--kv-heads", "--head-dim", "--intermediate-size", "--vocab-size",
     ];
 
@@ -51,7 +51,11 @@ internal static class BuildCommand
             dims = dims with { Embedding = embedding == "fp32" ? EmbeddingKind.Fp32 : EmbeddingKind.Int4 };
         }
 
-        dims = dims with { AccuracyLevel = a.GetInt("--accuracy-level", min: 0) ?? dims.AccuracyLevel };
+        dims = dims with
+        {
+            AccuracyLevel = a.GetInt("--accuracy-level", min: 0) ?? dims.AccuracyLevel,
+            LastPositionLogits = a.GetChoice("--prefill-logits", "all", "last") == "last",
+        };
         if (dims.Validate() is { } invalid)
         {
             throw new UsageException(invalid);
@@ -135,9 +139,9 @@ internal static class BuildCommand
             throw new UsageException(a.Positional.Count == 1 ? $"model directory {Path.GetFullPath(a.Positional[0])} does not exist." : "verify takes one argument: the model directory.");
         }
 
-        var (create, prefill, argmax, distinct) = BuiltModel.Load(a.Positional[0]).Verify();
+        var (create, prefill, argmax, distinct, positions) = BuiltModel.Load(a.Positional[0]).Verify();
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"verified: session created in {create.TotalMilliseconds:F0} ms, 8-token prefill {prefill.TotalMilliseconds:F0} ms, greedy ids {string.Join(' ', argmax)}, {distinct}/8 distinct argmax over the prompt, logits finite"));
+            $"verified: session created in {create.TotalMilliseconds:F0} ms, 8-token prefill {prefill.TotalMilliseconds:F0} ms, greedy ids {string.Join(' ', argmax)}, {distinct}/{positions} distinct argmax over the prompt's logit positions, logits finite"));
         return CliApp.ExitOk;
     }
 }

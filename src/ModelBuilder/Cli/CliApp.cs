@@ -10,7 +10,7 @@ internal static class CliApp
         llama-model-builder: writes Llama-3.2-shaped int4 ONNX models with seeded weights, their tokenizer and config.json.
 
           build   --preset tiny|llama-3.2-1b|llama-3.2-3b [--out <dir>] [--format onnx|ort] [--optimize] [--prepack]
-                  [--seed N] [--context-length N] [--external-data] [--embedding int4|fp32] [--accuracy-level 0|1|4] [--sessions N] [--if-missing] [--verify]
+                  [--seed N] [--context-length N] [--external-data] [--embedding int4|fp32] [--accuracy-level 0|1|4] [--sessions N] [--prefill-logits all|last] [--if-missing] [--verify]
                   [--hidden-size N] [--layers N] [--heads N] [--kv-heads N] [--head-dim N] [--intermediate-size N] [--vocab-size N]
           inspect <dir>
           verify  <dir>   (open the session as config.json says, run a prompt, check the logits)

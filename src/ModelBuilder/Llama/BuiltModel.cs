@@ -68,7 +68,8 @@ internal sealed record BuiltModel(ModelConfig Config, LlamaDims Dims, string Pre
             config.VocabSize,
             config.ContextLength,
             config.Embedding == "fp32" ? EmbeddingKind.Fp32 : EmbeddingKind.Int4,
-            config.QuantizationAccuracyLevel ?? throw new BuildException(NotBuiltHere("quantization.accuracy_level")));
+            config.QuantizationAccuracyLevel ?? throw new BuildException(NotBuiltHere("quantization.accuracy_level")),
+            config.LastPositionLogits);
         return new BuiltModel(
             config,
             dims,
@@ -97,7 +98,7 @@ internal sealed record BuiltModel(ModelConfig Config, LlamaDims Dims, string Pre
         return options;
     }
     /// <summary>Opens the session the recorded way, runs an 8-token prompt and two decode steps, checks the logits.</summary>
-    public (TimeSpan SessionCreate, TimeSpan Prefill, int[] Argmax, int DistinctPromptArgmax) Verify()
+    public (TimeSpan SessionCreate, TimeSpan Prefill, int[] Argmax, int DistinctPromptArgmax, int LogitPositions) Verify()
     {
         if (Sessions > 1)
         {
@@ -113,7 +114,8 @@ internal sealed record BuiltModel(ModelConfig Config, LlamaDims Dims, string Pre
         var logits = runner.Forward(prompt);
         var prefill = sw.Elapsed;
         var promptArgmax = new HashSet<int>();
-        for (var p = 0; p < prompt.Length; p++)
+        var positions = logits.Length / Dims.VocabSize; // 1 for a last-position-logits model
+        for (var p = 0; p < positions; p++)
         {
             var row = logits.AsSpan(p * Dims.VocabSize, Dims.VocabSize);
             var best = 0;
@@ -126,7 +128,7 @@ internal sealed record BuiltModel(ModelConfig Config, LlamaDims Dims, string Pre
         }
 
         var argmax = new List<int>();
-        var last = logits.AsSpan((prompt.Length - 1) * Dims.VocabSize, Dims.VocabSize);
+        var last = logits.AsSpan((positions - 1) * Dims.VocabSize, Dims.VocabSize);
         for (var step = 0; step < 3; step++)
         {
             var best = 0;
@@ -150,6 +152,6 @@ internal sealed record BuiltModel(ModelConfig Config, LlamaDims Dims, string Pre
             }
         }
 
-        return (create, prefill, argmax.ToArray(), promptArgmax.Count);
+        return (create, prefill, argmax.ToArray(), promptArgmax.Count, positions);
     }
 }

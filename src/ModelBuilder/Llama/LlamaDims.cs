@@ -7,7 +7,11 @@ internal enum EmbeddingKind
     Fp32,
 }
 
-/// <summary>Llama-3.2 architecture dimensions plus the KV-cache length the graph is built for.</summary>
+/// <summary>
+/// Llama-3.2 architecture dimensions plus how the graph is built: the KV-cache length, the embedding's storage, MatMulNBits'
+/// accuracy level, and whether the LM head runs on the last position only (<see cref="LastPositionLogits"/>: logits
+/// [batch, 1, vocab]; prefill skips the LM head for every prompt position but the one generation reads).
+/// </summary>
 internal sealed record LlamaDims(
     int HiddenSize,
     int Layers,
@@ -18,7 +22,8 @@ internal sealed record LlamaDims(
     int VocabSize,
     int ContextLength,
     EmbeddingKind Embedding,
-    int AccuracyLevel = 4)
+    int AccuracyLevel = 4,
+    bool LastPositionLogits = false)
 {
     public const int BlockSize = 32;
     public const double RmsNormEps = 1e-5;

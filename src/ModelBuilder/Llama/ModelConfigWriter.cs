@@ -78,6 +78,7 @@ internal static class ModelConfigWriter
             }
 
             w.WriteString("embedding", d.Embedding == EmbeddingKind.Fp32 ? "fp32" : "int4");
+            w.WriteString("logits", d.LastPositionLogits ? "last-position" : "all-positions");
             w.WriteStartObject("quantization");
             w.WriteString("method", "MatMulNBits");
             w.WriteNumber("bits", 4);
