@@ -80,7 +80,9 @@ public sealed class TelemetrySetup : IDisposable
             return;
         }
 
-        _backgroundFlush = Task.Run(FlushNow);
+        // A thread of its own: ForceFlush blocks while the exporter connects and sends, and a blocked pool thread is one the
+        // first /next's async I/O may wait for (a 2-vCPU function starts with two).
+        _backgroundFlush = Task.Factory.StartNew(FlushNow, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Exports what is pending (spans, then metrics). Returns the time it took.</summary>
