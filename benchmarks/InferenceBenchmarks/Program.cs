@@ -148,6 +148,8 @@ internal static class ModelVariants
         ["onnx-sessions2"] = "--format onnx --sessions 2",
         ["ort-last"] = "--format ort --prefill-logits last",
         ["onnx-prepacked-last"] = "--format onnx --prepack --prefill-logits last",
+        ["ort-q4emb-last"] = "--format ort --embedding int4 --prefill-logits last",
+        ["onnx-prepacked-q4emb-last"] = "--format onnx --prepack --embedding int4 --prefill-logits last",
     };
 
     public static IEnumerable<string> All => Flags.Keys;

@@ -116,6 +116,21 @@ public class VariantTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixtur
         Assert.True(Logits.MaxRelativeDiff(RunAsConfigured(dir), ReferenceLogits(accuracyLevel)) <= 1e-3f);
     }
 
+    /// <summary>
+    /// The shared int4 embedding (GatherBlockQuantized over the LM head's weights, tiny's default) and the fp32 one (1B/3B's,
+    /// as GenAI's cpu-int4 exports ship it) are the same model: the fp32 table is the int4 one dequantised.
+    /// </summary>
+    [Fact]
+    public void AnFp32EmbeddingComputesWhatTheSharedInt4EmbeddingDoes()
+    {
+        var dir = tiny.NewDir("fp32-embedding");
+        ModelBuild.Run(new BuildRequest(Presets.Tiny, TinyModelFixture.Dims with { Embedding = EmbeddingKind.Fp32 }, 42, dir), new NullProgress());
+        Assert.Equal("fp32", BuiltModel.Load(dir).Config.Embedding);
+        Assert.Equal("int4", BuiltModel.Load(tiny.Dir).Config.Embedding);
+
+        Assert.True(Logits.MaxRelativeDiff(RunAsConfigured(dir), ReferenceLogits()) <= 1e-3f);
+    }
+
     [Fact]
     public void LastPositionLogitsAreTheFullModelsLastRow()
     {
