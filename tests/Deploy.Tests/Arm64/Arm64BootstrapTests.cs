@@ -19,7 +19,7 @@ namespace LlamaAspire.Deploy.Tests.Arm64;
 [Collection(Arm64Collection.Name)]
 public sealed class Arm64BootstrapTests(Arm64Packages packages, ITestOutputHelper output)
 {
-    private const string Prompt = """{"prompt":"The quick brown fox","max_tokens":6}""";
+    private const string Prompt = """{"prompt":"The quick brown fox","max_tokens":16}""";
 
     [Arm64Fact]
     public void The_package_has_an_aarch64_bootstrap_and_onnx_runtime()
@@ -40,11 +40,14 @@ public sealed class Arm64BootstrapTests(Arm64Packages packages, ITestOutputHelpe
     [Arm64Fact]
     public async Task Under_qemu_the_arm64_bootstrap_answers_through_the_emulator_with_the_x86_64_builds_tokens()
     {
+        var missing = Arm64Machine.MissingPackages();
+        Assert.True(missing.Count == 0, $"Running arm64 here needs: apt-get install {string.Join(' ', missing)}");
         var config = new Dictionary<string, string?>
         {
             ["Lambda:ConsoleLogs"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
-            // Emulated arm64 starts in tens of seconds, not Lambda's 10 s init limit.
+            // Emulated arm64 inits several times slower than native (about 3 s against 0.4 s here): on a busy CI machine that
+            // must not become an init timeout and a retried init.
             ["Lambda:InitTimeout"] = "600",
         };
         Function(config, "llama-x86_64", Path.Combine(packages.X64TaskRoot, "bootstrap"), [], packages.X64TaskRoot);
@@ -72,7 +75,7 @@ public sealed class Arm64BootstrapTests(Arm64Packages packages, ITestOutputHelpe
             Assert.False(warm.GetProperty("timings").GetProperty("cold_start").GetBoolean());
             // Greedy decoding (temperature 0 by default) over the same weights: the same tokens on either instruction set.
             var tokens = x64.GetProperty("usage").GetProperty("completion_tokens").GetInt32();
-            Assert.InRange(tokens, 1, 6);
+            Assert.InRange(tokens, 1, 16);
             Assert.Equal(tokens, arm64.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
             Assert.Equal(x64.GetProperty("text").GetString(), arm64.GetProperty("text").GetString());
             Assert.Equal(x64.GetProperty("text").GetString(), warm.GetProperty("text").GetString());

@@ -56,7 +56,7 @@ public sealed class Arm64Packages : IAsyncLifetime
 
     private static string FunctionProject => Path.Combine(TestPaths.Root, "src", "InferenceFunction", "InferenceFunction.csproj");
 
-    private async Task PackageAsync(string publish, string modelDirectory, string taskRoot)
+    private static async Task PackageAsync(string publish, string modelDirectory, string taskRoot)
     {
         var plan = PackagePlan.Choose(PackageContents.Collect(publish, modelDirectory));
         Assert.Equal(PackageKind.Zip, plan.Kind);
