@@ -22,19 +22,20 @@ public sealed class Arm64BootstrapTests(Arm64Packages packages, ITestOutputHelpe
     private const string Prompt = """{"prompt":"The quick brown fox","max_tokens":16}""";
 
     [Arm64Fact]
-    public void The_package_has_an_aarch64_bootstrap_and_onnx_runtime()
+    public async Task The_publish_step_writes_an_arm64_template_and_a_zip_with_an_aarch64_bootstrap_and_onnx_runtime()
     {
         var bootstrap = new FileInfo(Path.Combine(packages.Arm64TaskRoot, "bootstrap"));
-        output.WriteLine($"arm64 publish: {packages.Arm64PublishTime.TotalSeconds:F0} s; bootstrap {bootstrap.Length:N0} bytes");
-        foreach (var file in new DirectoryInfo(packages.Arm64Publish).GetFiles())
-        {
-            output.WriteLine($"{file.Name}\t{file.Length:N0}");
-        }
+        output.WriteLine($"arm64 publish step: {packages.Arm64PublishTime.TotalSeconds:F0} s; bootstrap {bootstrap.Length:N0} bytes");
+        output.WriteLine(packages.Arm64PublishOutput);
 
         Assert.Equal(ElfMachine.Arm64, ElfMachine.Read(bootstrap.FullName));
         Assert.Equal(ElfMachine.Arm64, ElfMachine.Read(Path.Combine(packages.Arm64TaskRoot, "libonnxruntime.so")));
         Assert.True(bootstrap.UnixFileMode.HasFlag(UnixFileMode.UserExecute), $"bootstrap is {bootstrap.UnixFileMode}");
         Assert.Equal(ElfMachine.X64, ElfMachine.Read(Path.Combine(packages.X64TaskRoot, "bootstrap")));
+
+        using var template = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(packages.Arm64Output, "llama-aot.template.json")));
+        var architectures = Templates.Properties(template.RootElement, CloudFormationTemplate.Names.Function).GetProperty("Architectures");
+        Assert.Equal(["arm64"], architectures.EnumerateArray().Select(a => a.GetString()));
     }
 
     [Arm64Fact]
