@@ -28,6 +28,8 @@ public sealed class Arm64BootstrapTests(Arm64Packages packages, ITestOutputHelpe
         output.WriteLine($"arm64 publish step: {packages.Arm64PublishTime.TotalSeconds:F0} s; bootstrap {bootstrap.Length:N0} bytes");
         output.WriteLine(packages.Arm64PublishOutput);
 
+        Assert.Contains("llama-aot: architecture arm64: the bootstrap is a linux-arm64 Native AOT executable",
+            packages.Arm64PublishOutput, StringComparison.Ordinal);
         Assert.Equal(ElfMachine.Arm64, ElfMachine.Read(bootstrap.FullName));
         Assert.Equal(ElfMachine.Arm64, ElfMachine.Read(Path.Combine(packages.Arm64TaskRoot, "libonnxruntime.so")));
         Assert.True(bootstrap.UnixFileMode.HasFlag(UnixFileMode.UserExecute), $"bootstrap is {bootstrap.UnixFileMode}");
