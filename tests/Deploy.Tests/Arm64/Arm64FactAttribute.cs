@@ -1,5 +1,3 @@
-using LlamaAspire.Hosting.Deploy;
-
 namespace LlamaAspire.Deploy.Tests.Arm64;
 
 /// <summary>Runs where the arm64 cross toolchain and qemu-user are installed, or on CI (<c>CI</c> set), where their absence is
