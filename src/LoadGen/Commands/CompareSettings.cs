@@ -11,7 +11,7 @@ public sealed class CompareSettings : TargetSettings
 {
     /// <summary>The variants, the first the baseline.</summary>
     [CommandOption("--variant <FUNCTION@MB>")]
-    [Description("A variant: a function, optionally at a memory size set through UpdateFunctionConfiguration and restored after (llama-jit@10240); repeatable, the first is the baseline. Default: llama-vanilla, llama-jit, llama-aot at their own sizes")]
+    [Description("A variant: a function, optionally at a memory size set through UpdateFunctionConfiguration and restored after (llama-jit@10240); repeatable, the first is the baseline. Default: --function alone if given, else llama-vanilla, llama-jit, llama-aot (the AppHost's) at their own sizes")]
     public string[] Variants { get; init; } = [];
 
     /// <summary>Forced cold starts per variant.</summary>
@@ -66,7 +66,10 @@ public sealed class CompareSettings : TargetSettings
     public int Provisioned { get; init; }
 
     /// <summary>The variants to measure.</summary>
-    public IReadOnlyList<CompareVariant> ParsedVariants => Variants.Length == 0 ? CompareVariant.Defaults : Variants.Select(CompareVariant.Parse).ToList();
+    public IReadOnlyList<CompareVariant> ParsedVariants =>
+        Variants.Length > 0 ? Variants.Select(CompareVariant.Parse).ToList()
+        : Function is not null ? [CompareVariant.Parse(Function)]
+        : CompareVariant.Defaults;
 
     /// <summary>The container's prices, defaults overridden by options.</summary>
     public ContainerPrices ContainerPrices
@@ -80,6 +83,9 @@ public sealed class CompareSettings : TargetSettings
 
     /// <inheritdoc />
     protected override bool RequiresFunction => false;
+
+    /// <inheritdoc />
+    protected override bool AllowsUrl => false;
 
     /// <inheritdoc />
     public override ValidationResult Validate()
