@@ -41,7 +41,8 @@ public sealed class SigV4Signer(Func<CancellationToken, ValueTask<ImmutableCrede
     }
 
     /// <summary>Adds <c>X-Amz-Date</c>, <c>X-Amz-Security-Token</c> (session credentials) and <c>Authorization</c> to a request whose URI is absolute.</summary>
-    public static void Sign(HttpRequestMessage request, byte[] body, ImmutableCredentials credentials, string region, DateTime signedAtUtc)
+    public static void Sign(HttpRequestMessage request, byte[] body, ImmutableCredentials credentials, string region, DateTime signedAtUtc,
+        string service = Service)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(credentials);
@@ -67,7 +68,7 @@ public sealed class SigV4Signer(Func<CancellationToken, ValueTask<ImmutableCrede
             signedHeaders,
             Convert.ToHexStringLower(SHA256.HashData(body)));
 
-        var result = AWS4Signer.ComputeSignature(credentials, region, signedAtUtc, Service, signedHeaders, canonicalRequest);
+        var result = AWS4Signer.ComputeSignature(credentials, region, signedAtUtc, service, signedHeaders, canonicalRequest);
         request.Headers.Remove("Authorization");
         request.Headers.TryAddWithoutValidation("Authorization", result.ForAuthorizationHeader);
     }
