@@ -2,6 +2,7 @@ using System.Globalization;
 using LlamaAspire.LoadGen.Aws;
 using LlamaAspire.LoadGen.Control;
 using LlamaAspire.LoadGen.Targets;
+using LlamaAspire.LoadGen.Telemetry;
 
 namespace LlamaAspire.LoadGen.Commands;
 
@@ -40,9 +41,9 @@ public sealed class Connection : IDisposable
     public IInvokeTarget TargetFor(string function)
     {
         var mode = _settings.Stream ? InvokeMode.Streaming : InvokeMode.Buffered;
-        return _settings.Url is { } url
+        return new MeteredTarget(_settings.Url is { } url
             ? new FunctionUrlTarget(_client, new Uri(url), function, _signer, Description, mode)
-            : new LambdaHttpTarget(_client, function, _signer, Description, mode);
+            : new LambdaHttpTarget(_client, function, _signer, Description, mode));
     }
 
     /// <summary>The control plane of one function.</summary>
