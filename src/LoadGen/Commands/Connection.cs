@@ -32,10 +32,15 @@ public sealed class Connection : IDisposable
     public HttpClient Client => _client;
 
     /// <summary>Invoke <c>--function</c>.</summary>
-    public IInvokeTarget Target => TargetFor(_settings.Function ?? throw new InvalidOperationException("No --function given."));
+    public IInvokeTarget Target => _target ??= TargetFor(Function);
 
     /// <summary>Get/UpdateFunctionConfiguration of <c>--function</c>.</summary>
-    public IFunctionControl Control => ControlFor(_settings.Function ?? throw new InvalidOperationException("No --function given."));
+    public IFunctionControl Control => _control ??= ControlFor(Function);
+
+    private string Function => _settings.Function ?? throw new InvalidOperationException("No --function given.");
+
+    private IInvokeTarget? _target;
+    private IFunctionControl? _control;
 
     /// <summary>The invoke target of one function.</summary>
     public IInvokeTarget TargetFor(string function)

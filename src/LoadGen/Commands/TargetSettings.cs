@@ -169,7 +169,9 @@ public class TargetSettings : CommandSettings
     {
         if (RequiresFunction && string.IsNullOrWhiteSpace(Function))
         {
-            return ValidationResult.Error("--function is required: the function name the emulator serves (e.g. llama-aot).");
+            return ValidationResult.Error(IsAws
+                ? "--function is required: the deployed function's name or ARN."
+                : "--function is required: the function name the emulator serves (e.g. llama-aot).");
         }
 
         if (!Uri.TryCreate(Endpoint ?? "http://127.0.0.1", UriKind.Absolute, out _))
