@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using LlamaAspire.LambdaContracts.Telemetry;
 
 namespace LlamaAspire.LoadGen.Telemetry;
 
@@ -31,7 +32,7 @@ public static class LoadGenMetrics
     public const string OutcomeTag = "loadgen.outcome";
 
     /// <summary>Whether the invoke was a cold start (absent when the target did not say).</summary>
-    public const string ColdTag = "faas.coldstart";
+    public const string ColdTag = FaasAttributes.ColdStart;
 
     private static readonly Meter Meter = new(MeterName);
 
