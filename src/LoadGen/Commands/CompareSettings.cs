@@ -10,8 +10,8 @@ namespace LlamaAspire.LoadGen.Commands;
 public sealed class CompareSettings : TargetSettings
 {
     /// <summary>The variants, the first the baseline.</summary>
-    [CommandOption("--variant <FUNCTION@MB>")]
-    [Description("A variant: a function, optionally at a memory size set through UpdateFunctionConfiguration and restored after (llama-jit@10240); repeatable, the first is the baseline. Default: --function alone if given, else llama-vanilla, llama-jit, llama-aot (the AppHost's) at their own sizes")]
+    [CommandOption("--variant <FUNCTION@MB+NAME=VALUE>")]
+    [Description("A variant: a function, optionally at a memory size (llama-jit@10240) and with variables set (+NAME=VALUE; +NAME=@other takes other's value), all through UpdateFunctionConfiguration and restored after; repeatable, the first is the baseline. Default: --function alone if given, else the ladder over the AppHost's functions: llama-vanilla, llama-vanilla@10240, llama-jit@10240, llama-jit@10240+MODEL_DIR=@llama-aot, llama-aot@10240")]
     public string[] Variants { get; init; } = [];
 
     /// <summary>Forced cold starts per variant.</summary>
