@@ -34,6 +34,7 @@ public sealed class CompareTableTests : IDisposable
         Assert.Equal([new("MODEL_DIR", "@llama-aot"), new("LLAMA_WARMUP", "1")], variant.Environment);
         Assert.Equal("llama-jit@10240+MODEL_DIR=@llama-aot+LLAMA_WARMUP=1", variant.NameAt(10240));
         Assert.Equal("llama-jit@3008", CompareVariant.Parse("llama-jit").NameAt(3008));
+        Assert.Equal("llama-jit+LLAMA_WARMUP=1", CompareVariant.Parse("llama-jit+LLAMA_WARMUP=1").Label);
     }
 
     [Fact]
@@ -41,7 +42,7 @@ public sealed class CompareTableTests : IDisposable
     {
         // vanilla → memory → packaged instead of S3 → ORT format → Native AOT.
         Assert.Equal(["llama-vanilla", "llama-vanilla@10240", "llama-jit@10240", "llama-jit@10240+MODEL_DIR=@llama-aot", "llama-aot@10240"],
-            CompareVariant.Defaults.Select(v => v.MemorySizeMb is { } mb ? v.NameAt(mb) : v.Function));
+            CompareVariant.Defaults.Select(v => v.Label));
     }
 
     [Fact]

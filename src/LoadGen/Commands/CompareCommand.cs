@@ -20,7 +20,7 @@ public sealed class CompareCommand(IAnsiConsole console) : MeasuringCommand<Comp
         var expected = variants.Count * perVariant;
         var payload = settings.Payload();
 
-        Console.MarkupLine(Markup.Escape($"compare: {string.Join(", ", variants.Select(v => v.MemorySizeMb is { } m ? $"{v.Function}@{m}" : v.Function))}, each {settings.ColdStarts} forced cold starts + {settings.WarmInvokes} warm invokes at {description}"));
+        Console.MarkupLine(Markup.Escape($"compare: {string.Join(", ", variants.Select(v => v.Label))}, each {settings.ColdStarts} forced cold starts + {settings.WarmInvokes} warm invokes at {description}"));
         var (results, interrupted) = await LiveProgress.ShowAsync(Console, expected, settings.NoProgress, () => runner.Completed,
             () => $"compare: {runner.Current ?? "-"}, {runner.Completed} of {expected}",
             () => runner.RunAsync(variants, settings.ColdStarts, settings.WarmInvokes, TimeSpan.FromSeconds(settings.DurationSeconds), payload, cancellationToken)).ConfigureAwait(false);

@@ -76,8 +76,12 @@ public sealed record CompareVariant(string Function, int? MemorySizeMb)
     }
 
     /// <summary>The variant's name in the tables and results.json once its memory size is known: <c>function@MB[+NAME=VALUE]…</c>.</summary>
-    public string NameAt(int memorySizeMb) =>
-        Name(Function, memorySizeMb) + string.Concat(Environment.Select(v => $"+{v.Key}={v.Value}"));
+    public string NameAt(int memorySizeMb) => Name(Function, memorySizeMb) + Assignments;
+
+    /// <summary>As given, before its function's own memory size is known: <c>function[@MB][+NAME=VALUE]…</c>.</summary>
+    public string Label => (MemorySizeMb is { } mb ? Name(Function, mb) : Function) + Assignments;
+
+    private string Assignments => string.Concat(Environment.Select(v => $"+{v.Key}={v.Value}"));
 
     /// <summary>Equal when the function, the size and the variables (in order) are.</summary>
     public bool Equals(CompareVariant? other) =>
