@@ -14,6 +14,8 @@ public sealed class AwsTargetOptionsTests
     [InlineData("--url is one function's URL", "compare", "--target", "aws", "--variant", "x", "--url", "https://u.lambda-url.eu-west-1.on.aws/")]
     [InlineData("--endpoint-url 'lambda.eu-west-1' is not an absolute http(s) URL", "tune", "-f", "x", "--target", "aws", "--endpoint-url", "lambda.eu-west-1")]
     [InlineData("the deployed function's name or ARN", "cold", "--target", "aws")]
+    [InlineData("--function-url finds the URL that --url gives", "run", "burst", "-f", "x", "--target", "aws", "--function-url", "--url", "https://u.lambda-url.eu-west-1.on.aws/")]
+    [InlineData("are for --target aws", "run", "burst", "-f", "x", "--function-url")]
     public async Task Conflicting_or_malformed_options_are_refused_by_name(string message, params string[] args)
     {
         using var console = new TestConsole();

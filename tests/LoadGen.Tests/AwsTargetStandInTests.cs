@@ -59,6 +59,12 @@ public sealed class AwsTargetStandInTests(TinyModelFixture tiny, ITestOutputHelp
         Assert.Equal(urlRequest.Answer!.ColdStart, urlRequest.Cold);
         Assert.InRange(urlRequest.Answer.CompletionTokens!.Value, 1, 4);
 
+        // The same URL found with GetFunctionUrlConfig (signed too).
+        var found = await RunAsync(["run", "burst", .. awsTarget, "--region", Region, "-f", Function, "--function-url", "--size", "1",
+            "--max-tokens", "4", "--out", Path.Combine(_out, "function-url"), "--no-progress"]);
+        Assert.Equal(RequestOutcome.Ok, Assert.Single(Assert.Single(found.Variants).Requests).Outcome);
+        Assert.Equal($"aws {Region} function URL {url}", found.Target);
+
         // Every request reached the emulator signed, for the ARN's region, with the session token.
         Assert.Empty(aws.Failures);
         var calls = aws.Calls;
@@ -66,7 +72,8 @@ public sealed class AwsTargetStandInTests(TinyModelFixture tiny, ITestOutputHelp
         Assert.All(calls, c => Assert.Contains("x-amz-security-token", c.SignedHeaders, StringComparison.Ordinal));
         Assert.Contains(calls, c => c.Method == "PUT" && c.RawTarget.EndsWith("/configuration", StringComparison.Ordinal) && c.RawTarget.Contains("arn%3Aaws%3Alambda", StringComparison.Ordinal));
         Assert.Contains(calls, c => c.Method == "POST" && c.RawTarget.EndsWith("/invocations", StringComparison.Ordinal));
-        Assert.Contains(calls, c => c.Method == "POST" && c.RawTarget == $"/{Function}/url/");
+        Assert.Equal(2, calls.Count(c => c.Method == "POST" && c.RawTarget == $"/{Function}/url/"));
+        Assert.Contains(calls, c => c.Method == "GET" && c.RawTarget == $"/2021-10-31/functions/{Function}/url");
     }
 
     [Fact]

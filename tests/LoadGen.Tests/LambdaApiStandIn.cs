@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using LlamaAspire.LambdaContracts.Functions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -102,6 +103,18 @@ public sealed class LambdaApiStandIn : IAsyncDisposable
         lock (_calls)
         {
             _calls.Add(call!);
+        }
+
+        // GetFunctionUrlConfig, which the emulator does not serve: each function's URL is the emulator's path for it, through here.
+        var path = rawTarget.Split('?')[0].Split('/');
+        if (ctx.Request.Method == "GET" && path is ["", "2021-10-31", "functions", var name, "url"])
+        {
+            await ctx.Response.WriteAsJsonAsync(new Dictionary<string, string>
+            {
+                [FunctionsApi.FunctionUrlMember] = new Uri(Endpoint, $"{Uri.UnescapeDataString(name)}/url/").ToString(),
+                ["AuthType"] = "AWS_IAM",
+            });
+            return;
         }
 
         using var forward = new HttpRequestMessage(new HttpMethod(ctx.Request.Method), rawTarget);

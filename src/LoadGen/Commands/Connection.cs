@@ -16,17 +16,19 @@ public sealed class Connection : IDisposable
     private readonly HttpClient _client;
     private readonly IRequestSigner _signer;
     private readonly TargetSettings _settings;
+    private Uri? _url;
 
     private Connection(TargetSettings settings, Uri endpoint, IRequestSigner signer, string description)
     {
         _settings = settings;
         _signer = signer;
         _client = LambdaHttpTarget.CreateClient(endpoint, TimeSpan.FromSeconds(settings.TimeoutSeconds));
+        _url = settings.Url is { } url ? new Uri(url) : null;
         Description = description + (settings.Stream ? " (streaming)" : "");
     }
 
     /// <summary>Where requests go, for the results' <c>target</c>.</summary>
-    public string Description { get; }
+    public string Description { get; private set; }
 
     /// <summary>The client, for emulator-only calls.</summary>
     public HttpClient Client => _client;
@@ -46,8 +48,8 @@ public sealed class Connection : IDisposable
     public IInvokeTarget TargetFor(string function)
     {
         var mode = _settings.Stream ? InvokeMode.Streaming : InvokeMode.Buffered;
-        return new MeteredTarget(_settings.Url is { } url
-            ? new FunctionUrlTarget(_client, new Uri(url), function, _signer, Description, mode)
+        return new MeteredTarget(_url is { } url
+            ? new FunctionUrlTarget(_client, url, function, _signer, Description, mode)
             : new LambdaHttpTarget(_client, function, _signer, Description, mode));
     }
 
@@ -78,12 +80,17 @@ public sealed class Connection : IDisposable
             try
             {
                 _ = await connection.ControlFor(function).GetAsync(cancellationToken).ConfigureAwait(false);
+                if (settings.FunctionUrl)
+                {
+                    connection._url = await FunctionUrlLookup.GetAsync(connection._client, function, connection._signer, cancellationToken).ConfigureAwait(false);
+                    connection.Description = $"aws {account.Region} function URL {connection._url}{(settings.Stream ? " (streaming)" : "")}";
+                }
             }
             catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException)
             {
                 connection.Dispose();
                 throw ex is FunctionNotFoundException
-                    ? new AwsSetupException($"No function '{function}' in {account.Region} for these credentials (check the name or ARN, --region and --profile). {ex.Message}", ex)
+                    ? new AwsSetupException($"No function '{function}'{(settings.FunctionUrl ? " or no URL for it" : "")} in {account.Region} for these credentials (check the name or ARN, --region and --profile). {ex.Message}", ex)
                     : new AwsSetupException($"Function '{function}' could not be read in {account.Region}: {ex.Message}", ex);
             }
         }

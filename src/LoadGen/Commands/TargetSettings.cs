@@ -40,6 +40,11 @@ public class TargetSettings : CommandSettings
     [Description("aws: invoke through this function URL (SigV4-signed for AWS_IAM auth) instead of the Invoke API. A URL returns no log tail: no REPORT, so cold comes from the function's timings and cost is not known")]
     public string? Url { get; init; }
 
+    /// <summary>Invoke through the function's URL, found with GetFunctionUrlConfig (aws target).</summary>
+    [CommandOption("--function-url")]
+    [Description("aws: invoke through the function's URL, found with GetFunctionUrlConfig (as --url, without typing it)")]
+    public bool FunctionUrl { get; init; }
+
     /// <summary>The function to invoke.</summary>
     [CommandOption("-f|--function <NAME>")]
     [Description("Function name or ARN (required)")]
@@ -184,11 +189,16 @@ public class TargetSettings : CommandSettings
             return ValidationResult.Error($"--target must be {EmulatorTarget} or {AwsTarget} (got '{Target}').");
         }
 
-        if (IsAws ? Endpoint is not null : (Region ?? Profile ?? EndpointUrl ?? Url) is not null)
+        if (IsAws ? Endpoint is not null : (Region ?? Profile ?? EndpointUrl ?? Url) is not null || FunctionUrl)
         {
             return ValidationResult.Error(IsAws
                 ? "--endpoint is the emulator's address; with --target aws use --endpoint-url to override the Lambda API endpoint."
-                : "--region, --profile, --endpoint-url and --url are for --target aws.");
+                : "--region, --profile, --endpoint-url, --url and --function-url are for --target aws.");
+        }
+
+        if (FunctionUrl && Url is not null)
+        {
+            return ValidationResult.Error("--function-url finds the URL that --url gives: use one of them.");
         }
 
         foreach (var (option, value) in (ReadOnlySpan<(string, string?)>)[("--endpoint-url", EndpointUrl), ("--url", Url)])
@@ -199,7 +209,7 @@ public class TargetSettings : CommandSettings
             }
         }
 
-        if (Url is not null && !AllowsUrl)
+        if ((Url is not null || FunctionUrl) && !AllowsUrl)
         {
             return ValidationResult.Error("--url is one function's URL; compare measures several functions through the Invoke API (name them with --variant).");
         }
