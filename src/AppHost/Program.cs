@@ -30,6 +30,15 @@ if (builder.Configuration.GetValue("Lambda:NativeAot", defaultValue: true))
     aot.WithNativeAot();
 }
 
+// What llama-aot deploys as (its publish step cross-builds arm64 on an x64 machine); the emulator runs this machine's build.
+var architecture = builder.Configuration["Lambda:Architecture"] ?? "x86_64";
+aot.WithArchitecture(architecture switch
+{
+    "x86_64" => LambdaArchitecture.X64,
+    "arm64" => LambdaArchitecture.Arm64,
+    _ => throw new InvalidOperationException($"Lambda:Architecture must be x86_64 or arm64 (got '{architecture}')."),
+});
+
 var jit = lambda.AddLambdaFunction<Projects.InferenceFunction>("llama-jit")
     .WithModel(onnxModel)
     .WithMemorySize(10240)

@@ -63,6 +63,9 @@ public static class LoadGenBuilderExtensions
             .WithRelationship(emulator.Resource, "Measures")
             .ExcludeFromManifest();
 
+        // Live metrics: each run gets the OTLP settings Aspire gives its projects (dashboard endpoint, API key header, 1 s interval).
+        OtlpConfigurationExtensions.AddOtlpEnvironment(loadgen, builder.Configuration, builder.Environment);
+
         // Ready when the emulator is: it has nothing to start of its own.
         builder.Eventing.Subscribe<ResourceReadyEvent>(emulator.Resource, async (e, ct) =>
             await e.Services.GetRequiredService<ResourceNotificationService>()
@@ -115,6 +118,40 @@ public static class LoadGenBuilderExtensions
         return ["--model-mb", Math.Max(1, Math.Ceiling(megabytes)).ToString(CultureInfo.InvariantCulture)];
     }
 
+    /// <summary>
+    /// The OTLP variables <see cref="OtlpConfigurationExtensions.AddOtlpEnvironment(IResource, Microsoft.Extensions.Configuration.IConfiguration, Microsoft.Extensions.Hosting.IHostEnvironment)"/>
+    /// attached, evaluated for a process this resource starts itself. Values that are DCP templates (filled in only for
+    /// processes DCP launches) are left out; the service name is the resource's, so the dashboard files the metrics under it.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> OtlpEnvironmentAsync(ExecuteCommandContext context, LoadGenResource loadgen)
+    {
+        var values = new Dictionary<string, object>();
+        var execution = context.Services.GetRequiredService<DistributedApplicationExecutionContext>();
+        var callbackContext = new EnvironmentCallbackContext(execution, loadgen, values, context.CancellationToken);
+        foreach (var callback in loadgen.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(callbackContext).ConfigureAwait(false);
+        }
+
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in values)
+        {
+            var text = value switch
+            {
+                string plain => plain,
+                IValueProvider provider => await provider.GetValueAsync(context.CancellationToken).ConfigureAwait(false),
+                _ => value.ToString(),
+            };
+            if (text is not null && !text.Contains("{{", StringComparison.Ordinal))
+            {
+                environment[name] = text;
+            }
+        }
+
+        environment["OTEL_SERVICE_NAME"] = loadgen.Name;
+        return environment;
+    }
+
     private static CommandOptions Options(string description, string icon, bool highlighted) => new()
     {
         Description = description,
@@ -140,6 +177,11 @@ public static class LoadGenBuilderExtensions
             foreach (var a in (string[])[LambdaPaths.JitAssemblyPath(loadgen.ProjectPath), .. args, "-e", endpoint!, "--out", folder, "--no-progress"])
             {
                 psi.ArgumentList.Add(a);
+            }
+
+            foreach (var (name, value) in await OtlpEnvironmentAsync(context, loadgen).ConfigureAwait(false))
+            {
+                psi.Environment[name] = value;
             }
 
             logger.LogInformation("loadgen {Arguments}", string.Join(' ', psi.ArgumentList.Skip(1)));

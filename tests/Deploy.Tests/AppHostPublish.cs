@@ -4,12 +4,12 @@ using System.Text;
 namespace LlamaAspire.Deploy.Tests;
 
 /// <summary>Runs the product AppHost's publish step the way a user does:
-/// <c>dotnet run --project src/AppHost -- --operation publish --step {step} --output-path {dir}</c>.</summary>
+/// <c>dotnet run --project src/AppHost -- --operation publish --step {step} --output-path {dir} [--Key=value …]</c>.</summary>
 public static class AppHostPublish
 {
     public sealed record Result(int ExitCode, string Output);
 
-    public static async Task<Result> RunAsync(string step, string outputPath)
+    public static async Task<Result> RunAsync(string step, string outputPath, params string[] configuration)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -19,7 +19,7 @@ public static class AppHostPublish
             UseShellExecute = false,
         };
         foreach (var argument in (string[])["run", "--project", Path.Combine("src", "AppHost"), "--no-build", "-c", TestPaths.Configuration, "--",
-                     "--operation", "publish", "--step", step, "--output-path", outputPath])
+                     "--operation", "publish", "--step", step, "--output-path", outputPath, .. configuration])
         {
             start.ArgumentList.Add(argument);
         }

@@ -64,22 +64,36 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Ctrl_C_prints_and_writes_what_was_measured_and_exits_130()
     {
-        // 10 per second against a 1 s target, stopped at 1.5 s: the first few answered, the rest cancelled.
+        // 10 per second against a 1 s target, stopped once two have been answered (≈ 1.2 s into the run): those answered, the
+        // ten or so in flight cancelled. Stopped by what the server served, not by a timer started before the command: a
+        // loaded machine can spend half a second starting the CLI, and a fixed timer then fired before any answer (a flake).
         await using var server = await SlowTarget.StartAsync(TimeSpan.FromSeconds(1));
         using var console = new TestConsole();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+        using var stop = new CancellationTokenSource();
+        var stopper = Task.Run(async () =>
+        {
+            var giveUp = DateTime.UtcNow.AddSeconds(30); // a broken target fails the asserts below rather than hanging the test
+            while (server.Served < 2 && DateTime.UtcNow < giveUp)
+            {
+                await Task.Delay(20);
+            }
+
+            await Task.Delay(100); // the second answer reaches the client
+            await stop.CancelAsync();
+        });
 
         var exit = await LoadGenApp.Create(console.Console).RunAsync(
             ["run", "steady", "-e", server.Address.ToString(), "-f", "slow", "--rate", "10", "-n", "100", "--out", _out], stop.Token);
+        await stopper;
 
         Assert.True(exit == 130, console.Output);
         Assert.Contains("Interrupted", console.Output, StringComparison.Ordinal);
         var document = await ResultsJson.ReadAsync(Path.Combine(_out, ResultsJson.FileName), default);
         Assert.True(document.Interrupted);
         var requests = Assert.Single(document.Variants).Requests;
-        Assert.Contains(requests, r => r.Outcome == RequestOutcome.Ok);
         Assert.Contains(requests, r => r.Outcome == RequestOutcome.Cancelled);
-        Assert.InRange(requests.Count, 10, 20);
+        Assert.True(requests.Count(r => r.Outcome == RequestOutcome.Ok) >= 2, console.Output);
+        Assert.InRange(requests.Count, 3, 30);
     }
 
     [Fact]

@@ -22,7 +22,27 @@ public sealed class CompareTableTests : IDisposable
         Assert.Throws<FormatException>(() => CompareVariant.Parse($"llama@{LambdaLimits.MaxMemoryMb + 1}"));
         Assert.Throws<FormatException>(() => CompareVariant.Parse("@1024"));
         Assert.Throws<FormatException>(() => CompareVariant.Parse("llama@lots"));
-        Assert.Equal(["llama-vanilla", "llama-jit", "llama-aot"], CompareVariant.Defaults.Select(v => v.Function));
+        Assert.Throws<FormatException>(() => CompareVariant.Parse("llama@1024+WARMUP"));
+    }
+
+    [Fact]
+    public void Variants_may_set_variables_literally_or_from_another_function()
+    {
+        var variant = CompareVariant.Parse("llama-jit@10240+MODEL_DIR=@llama-aot+LLAMA_WARMUP=1");
+        Assert.Equal("llama-jit", variant.Function);
+        Assert.Equal(10240, variant.MemorySizeMb);
+        Assert.Equal([new("MODEL_DIR", "@llama-aot"), new("LLAMA_WARMUP", "1")], variant.Environment);
+        Assert.Equal("llama-jit@10240+MODEL_DIR=@llama-aot+LLAMA_WARMUP=1", variant.NameAt(10240));
+        Assert.Equal("llama-jit@3008", CompareVariant.Parse("llama-jit").NameAt(3008));
+        Assert.Equal("llama-jit+LLAMA_WARMUP=1", CompareVariant.Parse("llama-jit+LLAMA_WARMUP=1").Label);
+    }
+
+    [Fact]
+    public void The_default_ladder_changes_one_technique_per_step()
+    {
+        // vanilla → memory → packaged instead of S3 → ORT format → Native AOT.
+        Assert.Equal(["llama-vanilla", "llama-vanilla@10240", "llama-jit@10240", "llama-jit@10240+MODEL_DIR=@llama-aot", "llama-aot@10240"],
+            CompareVariant.Defaults.Select(v => v.Label));
     }
 
     [Fact]

@@ -114,13 +114,19 @@ public sealed class EndToEndTests(TinyModelFixture tiny, ITestOutputHelper outpu
         // function the emulator does not have (as llama-vanilla without Node.js) is skipped with the reason.
         var outDir = Path.Combine(_out, "compare");
         using var console = new TestConsole();
+        // A third variant sets a variable taken from another function (as the default ladder gives llama-jit llama-aot's
+        // model): the donor's LLAMA_WARMUP=1 makes the cold start run a warm-up phase, which the function reports.
         var exit = await LoadGenApp.Create(console.Console).RunAsync(["compare", "-e", endpoint, "--variant", Function, "--variant", "absent", "--variant", $"{Function}@2048",
+            "--variant", $"{Function}@2048+{EnvVars.Warmup}=@{Donor}", "--variant", $"{Function}+{EnvVars.Warmup}=@absent",
             "-k", "1", "-n", "2", "--max-tokens", "4", "--model-mb", "100", "--provisioned", "1", "--out", outDir, "--no-progress"]);
         output.WriteLine(console.Output);
         Assert.Equal(0, exit);
 
         var document = await ResultsJson.ReadAsync(Path.Combine(outDir, ResultsJson.FileName), default);
-        Assert.Equal([$"{Function}@3008", $"{Function}@2048"], document.Variants.Select(v => v.Name));
+        Assert.Equal([$"{Function}@3008", $"{Function}@2048", $"{Function}@2048+{EnvVars.Warmup}=@{Donor}"], document.Variants.Select(v => v.Name));
+        Assert.DoesNotContain(FunctionTelemetryNames.WarmupSpan, document.Variants[1].Requests[0].Answer!.Init!.Phases.Keys);
+        Assert.Contains(FunctionTelemetryNames.WarmupSpan, document.Variants[2].Requests[0].Answer!.Init!.Phases.Keys);
+        Assert.Contains("the target has no function absent to take LLAMA_WARMUP from", console.Output, StringComparison.Ordinal);
         foreach (var variant in document.Variants)
         {
             Assert.Equal([true, false, false], variant.Requests.Select(r => r.Cold));
@@ -128,7 +134,9 @@ public sealed class EndToEndTests(TinyModelFixture tiny, ITestOutputHelper outpu
             AssertColdStartsCarryTheirInit(variant.Requests);
         }
 
-        Assert.Equal(3008, (await ConfigurationAsync(emulator)).MemorySize);
+        var restored = await ConfigurationAsync(emulator);
+        Assert.Equal(3008, restored.MemorySize);
+        Assert.False(restored.Environment!.Variables!.ContainsKey(EnvVars.Warmup)); // the function's own variables back
         Assert.Contains("1.00×", console.Output, StringComparison.Ordinal);
         Assert.Contains("absent: skipped, the target has no such function", console.Output, StringComparison.Ordinal);
         Assert.Contains("always-on container", console.Output, StringComparison.Ordinal);
@@ -138,8 +146,14 @@ public sealed class EndToEndTests(TinyModelFixture tiny, ITestOutputHelper outpu
         }
     }
 
+    /// <summary>A function that is never invoked: its variables are what a compare variant takes from it.</summary>
+    private const string Donor = "donor";
+
     private Task<EmulatorHost> StartEmulatorAsync() => EmulatorHost.StartAsync(new Dictionary<string, string?>
     {
+        [$"Lambda:Functions:{Donor}:Command"] = "dotnet",
+        [$"Lambda:Functions:{Donor}:Arguments:0"] = TestPaths.FunctionDll,
+        [$"Lambda:Functions:{Donor}:Environment:{EnvVars.Warmup}"] = "1",
         [$"Lambda:Functions:{Function}:Command"] = "dotnet",
         [$"Lambda:Functions:{Function}:Arguments:0"] = TestPaths.FunctionDll,
         [$"Lambda:Functions:{Function}:MemorySize"] = "3008",

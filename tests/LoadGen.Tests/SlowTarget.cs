@@ -39,6 +39,9 @@ public sealed class SlowTarget : IAsyncDisposable
     /// <summary>Most invokes in progress at the same time.</summary>
     public int PeakConcurrency => Volatile.Read(ref _peak);
 
+    /// <summary>Invokes whose delay has passed (their answer is being written or has been).</summary>
+    public int Served => Volatile.Read(ref _served);
+
     /// <summary>MemorySize its REPORT lines state.</summary>
     public int MemorySizeMb { get; set; } = 1024;
 

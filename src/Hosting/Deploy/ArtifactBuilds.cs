@@ -19,20 +19,23 @@ internal static class ArtifactBuilds
     /// <summary>
     /// <c>dotnet publish -c Release -r {rid} -p:PublishAot=true</c> into <c>artifacts/deploy/{rid}/publish</c> (its own
     /// <c>--artifacts-path</c>: never the JIT build's or the local run's <c>obj/</c>). Returns the publish directory.
+    /// linux-arm64 on an x64 machine is a cross-compile: refused, naming the Debian packages, when its toolchain is missing.
     /// </summary>
     public static async Task<string> PublishBootstrapAsync(string repositoryRoot, string projectPath, LambdaArchitecture architecture, CancellationToken cancellationToken)
     {
         var rid = RuntimeIdentifier(architecture);
+        if (architecture == LambdaArchitecture.Arm64 && Arm64CrossToolchain.MissingPackages() is { Count: > 0 } missing)
+        {
+            throw new DeployRefusedException(Arm64CrossToolchain.Refusal(missing));
+        }
+
         var artifacts = Path.Combine(repositoryRoot, "artifacts", "deploy", rid);
         var publish = Path.Combine(artifacts, "publish");
         var (exitCode, output) = await RunAsync(repositoryRoot, cancellationToken,
             "publish", projectPath, "-c", "Release", "-r", rid, "-p:PublishAot=true", "--artifacts-path", artifacts, "-o", publish, "-nologo").ConfigureAwait(false);
         if (exitCode != 0)
         {
-            var hint = architecture == LambdaArchitecture.Arm64
-                ? " Cross-linking arm64 needs clang, lld and an arm64 sysroot: apt-get install clang lld gcc-aarch64-linux-gnu libc6-dev-arm64-cross."
-                : "";
-            throw new InvalidOperationException($"dotnet publish -r {rid} failed (exit code {exitCode}).{hint}\n{Tail(output)}");
+            throw new InvalidOperationException($"dotnet publish -r {rid} failed (exit code {exitCode}).\n{Tail(output)}");
         }
 
         return publish;

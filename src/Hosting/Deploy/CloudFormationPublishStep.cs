@@ -99,6 +99,9 @@ internal static class CloudFormationPublishStep
             await task.CompleteAsync($"Published {publish} ({settings.ArchitectureName})", CompletionState.Completed, ct).ConfigureAwait(false);
         }
 
+        var cross = settings.Architecture == LambdaArchitecture.Arm64 && Arm64CrossToolchain.IsCrossCompiling ? ", cross-compiled on this machine" : "";
+        Say(context, LogLevel.Information, $"{function.Name}: architecture {settings.ArchitectureName}: the bootstrap is a {rid} Native AOT executable{cross}.");
+
         var plan = PackagePlan.Choose(PackageContents.Collect(publish, model?.ModelDirectory));
         Say(context, LogLevel.Information, $"{function.Name}: {plan.Reason}");
         var footprint = model is null ? null : ModelFootprint.Of(model.ModelDirectory, plan.Files.Where(f => f.Layer == PackageLayer.Model));

@@ -71,6 +71,12 @@ public static class FunctionsApi
     /// <summary>The GetFunction path of one function.</summary>
     public static string FunctionPath(string functionName) => $"/2015-03-31/functions/{Uri.EscapeDataString(functionName)}";
 
+    /// <summary>The GetFunctionUrlConfig path of one function (<c>GET</c>; the answer's <see cref="FunctionUrlMember"/> is the URL).</summary>
+    public static string FunctionUrlConfigPath(string functionName) => $"/2021-10-31/functions/{Uri.EscapeDataString(functionName)}/url";
+
+    /// <summary>GetFunctionUrlConfig's member holding the function URL.</summary>
+    public const string FunctionUrlMember = "FunctionUrl";
+
     /// <summary>The InvokeWithResponseStream path of one function.</summary>
     public static string StreamingInvokePath(string functionName) => $"/2021-11-15/functions/{Uri.EscapeDataString(functionName)}/response-streaming-invocations";
 

@@ -35,5 +35,6 @@ public sealed class ColdSettings : TargetSettings
     public override ValidationResult Validate() =>
         Count < 1 || DurationSeconds <= 0 || UpdateTimeoutSeconds < 1 ? ValidationResult.Error("--count, --duration and --update-timeout must be positive.")
         : Method is not ("config" or "recycle") ? ValidationResult.Error($"--method must be config or recycle (got '{Method}').")
+        : Method == "recycle" && IsAws ? ValidationResult.Error("--method recycle is the emulator's command; on AWS cold starts are forced with --method config.")
         : base.Validate();
 }

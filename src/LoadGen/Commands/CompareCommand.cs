@@ -1,48 +1,33 @@
 using LlamaAspire.LoadGen.Comparing;
-using LlamaAspire.LoadGen.Control;
 using LlamaAspire.LoadGen.Output;
-using LlamaAspire.LoadGen.Targets;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace LlamaAspire.LoadGen.Commands;
 
 /// <summary><c>compare</c>: the variants in one run, each measured the same way, as one table with the baseline's ratio and the crossover.</summary>
-public sealed class CompareCommand(IAnsiConsole console) : AsyncCommand<CompareSettings>
+public sealed class CompareCommand(IAnsiConsole console) : MeasuringCommand<CompareSettings>(console)
 {
     /// <summary>Exit code when no variant's function exists at the target (not 1, which is a failed threshold).</summary>
     public const int NothingMeasured = 2;
 
     /// <inheritdoc />
-    public override async Task<int> ExecuteAsync(CommandContext context, CompareSettings settings, CancellationToken cancellationToken)
+    protected override async Task<int> MeasureAsync(Connection connection, CompareSettings settings, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        var startedAt = DateTimeOffset.UtcNow;
         var variants = settings.ParsedVariants;
-        using var client = LambdaHttpTarget.CreateClient(settings.EndpointUri, TimeSpan.FromSeconds(settings.TimeoutSeconds));
-        var description = $"emulator {settings.EndpointUri}{(settings.Stream ? " (streaming)" : "")}";
-        var runner = new CompareRunner(function => (
-            new LambdaHttpTarget(client, function, UnsignedRequests.Instance, description, settings.Stream ? InvokeMode.Streaming : InvokeMode.Buffered),
-            new LambdaHttpControl(client, function, UnsignedRequests.Instance)), TimeSpan.FromSeconds(settings.UpdateTimeoutSeconds));
+        var description = connection.Description;
+        var runner = new CompareRunner(function => (connection.TargetFor(function), connection.ControlFor(function)), TimeSpan.FromSeconds(settings.UpdateTimeoutSeconds));
         var perVariant = settings.ColdStarts + settings.WarmInvokes;
         var expected = variants.Count * perVariant;
         var payload = settings.Payload();
 
-        console.MarkupLine(Markup.Escape($"compare: {string.Join(", ", variants.Select(v => v.MemorySizeMb is { } m ? $"{v.Function}@{m}" : v.Function))}, each {settings.ColdStarts} forced cold starts + {settings.WarmInvokes} warm invokes at {description}"));
-        var (results, interrupted) = await LiveProgress.ShowAsync(console, expected, settings.NoProgress, () => runner.Completed,
+        Console.MarkupLine(Markup.Escape($"compare: {string.Join(", ", variants.Select(v => v.Label))}, each {settings.ColdStarts} forced cold starts + {settings.WarmInvokes} warm invokes at {description}"));
+        var (results, interrupted) = await LiveProgress.ShowAsync(Console, expected, settings.NoProgress, () => runner.Completed,
             () => $"compare: {runner.Current ?? "-"}, {runner.Completed} of {expected}",
             () => runner.RunAsync(variants, settings.ColdStarts, settings.WarmInvokes, TimeSpan.FromSeconds(settings.DurationSeconds), payload, cancellationToken)).ConfigureAwait(false);
 
-        var document = new ResultsDocument
+        var functions = string.Join(", ", variants.Select(v => v.Function).Distinct(StringComparer.Ordinal));
+        var document = Document("compare", settings, connection, functions, startedAt, interrupted, results) with
         {
-            Command = "compare",
-            StartedAt = startedAt,
-            Target = description,
-            Function = string.Join(", ", variants.Select(v => v.Function).Distinct(StringComparer.Ordinal)),
-            Architecture = settings.Architecture,
-            Prices = settings.Prices,
-            Interrupted = interrupted,
-            Variants = results,
             Compare = new CompareSetup
             {
                 ColdStarts = settings.ColdStarts,
@@ -60,13 +45,13 @@ public sealed class CompareCommand(IAnsiConsole console) : AsyncCommand<CompareS
         {
             foreach (var note in notes)
             {
-                console.MarkupLine(Markup.Escape(note));
+                Console.MarkupLine(Markup.Escape(note));
             }
 
-            console.MarkupLine("[red]No variant could be measured.[/]");
+            Console.MarkupLine("[red]No variant could be measured.[/]");
             return NothingMeasured;
         }
 
-        return await Reporting.FinishAsync(console, document, settings.ParsedThresholds, settings.Out, notes).ConfigureAwait(false);
+        return await Reporting.FinishAsync(Console, document, settings.ParsedThresholds, settings.Out, notes).ConfigureAwait(false);
     }
 }

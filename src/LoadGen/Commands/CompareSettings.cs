@@ -10,8 +10,8 @@ namespace LlamaAspire.LoadGen.Commands;
 public sealed class CompareSettings : TargetSettings
 {
     /// <summary>The variants, the first the baseline.</summary>
-    [CommandOption("--variant <FUNCTION@MB>")]
-    [Description("A variant: a function, optionally at a memory size set through UpdateFunctionConfiguration and restored after (llama-jit@10240); repeatable, the first is the baseline. Default: llama-vanilla, llama-jit, llama-aot at their own sizes")]
+    [CommandOption("--variant <FUNCTION@MB+NAME=VALUE>")]
+    [Description("A variant: a function, optionally at a memory size (llama-jit@10240) and with variables set (+NAME=VALUE; +NAME=@other takes other's value), all through UpdateFunctionConfiguration and restored after; repeatable, the first is the baseline. Default: --function alone if given, else the ladder over the AppHost's functions: llama-vanilla, llama-vanilla@10240, llama-jit@10240, llama-jit@10240+MODEL_DIR=@llama-aot, llama-aot@10240")]
     public string[] Variants { get; init; } = [];
 
     /// <summary>Forced cold starts per variant.</summary>
@@ -66,7 +66,10 @@ public sealed class CompareSettings : TargetSettings
     public int Provisioned { get; init; }
 
     /// <summary>The variants to measure.</summary>
-    public IReadOnlyList<CompareVariant> ParsedVariants => Variants.Length == 0 ? CompareVariant.Defaults : Variants.Select(CompareVariant.Parse).ToList();
+    public IReadOnlyList<CompareVariant> ParsedVariants =>
+        Variants.Length > 0 ? Variants.Select(CompareVariant.Parse).ToList()
+        : Function is not null ? [CompareVariant.Parse(Function)]
+        : CompareVariant.Defaults;
 
     /// <summary>The container's prices, defaults overridden by options.</summary>
     public ContainerPrices ContainerPrices
@@ -80,6 +83,9 @@ public sealed class CompareSettings : TargetSettings
 
     /// <inheritdoc />
     protected override bool RequiresFunction => false;
+
+    /// <inheritdoc />
+    protected override bool AllowsUrl => false;
 
     /// <inheritdoc />
     public override ValidationResult Validate()

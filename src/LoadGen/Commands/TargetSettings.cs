@@ -14,6 +14,37 @@ public class TargetSettings : CommandSettings
     [Description("Invoke API endpoint: the emulator's http address. Default: $LOADGEN_ENDPOINT, else http://127.0.0.1:5050")]
     public string? Endpoint { get; init; }
 
+    /// <summary>Where the function runs.</summary>
+    [CommandOption("--target <TARGET>")]
+    [Description("emulator (the local emulator at --endpoint, unsigned) | aws (a deployed function: SigV4-signed, credentials and region from the standard AWS chain)")]
+    [DefaultValue(EmulatorTarget)]
+    public string Target { get; init; } = EmulatorTarget;
+
+    /// <summary>The AWS region (aws target).</summary>
+    [CommandOption("--region <REGION>")]
+    [Description("aws: the region. Default: the function ARN's, else AWS_REGION / the profile's")]
+    public string? Region { get; init; }
+
+    /// <summary>The AWS profile (aws target).</summary>
+    [CommandOption("--profile <NAME>")]
+    [Description("aws: a profile of ~/.aws/config (keys, SSO, assume-role). Default: the standard chain (environment, AWS_PROFILE, default)")]
+    public string? Profile { get; init; }
+
+    /// <summary>The Lambda API endpoint override (aws target).</summary>
+    [CommandOption("--endpoint-url <URL>")]
+    [Description("aws: the Lambda API endpoint instead of https://lambda.{region}.amazonaws.com (a VPC endpoint, or a stand-in in tests)")]
+    public string? EndpointUrl { get; init; }
+
+    /// <summary>The function URL to invoke instead of the Invoke API (aws target).</summary>
+    [CommandOption("--url <URL>")]
+    [Description("aws: invoke through this function URL (SigV4-signed for AWS_IAM auth) instead of the Invoke API. A URL returns no log tail: no REPORT, so cold comes from the function's timings and cost is not known")]
+    public string? Url { get; init; }
+
+    /// <summary>Invoke through the function's URL, found with GetFunctionUrlConfig (aws target).</summary>
+    [CommandOption("--function-url")]
+    [Description("aws: invoke through the function's URL, found with GetFunctionUrlConfig (as --url, without typing it)")]
+    public bool FunctionUrl { get; init; }
+
     /// <summary>The function to invoke.</summary>
     [CommandOption("-f|--function <NAME>")]
     [Description("Function name or ARN (required)")]
@@ -92,6 +123,18 @@ public class TargetSettings : CommandSettings
     [Description("No live progress bar")]
     public bool NoProgress { get; init; }
 
+    /// <summary><see cref="Target"/>: the local emulator.</summary>
+    public const string EmulatorTarget = "emulator";
+
+    /// <summary><see cref="Target"/>: a function deployed on AWS.</summary>
+    public const string AwsTarget = "aws";
+
+    /// <summary>Whether the target is a deployed function.</summary>
+    public bool IsAws => Target == AwsTarget;
+
+    /// <summary>Whether this command may invoke through a function URL (compare measures several functions, so it may not).</summary>
+    protected virtual bool AllowsUrl => true;
+
     /// <summary>The endpoint to use.</summary>
     public Uri EndpointUri => new(Endpoint ?? Environment.GetEnvironmentVariable("LOADGEN_ENDPOINT") ?? "http://127.0.0.1:5050");
 
@@ -131,12 +174,44 @@ public class TargetSettings : CommandSettings
     {
         if (RequiresFunction && string.IsNullOrWhiteSpace(Function))
         {
-            return ValidationResult.Error("--function is required: the function name the emulator serves (e.g. llama-aot).");
+            return ValidationResult.Error(IsAws
+                ? "--function is required: the deployed function's name or ARN."
+                : "--function is required: the function name the emulator serves (e.g. llama-aot).");
         }
 
         if (!Uri.TryCreate(Endpoint ?? "http://127.0.0.1", UriKind.Absolute, out _))
         {
             return ValidationResult.Error($"--endpoint '{Endpoint}' is not an absolute URL.");
+        }
+
+        if (Target is not (EmulatorTarget or AwsTarget))
+        {
+            return ValidationResult.Error($"--target must be {EmulatorTarget} or {AwsTarget} (got '{Target}').");
+        }
+
+        if (IsAws ? Endpoint is not null : (Region ?? Profile ?? EndpointUrl ?? Url) is not null || FunctionUrl)
+        {
+            return ValidationResult.Error(IsAws
+                ? "--endpoint is the emulator's address; with --target aws use --endpoint-url to override the Lambda API endpoint."
+                : "--region, --profile, --endpoint-url, --url and --function-url are for --target aws.");
+        }
+
+        if (FunctionUrl && Url is not null)
+        {
+            return ValidationResult.Error("--function-url finds the URL that --url gives: use one of them.");
+        }
+
+        foreach (var (option, value) in (ReadOnlySpan<(string, string?)>)[("--endpoint-url", EndpointUrl), ("--url", Url)])
+        {
+            if (value is not null && !(Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
+            {
+                return ValidationResult.Error($"{option} '{value}' is not an absolute http(s) URL.");
+            }
+        }
+
+        if ((Url is not null || FunctionUrl) && !AllowsUrl)
+        {
+            return ValidationResult.Error("--url is one function's URL; compare measures several functions through the Invoke API (name them with --variant).");
         }
 
         if (PromptFile is not null && !File.Exists(PromptFile))

@@ -3,44 +3,30 @@ using LlamaAspire.LoadGen.Measurement;
 using LlamaAspire.LoadGen.Output;
 using LlamaAspire.LoadGen.Tuning;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace LlamaAspire.LoadGen.Commands;
 
 /// <summary><c>tune</c>: the memory sweep and the recommendation it implies.</summary>
-public sealed class TuneCommand(IAnsiConsole console) : AsyncCommand<TuneSettings>
+public sealed class TuneCommand(IAnsiConsole console) : MeasuringCommand<TuneSettings>(console)
 {
     /// <inheritdoc />
-    public override async Task<int> ExecuteAsync(CommandContext context, TuneSettings settings, CancellationToken cancellationToken)
+    protected override async Task<int> MeasureAsync(Connection connection, TuneSettings settings, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        var startedAt = DateTimeOffset.UtcNow;
-        using var connection = new Connection(settings);
         var updateTimeout = TimeSpan.FromSeconds(settings.UpdateTimeoutSeconds);
         var sweep = new MemorySweep(connection.Control, connection.Target, new ConfigurationChangeTrigger(connection.Control, updateTimeout), updateTimeout);
         var sizes = settings.MemorySizes;
         var expected = sizes.Count * settings.Invocations;
         var payload = settings.Payload();
 
-        console.MarkupLine(Markup.Escape($"tune: {string.Join(", ", sizes)} MB × {settings.Invocations}{(settings.ColdOnly ? " cold starts" : " invokes")} of {connection.Target.FunctionName} at {connection.Target.Description}"));
-        var (variants, interrupted) = await LiveProgress.ShowAsync(console, expected, settings.NoProgress, () => sweep.Completed,
+        Console.MarkupLine(Markup.Escape($"tune: {string.Join(", ", sizes)} MB × {settings.Invocations}{(settings.ColdOnly ? " cold starts" : " invokes")} of {connection.Target.FunctionName} at {connection.Target.Description}"));
+        var (variants, interrupted) = await LiveProgress.ShowAsync(Console, expected, settings.NoProgress, () => sweep.Completed,
             () => $"tune: {sweep.Current?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} MB, {sweep.Completed} of {expected}",
             () => sweep.RunAsync(sizes, settings.Invocations, settings.ColdOnly, TimeSpan.FromSeconds(settings.DurationSeconds), payload, cancellationToken)).ConfigureAwait(false);
 
-        var document = new ResultsDocument
-        {
-            Command = settings.ColdOnly ? "tune --cold-only" : "tune",
-            StartedAt = startedAt,
-            Target = connection.Target.Description,
-            Function = connection.Target.FunctionName,
-            Architecture = settings.Architecture,
-            Prices = settings.Prices,
-            Interrupted = interrupted,
-            Variants = variants,
-        };
+        var document = Document(settings.ColdOnly ? "tune --cold-only" : "tune", settings, connection, settings.Function!, startedAt, interrupted, variants);
         var recommendation = Recommend(document, settings.ColdOnly, settings.Strategy, settings.Weight);
         string[] notes = [recommendation?.Sentence ?? "No recommendation: no memory size had a successful invoke with a REPORT."];
-        return await Reporting.FinishAsync(console, document, settings.ParsedThresholds, settings.Out, notes).ConfigureAwait(false);
+        return await Reporting.FinishAsync(Console, document, settings.ParsedThresholds, settings.Out, notes).ConfigureAwait(false);
     }
 
     /// <summary>The strategy's pick among the measured sizes: cold p50 with <paramref name="coldOnly"/>, else p50 of all invokes.</summary>

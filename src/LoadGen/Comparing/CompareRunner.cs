@@ -87,14 +87,22 @@ public sealed class CompareRunner(Func<string, (IInvokeTarget Target, IFunctionC
             return null;
         }
 
+        var environment = await EnvironmentOfAsync(variant, original, cancellationToken).ConfigureAwait(false);
+        if (environment is { Missing: { } missing })
+        {
+            _skipped.Add($"{variant.NameAt(variant.MemorySizeMb ?? original.MemorySizeMb)}: skipped, {missing}.");
+            return null;
+        }
+
         var memory = variant.MemorySizeMb ?? original.MemorySizeMb;
-        Current = CompareVariant.Name(variant.Function, memory);
-        var changed = memory != original.MemorySizeMb;
+        Current = variant.NameAt(memory);
+        var memoryChanged = memory != original.MemorySizeMb;
+        var variables = environment?.Variables;
         try
         {
-            if (changed)
+            if (memoryChanged || variables is not null)
             {
-                await control.UpdateAsync(memory, null, cancellationToken).ConfigureAwait(false);
+                await control.UpdateAsync(memoryChanged ? memory : null, variables, cancellationToken).ConfigureAwait(false);
                 await control.WaitUntilUpdatedAsync(updateTimeout, cancellationToken).ConfigureAwait(false);
             }
 
@@ -109,12 +117,51 @@ public sealed class CompareRunner(Func<string, (IInvokeTarget Target, IFunctionC
         }
         finally
         {
-            if (changed)
+            // The function's own size and variables back (the cold-start trigger's variable with them).
+            await control.UpdateAsync(memoryChanged ? original.MemorySizeMb : null, original.Environment, CancellationToken.None).ConfigureAwait(false);
+            await control.WaitUntilUpdatedAsync(updateTimeout, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The function's variables with the variant's set over them (<c>+NAME=@other</c> read from <c>other</c>'s configuration);
+    /// null when the variant sets none; <c>Missing</c> says why a value could not be found.
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<string, string>? Variables, string? Missing)?> EnvironmentOfAsync(CompareVariant variant, FunctionState original,
+        CancellationToken cancellationToken)
+    {
+        if (variant.Environment.Count == 0)
+        {
+            return null;
+        }
+
+        var variables = new Dictionary<string, string>(original.Environment, StringComparer.Ordinal);
+        foreach (var (name, value) in variant.Environment)
+        {
+            if (!value.StartsWith(CompareVariant.FromFunction))
             {
-                await control.UpdateAsync(original.MemorySizeMb, null, CancellationToken.None).ConfigureAwait(false);
-                await control.WaitUntilUpdatedAsync(updateTimeout, CancellationToken.None).ConfigureAwait(false);
+                variables[name] = value;
+                continue;
+            }
+
+            var donor = value[1..];
+            try
+            {
+                var state = await connect(donor).Control.GetAsync(cancellationToken).ConfigureAwait(false);
+                if (!state.Environment.TryGetValue(name, out var donated))
+                {
+                    return (null, $"{donor} has no variable {name} to take");
+                }
+
+                variables[name] = donated;
+            }
+            catch (FunctionNotFoundException)
+            {
+                return (null, $"the target has no function {donor} to take {name} from");
             }
         }
+
+        return (variables, null);
     }
 
     private async Task<RunResult> RunPartAsync(SequentialRunner runner, int count, DateTime deadline, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)

@@ -3,38 +3,93 @@ using LlamaAspire.LambdaContracts;
 
 namespace LlamaAspire.LoadGen.Comparing;
 
-/// <summary>One column of <c>compare</c>: a function and, optionally, the memory size to measure it at (<c>name@MB</c>).</summary>
+/// <summary>
+/// One column of <c>compare</c>: a function, optionally the memory size to measure it at (<c>name@MB</c>) and variables to
+/// set for the measurement (<c>+NAME=VALUE</c>, repeatable; <c>+NAME=@other</c> takes the value <c>other</c> function has).
+/// Sizes and variables are set with UpdateFunctionConfiguration and put back afterwards, so one function can stand for
+/// several variants without another resource.
+/// </summary>
 public sealed record CompareVariant(string Function, int? MemorySizeMb)
 {
-    /// <summary>The AppHost's three functions, the baseline first: vanilla (S3 download, 1 vCPU), JIT packaged, Native AOT.</summary>
-    public static IReadOnlyList<CompareVariant> Defaults { get; } =
-        [new("llama-vanilla", null), new("llama-jit", null), new("llama-aot", null)];
+    /// <summary>Marks a variable's value as another function's value of the same variable.</summary>
+    public const char FromFunction = '@';
 
-    /// <summary>Parses <c>function</c> or <c>function@MB</c>; <see cref="FormatException"/> when the size is not a Lambda size.</summary>
+    /// <summary>Variables set for this variant, over the function's own (in the order given).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
+
+    /// <summary>
+    /// The default ladder over the AppHost's functions: each step changes one technique from the one before, so the table
+    /// shows each one's share of the gain — the vanilla build (JIT, .onnx from S3, 1,769 MB), then memory (10,240 MB), then
+    /// the model packaged instead of downloaded (llama-jit), then the ORT format (llama-jit with llama-aot's model), then
+    /// Native AOT (llama-aot: AOT + ORT format).
+    /// </summary>
+    public static IReadOnlyList<CompareVariant> Defaults { get; } =
+    [
+        new("llama-vanilla", null),
+        new("llama-vanilla", LambdaLimits.MaxMemoryMb),
+        new("llama-jit", LambdaLimits.MaxMemoryMb),
+        new("llama-jit", LambdaLimits.MaxMemoryMb) { Environment = [new(ModelDirectoryVariable, $"{FromFunction}llama-aot")] },
+        new("llama-aot", LambdaLimits.MaxMemoryMb),
+    ];
+
+    /// <summary>The inference function's model directory variable (its <c>EnvVars.ModelDir</c>; LoadGen does not reference the function).</summary>
+    public const string ModelDirectoryVariable = "MODEL_DIR";
+
+    /// <summary>Parses <c>function[@MB][+NAME=VALUE]…</c>; <see cref="FormatException"/> naming what is wrong.</summary>
     public static CompareVariant Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var at = text.LastIndexOf('@');
-        var function = (at < 0 ? text : text[..at]).Trim();
+        var parts = text.Split('+');
+        var head = parts[0];
+        var environment = new List<KeyValuePair<string, string>>();
+        foreach (var assignment in parts.Skip(1))
+        {
+            var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new FormatException($"--variant '{text}': '+{assignment}' is not +NAME=VALUE.");
+            }
+
+            environment.Add(new(assignment[..equals].Trim(), assignment[(equals + 1)..]));
+        }
+
+        var at = head.LastIndexOf('@');
+        var function = (at < 0 ? head : head[..at]).Trim();
         if (function.Length == 0)
         {
-            throw new FormatException($"--variant '{text}': no function name (use name or name@MB).");
+            throw new FormatException($"--variant '{text}': no function name (use name, name@MB or name@MB+NAME=VALUE).");
         }
 
-        if (at < 0)
+        int? memory = null;
+        if (at >= 0)
         {
-            return new CompareVariant(function, null);
+            if (!int.TryParse(head[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var mb)
+                || mb is < LambdaLimits.MinMemoryMb or > LambdaLimits.MaxMemoryMb)
+            {
+                throw new FormatException($"--variant '{text}': the memory size must be {LambdaLimits.MinMemoryMb}–{LambdaLimits.MaxMemoryMb} MB.");
+            }
+
+            memory = mb;
         }
 
-        if (!int.TryParse(text[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var memory)
-            || memory is < LambdaLimits.MinMemoryMb or > LambdaLimits.MaxMemoryMb)
-        {
-            throw new FormatException($"--variant '{text}': the memory size must be {LambdaLimits.MinMemoryMb}–{LambdaLimits.MaxMemoryMb} MB.");
-        }
-
-        return new CompareVariant(function, memory);
+        return new CompareVariant(function, memory) { Environment = environment };
     }
 
-    /// <summary>The variant's name in the tables and results.json once its memory size is known: <c>function@MB</c>.</summary>
+    /// <summary>The variant's name in the tables and results.json once its memory size is known: <c>function@MB[+NAME=VALUE]…</c>.</summary>
+    public string NameAt(int memorySizeMb) => Name(Function, memorySizeMb) + Assignments;
+
+    /// <summary>As given, before its function's own memory size is known: <c>function[@MB][+NAME=VALUE]…</c>.</summary>
+    public string Label => (MemorySizeMb is { } mb ? Name(Function, mb) : Function) + Assignments;
+
+    private string Assignments => string.Concat(Environment.Select(v => $"+{v.Key}={v.Value}"));
+
+    /// <summary>Equal when the function, the size and the variables (in order) are.</summary>
+    public bool Equals(CompareVariant? other) =>
+        other is not null && Function == other.Function && MemorySizeMb == other.MemorySizeMb && Environment.SequenceEqual(other.Environment);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Function, MemorySizeMb, Environment.Count);
+
+    /// <summary><c>function@MB</c>.</summary>
     public static string Name(string function, int memorySizeMb) => string.Create(CultureInfo.InvariantCulture, $"{function}@{memorySizeMb}");
 }

@@ -20,7 +20,7 @@ public sealed class LambdaHttpControl(HttpClient client, string functionName, IR
     /// <inheritdoc />
     public async Task<FunctionState> GetAsync(CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, FunctionsApi.ConfigurationPath(functionName));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseAddress!, FunctionsApi.ConfigurationPath(functionName)));
         await signer.SignAsync(request, cancellationToken).ConfigureAwait(false);
         using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, "GetFunctionConfiguration", cancellationToken).ConfigureAwait(false);
@@ -42,7 +42,7 @@ public sealed class LambdaHttpControl(HttpClient client, string functionName, IR
         };
         for (var attempt = 0; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Put, FunctionsApi.ConfigurationPath(functionName))
+            using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(client.BaseAddress!, FunctionsApi.ConfigurationPath(functionName)))
             {
                 Content = JsonContent.Create(body, Json.UpdateFunctionConfigurationRequest),
             };

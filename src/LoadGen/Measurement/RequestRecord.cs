@@ -46,6 +46,9 @@ public sealed record RequestRecord
     /// <summary>What the function reported in its answer.</summary>
     public FunctionAnswer? Answer { get; init; }
 
-    /// <summary>Cold start as REPORT says (Init Duration present); null without a REPORT.</summary>
-    public bool? Cold => Report?.IsColdStart;
+    /// <summary>
+    /// Cold start as REPORT says (Init Duration present); without a REPORT (a function URL returns no log tail), as the
+    /// function says in <c>timings.cold_start</c>; null when neither is there.
+    /// </summary>
+    public bool? Cold => Report?.IsColdStart ?? Answer?.ColdStart;
 }

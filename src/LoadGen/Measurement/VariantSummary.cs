@@ -86,7 +86,7 @@ public sealed record VariantSummary
             Cold = LatencySummary.Of(cold.Select(r => r.LatencyMs!.Value)),
             Warm = LatencySummary.Of(ok.Where(r => r.Cold == false).Select(r => r.LatencyMs!.Value)),
             All = LatencySummary.Of(ok.Select(r => r.LatencyMs!.Value)),
-            InitDuration = LatencySummary.Of(cold.Select(r => r.Report!.InitDurationMs!.Value)),
+            InitDuration = LatencySummary.Of(cold.Select(r => r.Report?.InitDurationMs).OfType<double>()), // a function URL has no REPORT
             Duration = LatencySummary.Of(ok.Where(r => r.Report is not null).Select(r => r.Report!.DurationMs)),
             FirstChunk = LatencySummary.Of(ok.Select(r => r.FirstChunkMs).OfType<double>()),
             TimeToFirstToken = LatencySummary.Of(answers.Select(a => a.TimeToFirstTokenMs).OfType<double>()),

@@ -42,7 +42,7 @@ public sealed class LambdaHttpTarget(HttpClient client, string functionName, IRe
     public async Task<InvokeResult> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var path = mode == InvokeMode.Streaming ? FunctionsApi.StreamingInvokePath(functionName) : InvokeApi.InvokePath(functionName);
-        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(client.BaseAddress!, path))
         {
             Content = new ReadOnlyMemoryContent(payload) { Headers = { ContentType = Json } },
         };
