@@ -18,7 +18,7 @@ var preset = builder.Configuration["Model:Preset"] ?? "tiny";
 var onnxModel = builder.AddLlamaModel("model", preset);
 var ortModel = builder.AddLlamaModel("model-ort", preset, format: "ort").WaitForCompletion(onnxModel);
 
-var lambda = builder.AddLambdaEmulator("lambda");
+var lambda = builder.AddLambdaEmulator("lambda", builder.Configuration.GetValue<int?>("Lambda:Port")); // a fixed port for LoadGen's --preset
 
 var aot = lambda.AddLambdaFunction<Projects.InferenceFunction>("llama-aot")
     .WithModel(ortModel)

@@ -61,12 +61,16 @@ public sealed class Connection : IDisposable
     /// is named, GetFunctionConfiguration checks it can be reached — so no credentials, no such function or no permission
     /// fail here, with what to do, before anything is measured.
     /// </summary>
-    public static async Task<Connection> OpenAsync(TargetSettings settings, CancellationToken cancellationToken)
+    /// <param name="settings">The command's target options.</param>
+    /// <param name="cancellationToken">Cancels the AWS checks.</param>
+    /// <param name="emulator">The emulator to use instead of <c>--endpoint</c> (a <c>--preset</c> AppHost's).</param>
+    public static async Task<Connection> OpenAsync(TargetSettings settings, CancellationToken cancellationToken, Uri? emulator = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (!settings.IsAws)
         {
-            return new Connection(settings, settings.EndpointUri, UnsignedRequests.Instance, $"emulator {settings.EndpointUri}");
+            var local = emulator ?? settings.EndpointUri;
+            return new Connection(settings, local, UnsignedRequests.Instance, $"emulator {local}");
         }
 
         var account = await AwsAccount.ResolveAsync(settings.Profile, settings.Region ?? RegionOf(settings.Function), cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using LlamaAspire.LoadGen.Aws;
+using LlamaAspire.LoadGen.LocalStack;
 using LlamaAspire.LoadGen.Output;
 using LlamaAspire.LoadGen.Scheduling;
 using Spectre.Console;
@@ -22,21 +23,40 @@ public abstract class MeasuringCommand<TSettings>(IAnsiConsole console) : AsyncC
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var startedAt = DateTimeOffset.UtcNow;
-        Connection connection;
-        try
+        LocalAppHost? appHost = null;
+        if (settings.Preset is { } preset)
         {
-            connection = await Connection.OpenAsync(settings, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AwsSetupException ex)
-        {
-            Console.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
-            return TargetUnusable;
+            try
+            {
+                appHost = await LocalAppHost.StartAsync(preset, settings.Out ?? Path.Combine(Path.GetTempPath(), "llama-loadgen"), Console, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            {
+                Console.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
+                return TargetUnusable;
+            }
+
+            Console.MarkupLineInterpolated($"AppHost running with preset [blue]{preset}[/]: emulator {appHost.Endpoint}, dashboard {appHost.Dashboard} (its login link is in {appHost.LogPath}).");
         }
 
-        using (connection)
+        using (appHost)
         {
-            return await MeasureAsync(connection, settings, startedAt, cancellationToken).ConfigureAwait(false);
+            var startedAt = DateTimeOffset.UtcNow;
+            Connection connection;
+            try
+            {
+                connection = await Connection.OpenAsync(settings, cancellationToken, appHost?.Endpoint).ConfigureAwait(false);
+            }
+            catch (AwsSetupException ex)
+            {
+                Console.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
+                return TargetUnusable;
+            }
+
+            using (connection)
+            {
+                return await MeasureAsync(connection, settings, startedAt, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

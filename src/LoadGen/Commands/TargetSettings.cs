@@ -14,6 +14,11 @@ public class TargetSettings : CommandSettings
     [Description("Invoke API endpoint: the emulator's http address. Default: $LOADGEN_ENDPOINT, else http://127.0.0.1:5050")]
     public string? Endpoint { get; init; }
 
+    /// <summary>Start the repository's AppHost with this model preset and measure its emulator.</summary>
+    [CommandOption("--preset <PRESET>")]
+    [Description("Start the repository's AppHost with this model preset (tiny | llama-3.2-1b | llama-3.2-3b), measure its emulator instead of --endpoint, and stop it after. The first run builds the model and publishes the function")]
+    public string? Preset { get; init; }
+
     /// <summary>Where the function runs.</summary>
     [CommandOption("--target <TARGET>")]
     [Description("emulator (the local emulator at --endpoint, unsigned) | aws (a deployed function: SigV4-signed, credentials and region from the standard AWS chain)")]
@@ -194,6 +199,11 @@ public class TargetSettings : CommandSettings
             return ValidationResult.Error(IsAws
                 ? "--endpoint is the emulator's address; with --target aws use --endpoint-url to override the Lambda API endpoint."
                 : "--region, --profile, --endpoint-url, --url and --function-url are for --target aws.");
+        }
+
+        if (Preset is not null && (Endpoint is not null || IsAws))
+        {
+            return ValidationResult.Error("--preset starts a local AppHost and measures its emulator: leave out --endpoint and --target aws.");
         }
 
         if (FunctionUrl && Url is not null)
