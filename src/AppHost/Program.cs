@@ -3,7 +3,7 @@ using LlamaAspire.LambdaContracts;
 using Microsoft.Extensions.Configuration;
 
 // The system diagram, as an AppHost:
-//   ModelBuilder ──▶ models/{preset} (.onnx) and models/{preset}-ort (ORT format)
+//   ModelBuilder ──▶ models/{preset} (.onnx) and models/{preset}-ort-last (ORT format, LM head on the last position only)
 //   s3 (s3rver, a local S3) ◀── model uploaded once
 //   LambdaEmulator (Invoke API, function URLs, a Runtime API per environment)
 //     ├─ llama-aot     : Native AOT bootstrap + ORT-format model       (the optimised build)
@@ -16,7 +16,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var preset = builder.Configuration["Model:Preset"] ?? "tiny";
 
 var onnxModel = builder.AddLlamaModel("model", preset);
-var ortModel = builder.AddLlamaModel("model-ort", preset, format: "ort").WaitForCompletion(onnxModel);
+var ortModel = builder.AddLlamaModel("model-ort", preset, format: "ort", lastPositionLogits: true).WaitForCompletion(onnxModel);
 
 var lambda = builder.AddLambdaEmulator("lambda", builder.Configuration.GetValue<int?>("Lambda:Port")); // a fixed port for LoadGen's --preset
 

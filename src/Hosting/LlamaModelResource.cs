@@ -12,8 +12,19 @@ namespace LlamaAspire.Hosting;
 /// <param name="preset">The ModelBuilder preset (<c>tiny</c>, <c>llama-3.2-1b</c>, <c>llama-3.2-3b</c>).</param>
 /// <param name="format">The model format: <c>onnx</c> or <c>ort</c>.</param>
 /// <param name="modelDirectory">The directory the model is written to; passed to functions as <c>MODEL_DIR</c>.</param>
-public class LlamaModelResource(string name, string preset, string format, string modelDirectory) : ProjectResource(name)
+/// <param name="lastPositionLogits">Whether the graph computes the last position's logits only (builder <c>--prefill-logits last</c>).</param>
+public class LlamaModelResource(string name, string preset, string format, string modelDirectory, bool lastPositionLogits = false) : ProjectResource(name)
 {
+    /// <summary>Whether the LM head runs on the last position only: prefill skips it for every other prompt position.</summary>
+    public bool LastPositionLogits { get; } = lastPositionLogits;
+
+    /// <summary>The ModelBuilder's arguments that write this model (skipped when the directory already holds it).</summary>
+    public IReadOnlyList<string> BuildArguments =>
+    [
+        "build", "--preset", Preset, "--out", ModelDirectory, "--format", Format,
+        .. LastPositionLogits ? (string[])["--prefill-logits", "last"] : [], "--if-missing",
+    ];
+
     /// <summary>The ModelBuilder preset.</summary>
     public string Preset { get; } = preset;
 

@@ -181,6 +181,19 @@ public class AddLambdaFunctionTests
     }
 
     [Fact]
+    public async Task AddLlamaModel_WithLastPositionLogits_BuildsThatVariantInADirectoryOfItsOwn()
+    {
+        var builder = ModelTestHelpers.CreateBuilder();
+        var model = builder.AddLlamaModel("model", "tiny", "ort", lastPositionLogits: true);
+
+        Assert.True(model.Resource.LastPositionLogits);
+        Assert.EndsWith(Path.Combine("models", "tiny-ort-last"), model.Resource.ModelDirectory, StringComparison.Ordinal);
+        var args = await model.Resource.GetArgumentValuesAsync();
+        Assert.Equal(["build", "--preset", "tiny", "--out", model.Resource.ModelDirectory, "--format", "ort", "--prefill-logits", "last", "--if-missing"], args);
+        Assert.Equal(args, model.Resource.BuildArguments); // what the publish step runs when the directory is missing
+    }
+
+    [Fact]
     public async Task TheEmulator_TakesOverItsFunctionsWaits_BeforeStart()
     {
         // Built, not run: DCP's paths only have to be there.

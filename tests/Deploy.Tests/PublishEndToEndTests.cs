@@ -51,7 +51,7 @@ public sealed class PublishEndToEndTests(PublishedFunctionFixture published) : I
         Assert.Contains(entries, e => e.Name == "libonnxruntime.so");
         Assert.Equal("bootstrap", entries[^1].Name); // model → natives → bootstrap
 
-        var modelDirectory = Path.Combine(TestPaths.Root, "models", "tiny-ort");
+        var modelDirectory = Path.Combine(TestPaths.Root, "models", "tiny-ort-last"); // the AppHost's model-ort
         using var archive = ZipFile.OpenRead(zip);
         foreach (var file in System.IO.Directory.EnumerateFiles(modelDirectory))
         {

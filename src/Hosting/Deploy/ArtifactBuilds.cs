@@ -56,8 +56,7 @@ internal static class ArtifactBuilds
         }
 
         var (exitCode, output) = await RunAsync(repositoryRoot, cancellationToken,
-            "run", "--project", builder.ProjectPath, "--no-launch-profile", "--",
-            "build", "--preset", model.Preset, "--out", model.ModelDirectory, "--format", model.Format, "--if-missing").ConfigureAwait(false);
+            ["run", "--project", builder.ProjectPath, "--no-launch-profile", "--", .. model.BuildArguments]).ConfigureAwait(false);
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"Building model '{model.Name}' ({model.Preset}, {model.Format}) failed (exit code {exitCode}).\n{Tail(output)}");
