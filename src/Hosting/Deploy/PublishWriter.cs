@@ -20,6 +20,7 @@ internal static class PublishWriter
         Directory.CreateDirectory(output);
         var name = settings.FunctionName;
         string? zipPath = null;
+        OciImage? image = null;
         string hash;
         if (plan.Kind == PackageKind.Zip)
         {
@@ -30,7 +31,7 @@ internal static class PublishWriter
         else
         {
             var layout = Path.Combine(output, $"{name}.oci");
-            var image = await OciImageWriter.WriteAsync(plan, settings.Architecture, layout, cancellationToken).ConfigureAwait(false);
+            image = await OciImageWriter.WriteAsync(plan, settings.Architecture, layout, cancellationToken).ConfigureAwait(false);
             hash = image.Manifest.Hex;
             say(LogLevel.Information, $"{name}: wrote the image's layers (model → natives → bootstrap: " +
                 $"{string.Join(", ", image.Layers.Select(l => ByteSize.Format(l.Size)))} gzipped) as an OCI layout in {layout} (manifest {image.Manifest.Digest}).");
@@ -45,6 +46,6 @@ internal static class PublishWriter
         await File.WriteAllTextAsync(jsonPath, TemplateWriter.ToJson(template), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(yamlPath, TemplateWriter.ToYaml(template), cancellationToken).ConfigureAwait(false);
         say(LogLevel.Information, $"{name}: wrote {jsonPath} and {yamlPath}.");
-        return new PublishResult(deployment, zipPath, jsonPath, yamlPath);
+        return new PublishResult(deployment, zipPath, image, jsonPath, yamlPath);
     }
 }

@@ -34,6 +34,19 @@ internal sealed class OciRegistryClient(HttpClient http, Uri registry)
         return response.StatusCode == HttpStatusCode.OK;
     }
 
+    /// <summary>Deletes the manifest a tag names (the registry API deletes by digest: the tag's is asked first).</summary>
+    public async Task DeleteTagAsync(string repository, string tag, CancellationToken cancellationToken)
+    {
+        using var head = new HttpRequestMessage(HttpMethod.Head, new Uri(registry, $"/v2/{repository}/manifests/{tag}"));
+        head.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(OciMediaTypes.Manifest));
+        using var found = await http.SendAsync(head, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(found, $"HEAD manifest {repository}:{tag}", cancellationToken).ConfigureAwait(false);
+        var digest = found.Headers.TryGetValues("Docker-Content-Digest", out var digests) ? digests.First()
+            : throw new InvalidOperationException($"The registry named no digest for {repository}:{tag}.");
+        using var delete = await http.DeleteAsync(new Uri(registry, $"/v2/{repository}/manifests/{digest}"), cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(delete, $"DELETE manifest {repository}@{digest}", cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task PushBlobAsync(OciImage image, OciDescriptor blob, string repository, CancellationToken cancellationToken)
     {
         if (await HasBlobAsync(repository, blob, cancellationToken).ConfigureAwait(false))
