@@ -1,7 +1,6 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Amazon.S3.Util;
 
 namespace LlamaAspire.Hosting.Deploy;
 
@@ -79,9 +78,19 @@ internal sealed class ArtifactStore(IAmazonS3 s3, string bucket, string region, 
 
     private async Task EnsureBucketAsync(CancellationToken cancellationToken)
     {
-        if (await AmazonS3Util.DoesS3BucketExistV2Async(s3, bucket).ConfigureAwait(false))
+        try
         {
+            await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 }, cancellationToken).ConfigureAwait(false);
             return;
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucket")
+        {
+            // Created below.
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw new InvalidOperationException($"The artifact bucket {bucket} cannot be listed ({ex.ErrorCode}): it belongs to another AWS account " +
+                "(S3 bucket names are global; choose another with Deploy:ArtifactBucket) or these credentials lack s3:ListBucket on it.", ex);
         }
 
         try

@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.Pipelines;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 // The interaction service (the Aspire CLI's prompts) is an evaluation API.
@@ -13,6 +14,9 @@ namespace LlamaAspire.Hosting.Deploy;
 /// </summary>
 internal static class DeployConfirmation
 {
+    /// <summary>Set by the Aspire CLI on the AppHost it runs (<c>aspire deploy</c>): the socket its prompts travel on.</summary>
+    private const string CliBackchannelKey = "ASPIRE_BACKCHANNEL_PATH";
+
     public static async Task<bool> AskAsync(PipelineStepContext context, DeployTarget target, string title, string question, CancellationToken cancellationToken)
     {
         if (target.Yes)
@@ -20,7 +24,10 @@ internal static class DeployConfirmation
             return true;
         }
 
-        if (context.Services.GetService<IInteractionService>() is { IsAvailable: true } interaction)
+        // The interaction service reports itself available without an Aspire CLI attached (`dotnet run`) and then waits for an
+        // answer no one can give: ask through it only when the CLI's backchannel is there.
+        var cliAttached = context.Services.GetRequiredService<IConfiguration>()[CliBackchannelKey] is { Length: > 0 };
+        if (cliAttached && context.Services.GetService<IInteractionService>() is { IsAvailable: true } interaction)
         {
             var answer = await interaction.PromptConfirmationAsync(title, question, cancellationToken: cancellationToken).ConfigureAwait(false);
             return !answer.Canceled && answer.Data;

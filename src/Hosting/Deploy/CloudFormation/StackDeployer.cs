@@ -115,7 +115,7 @@ internal sealed class StackDeployer(
         while (true)
         {
             var stack = await client.DescribeStackAsync(stackName, cancellationToken).ConfigureAwait(false);
-            if (seenEvents is not null && stack is not null)
+            if (seenEvents is not null && stack is not null && stack.Status != "DELETE_COMPLETE")
             {
                 await SayNewEventsAsync(stackName, seenEvents, cancellationToken).ConfigureAwait(false);
             }
