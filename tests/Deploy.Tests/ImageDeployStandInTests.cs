@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Amazon.Runtime;
 using LlamaAspire.Hosting;
 using LlamaAspire.Hosting.Deploy;
@@ -6,8 +7,9 @@ using LlamaAspire.Hosting.Deploy.Image;
 
 namespace LlamaAspire.Deploy.Tests;
 
-/// <summary>An image deploy: the image pushed to Debian's docker-registry (in ECR's place) and the stack to the
-/// CloudFormation stand-in; destroy deletes both.</summary>
+/// <summary>An image deploy: the image pushed on its base image to Debian's docker-registry (in ECR's place) and the stack
+/// to the CloudFormation stand-in; destroy deletes both. The base lives in a second docker-registry (public.ecr.aws's
+/// place), or in the same one.</summary>
 public sealed class ImageDeployStandInTests(LocalRegistry registry) : IClassFixture<LocalRegistry>, IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("deploy-image-").FullName;
@@ -39,18 +41,67 @@ public sealed class ImageDeployStandInTests(LocalRegistry registry) : IClassFixt
         _said.Add,
         (_, _) => Task.FromResult(true));
 
-    [RegistryFact]
-    public async Task Stand_in_an_image_deploy_pushes_the_image_deploys_the_stack_with_its_digest_and_destroy_deletes_the_tag()
+    /// <summary>A one-layer base image (an <c>etc/os-release</c>) pushed to <paramref name="to"/> as <paramref name="repository"/>:al2023.</summary>
+    private async Task<OciImage> PushBaseAsync(LocalRegistry to, string repository)
     {
-        var deployment = Deployments.Image();
+        var file = Path.Combine(_directory, "base-in", "os-release");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, "NAME=\"Amazon Linux\"\nVERSION=\"2023\"\n");
+        var plan = PackagePlan.Choose([PackageFile.From(file, "os-release", PackageLayer.Model)]);
+        var image = await OciImageWriter.WriteAsync(plan, LambdaArchitecture.X64, Path.Combine(_directory, $"base-{repository.Replace('/', '-')}.oci"), CancellationToken.None);
+        using var http = new HttpClient();
+        await new OciRegistryClient(http, to.Address).PushAsync(image, repository, "al2023", CancellationToken.None);
+        return image;
+    }
+
+    [RegistryFact]
+    public async Task Stand_in_an_image_deploy_pushes_the_image_on_its_base_deploys_the_stack_with_its_digest_and_destroy_deletes_the_tag()
+    {
+        var baseRegistry = new LocalRegistry();
+        await baseRegistry.InitializeAsync();
+        try
+        {
+            await DeployAndDestroyOnBaseAsync(baseRegistry);
+        }
+        finally
+        {
+            await baseRegistry.DisposeAsync();
+        }
+    }
+
+    [RegistryFact]
+    public async Task A_base_image_in_the_same_registry_is_mounted_not_uploaded_and_its_layers_stay_beneath_ours()
+    {
+        var baseImage = await PushBaseAsync(registry, "base/provided");
+        var image = await OciImageWriter.WriteAsync(OciImageTests.Plan(_directory), LambdaArchitecture.X64, Path.Combine(_directory, "llama.oci"), CancellationToken.None);
+        var baseName = ImageReference.Parse($"{registry.Authority}/base/provided:al2023");
+        var client = new OciRegistryClient(_http, registry.Address);
+
+        var digest = await client.PushOnBaseAsync(image, new BaseImageReader(_http, baseName), baseName, "mounted/llama", "v1", CancellationToken.None);
+
+        var inspected = JsonDocument.Parse(await RegistryPushTests.SkopeoAsync("inspect", "--tls-verify=false", $"docker://{registry.Authority}/mounted/llama:v1")).RootElement;
+        Assert.Equal(digest, inspected.GetProperty("Digest").GetString());
+        Assert.Equal(baseImage.Layers.Concat(image.Layers).Select(l => l.Digest), inspected.GetProperty("Layers").EnumerateArray().Select(l => l.GetString()));
+        var config = JsonDocument.Parse(await RegistryPushTests.SkopeoAsync("inspect", "--config", "--tls-verify=false", $"docker://{registry.Authority}/mounted/llama:v1")).RootElement;
+        Assert.Equal(baseImage.DiffIds.Concat(image.DiffIds), config.GetProperty("rootfs").GetProperty("diff_ids").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal("/var/runtime/bootstrap", config.GetProperty("config").GetProperty("Entrypoint")[0].GetString());
+    }
+
+    private async Task DeployAndDestroyOnBaseAsync(LocalRegistry baseRegistry)
+    {
+        var baseImage = await PushBaseAsync(baseRegistry, "lambda/provided");
+        var deployment = Deployments.Image(new LambdaDeployAnnotation { BaseImage = $"{baseRegistry.Authority}/lambda/provided:al2023" });
         var image = await OciImageWriter.WriteAsync(OciImageTests.Plan(_directory), LambdaArchitecture.X64, Path.Combine(_directory, "llama.oci"), CancellationToken.None);
         var template = Path.Combine(_directory, "llama.template.json");
         await File.WriteAllTextAsync(template, TemplateWriter.ToJson(CloudFormationTemplate.Build(deployment)));
 
         var record = await Deployer().DeployAsync(new PublishResult(deployment, null, image, template, template), CancellationToken.None);
 
-        var expected = $"{registry.Authority}/llamaaspire/llama@{image.Manifest.Digest}";
+        var reference = $"docker://{registry.Authority}/llamaaspire/llama:{deployment.CodeSha256}";
+        var inspected = JsonDocument.Parse(await RegistryPushTests.SkopeoAsync("inspect", "--tls-verify=false", reference)).RootElement;
+        var expected = $"{registry.Authority}/llamaaspire/llama@{inspected.GetProperty("Digest").GetString()}";
         Assert.Equal(expected, record.ImageUri);
+        Assert.Equal(baseImage.Layers.Concat(image.Layers).Select(l => l.Digest), inspected.GetProperty("Layers").EnumerateArray().Select(l => l.GetString()));
         var changeSet = _standIn.Calls.Single(c => c.Action == "CreateChangeSet").Form;
         Assert.Equal("ImageUri", changeSet["Parameters.member.1.ParameterKey"]);
         Assert.Equal(expected, changeSet["Parameters.member.1.ParameterValue"]);

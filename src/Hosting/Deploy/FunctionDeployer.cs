@@ -39,7 +39,7 @@ internal sealed class FunctionDeployer(
         else
         {
             var layout = published.Image ?? throw new InvalidOperationException($"The publish of {name} wrote neither a zip nor an image.");
-            image = await PushImageAsync(name, layout, published.Deployment.CodeSha256, cancellationToken).ConfigureAwait(false);
+            image = await PushImageAsync(name, layout, ImageReference.Parse(published.Deployment.Options.BaseImage), published.Deployment.CodeSha256, cancellationToken).ConfigureAwait(false);
             parameters[Names.ImageUri] = image.Uri;
         }
 
@@ -85,7 +85,7 @@ internal sealed class FunctionDeployer(
 
     private sealed record PushedImage(Uri Registry, string Repository, string Tag, string Uri);
 
-    private async Task<PushedImage> PushImageAsync(string name, OciImage image, string tag, CancellationToken cancellationToken)
+    private async Task<PushedImage> PushImageAsync(string name, OciImage image, ImageReference baseImage, string tag, CancellationToken cancellationToken)
     {
         var repository = $"{DeployTarget.DefaultStackPrefix.TrimEnd('-')}/{name}";
         var (registry, registryHttp) = await RegistryAsync(cancellationToken).ConfigureAwait(false);
@@ -96,9 +96,13 @@ internal sealed class FunctionDeployer(
                 say($"Created the ECR repository {repository}.");
             }
 
-            var digest = await new OciRegistryClient(registryHttp, registry).PushAsync(image, repository, tag, cancellationToken).ConfigureAwait(false);
+            // The base is read with the target's credentials when it lives in the same registry (a mount), anonymously otherwise.
+            var sameRegistry = baseImage.Registry.Authority == registry.Authority;
+            using var baseHttp = sameRegistry ? null : new HttpClient();
+            var reader = new BaseImageReader(baseHttp ?? registryHttp, sameRegistry ? baseImage with { Registry = registry } : baseImage);
+            var digest = await new OciRegistryClient(registryHttp, registry).PushOnBaseAsync(image, reader, baseImage, repository, tag, cancellationToken).ConfigureAwait(false);
             var uri = $"{registry.Authority}/{repository}@{digest}";
-            say($"Pushed the image as {registry.Authority}/{repository}:{tag} ({uri}).");
+            say($"Pushed the image as {registry.Authority}/{repository}:{tag} on {baseImage} ({uri}).");
             return new PushedImage(registry, repository, tag, uri);
         }
     }

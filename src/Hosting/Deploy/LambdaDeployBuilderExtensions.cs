@@ -123,6 +123,21 @@ public static class LambdaDeployBuilderExtensions
         return builder.WithDeployOptions(o => o with { SnapStart = true });
     }
 
+    /// <summary>
+    /// Sets the image a container-image package's layers go on (model → natives → bootstrap above the base's layers), as
+    /// <c>host/repository:tag</c> or <c>host/repository@sha256:…</c>. The deploy copies its layers registry to registry (a
+    /// cross-repository mount within one registry) when it pushes. The default is <c>public.ecr.aws/lambda/provided:al2023</c>.
+    /// </summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <param name="reference">The base image, its registry named.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithBaseImage(this IResourceBuilder<LambdaFunctionResource> builder, string reference)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        Deploy.Image.ImageReference.Parse(reference);
+        return builder.WithDeployOptions(o => o with { BaseImage = reference });
+    }
+
     /// <summary>The function's deployment options: its last <see cref="LambdaDeployAnnotation"/>, else the defaults.</summary>
     /// <param name="function">The function.</param>
     /// <returns>The options.</returns>

@@ -35,8 +35,8 @@ internal static class PublishWriter
             hash = image.Manifest.Hex;
             say(LogLevel.Information, $"{name}: wrote the image's layers (model → natives → bootstrap: " +
                 $"{string.Join(", ", image.Layers.Select(l => ByteSize.Format(l.Size)))} gzipped) as an OCI layout in {layout} (manifest {image.Manifest.Digest}).");
-            say(LogLevel.Warning, $"{name}: the layers go on {OciImageWriter.DefaultBaseImage}, whose layers are joined when the deploy pushes the " +
-                "image to ECR (not implemented yet); the template takes the pushed image's URI as the ImageUri parameter.");
+            say(LogLevel.Information, $"{name}: the layers go on {options.BaseImage}, whose layers the deploy copies beneath them as it pushes " +
+                "the image; the template takes the pushed image's URI as the ImageUri parameter.");
         }
 
         var deployment = new FunctionDeployment(settings, options, plan, environment, hash, modelName);
