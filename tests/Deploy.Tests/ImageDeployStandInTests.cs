@@ -24,15 +24,16 @@ public sealed class ImageDeployStandInTests(LocalRegistry registry) : IClassFixt
         Directory.Delete(_directory, recursive: true);
     }
 
-    private FunctionDeployer Deployer() => new(
+    /// <summary>A deployer pushing to <see cref="registry"/> directly, or through ECR's API when <paramref name="ecr"/> is given.</summary>
+    private FunctionDeployer Deployer(EcrStandIn? ecr = null) => new(
         new DeployTarget(
             CloudFormationStandIn.Region,
             () => new ImmutableCredentials(CloudFormationStandIn.AccessKey, CloudFormationStandIn.SecretKey, null),
             _standIn.Endpoint,
             S3ServiceUrl: null,
             ArtifactBucket: null,
-            EcrEndpoint: new Uri("http://127.0.0.1:9/"), // not called: the registry is configured
-            registry.Address,
+            EcrEndpoint: ecr?.Endpoint ?? new Uri("http://127.0.0.1:9/"), // not called when the registry is configured
+            ecr is null ? registry.Address : null,
             "image-",
             Yes: true,
             TimeSpan.FromMilliseconds(10),
@@ -85,6 +86,36 @@ public sealed class ImageDeployStandInTests(LocalRegistry registry) : IClassFixt
         var config = JsonDocument.Parse(await RegistryPushTests.SkopeoAsync("inspect", "--config", "--tls-verify=false", $"docker://{registry.Authority}/mounted/llama:v1")).RootElement;
         Assert.Equal(baseImage.DiffIds.Concat(image.DiffIds), config.GetProperty("rootfs").GetProperty("diff_ids").EnumerateArray().Select(d => d.GetString()));
         Assert.Equal("/var/runtime/bootstrap", config.GetProperty("config").GetProperty("Entrypoint")[0].GetString());
+    }
+
+    [RegistryFact]
+    public async Task Stand_in_through_ECR_the_deploy_takes_the_registry_and_token_from_GetAuthorizationToken_creates_the_repository_once_and_destroy_deletes_the_tag()
+    {
+        using var ecr = new EcrStandIn(registry.Address);
+        await PushBaseAsync(registry, "base/ecr");
+        var deployment = Deployments.Image(new LambdaDeployAnnotation { BaseImage = $"{registry.Authority}/base/ecr:al2023" });
+        var image = await OciImageWriter.WriteAsync(OciImageTests.Plan(_directory), LambdaArchitecture.X64, Path.Combine(_directory, "llama.oci"), CancellationToken.None);
+        var template = Path.Combine(_directory, "llama.template.json");
+        await File.WriteAllTextAsync(template, TemplateWriter.ToJson(CloudFormationTemplate.Build(deployment)));
+        var published = new PublishResult(deployment, null, image, template, template);
+
+        var record = await Deployer(ecr).DeployAsync(published, CancellationToken.None);
+        var again = await Deployer(ecr).DeployAsync(published, CancellationToken.None);
+
+        Assert.StartsWith($"{registry.Authority}/llamaaspire/llama@sha256:", record.ImageUri, StringComparison.Ordinal);
+        Assert.Equal(record.ImageUri, again.ImageUri);
+        Assert.Equal(["GetAuthorizationToken", "CreateRepository", "GetAuthorizationToken", "CreateRepository"], ecr.Calls.Select(c => c.Operation));
+        Assert.All(ecr.Calls.Where(c => c.Operation == "CreateRepository"), c => Assert.Equal("llamaaspire/llama", (string?)c.Input["repositoryName"]));
+        Assert.Single(_said, s => s == "Created the ECR repository llamaaspire/llama.");
+
+        var removed = await Deployer(ecr).DestroyAsync("llama", CancellationToken.None);
+
+        var delete = Assert.Single(ecr.Calls, c => c.Operation == "BatchDeleteImage").Input;
+        Assert.Equal("llamaaspire/llama", (string?)delete["repositoryName"]);
+        Assert.Equal(deployment.CodeSha256, (string?)delete["imageIds"]![0]!["imageTag"]);
+        Assert.Contains($"{registry.Authority}/llamaaspire/llama:{deployment.CodeSha256}", removed);
+        Assert.Empty(ecr.Failures);
+        Assert.Empty(_standIn.SignatureFailures);
     }
 
     private async Task DeployAndDestroyOnBaseAsync(LocalRegistry baseRegistry)
