@@ -23,7 +23,8 @@ public sealed class LiveAwsFactAttribute : FactAttribute
         }
         catch (AmazonClientException ex)
         {
-            return $"Live AWS smoke test: no AWS credentials in the standard chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO): {ex.Message}";
+            // The SDK's message lists every provider it tried; its first line says enough.
+            return $"Live AWS smoke test: no AWS credentials in the standard chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO): {ex.Message.Split('\n')[0].Trim()}";
         }
 
         return FallbackRegionFactory.GetRegionEndpoint() is null

@@ -83,11 +83,14 @@ internal sealed class FunctionDeployer(
         return removed;
     }
 
+    /// <summary>Images are pushed to the repository <c>llamaaspire/{function}</c>.</summary>
+    public const string RepositoryNamespace = "llamaaspire";
+
     private sealed record PushedImage(Uri Registry, string Repository, string Tag, string Uri);
 
     private async Task<PushedImage> PushImageAsync(string name, OciImage image, ImageReference baseImage, string tag, CancellationToken cancellationToken)
     {
-        var repository = $"{DeployTarget.DefaultStackPrefix.TrimEnd('-')}/{name}";
+        var repository = $"{RepositoryNamespace}/{name}";
         var (registry, registryHttp) = await RegistryAsync(cancellationToken).ConfigureAwait(false);
         using (registryHttp)
         {
