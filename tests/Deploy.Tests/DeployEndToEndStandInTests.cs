@@ -59,6 +59,7 @@ public sealed class DeployEnvironmentFixture : IAsyncLifetime
 /// The product AppHost's <c>deploy-llama-aot</c> and <c>destroy-llama-aot</c> steps, run as a user runs them, with the tiny
 /// model's zip uploaded to s3rver and the stack deployed to the CloudFormation stand-in (AWS cannot be reached here).
 /// </summary>
+[Collection(AppHostPipelineCollection.Name)]
 public sealed class DeployEndToEndStandInTests(DeployEnvironmentFixture environment) : IClassFixture<DeployEnvironmentFixture>
 {
     private CloudFormationStandIn StandIn => environment.StandIn;

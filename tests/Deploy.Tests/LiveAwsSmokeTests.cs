@@ -13,6 +13,7 @@ namespace LlamaAspire.Deploy.Tests;
 /// (<see cref="LiveAwsFactAttribute"/>); the artifact bucket is <c>LLAMAASPIRE_LIVE_BUCKET</c>, else one named after the
 /// access key and region. It creates real, billed resources for a few minutes and deletes them again.
 /// </summary>
+[Collection(AppHostPipelineCollection.Name)]
 public sealed class LiveAwsSmokeTests
 {
     private const string StackPrefix = "llamaaspire-smoke-";
