@@ -3,30 +3,38 @@ using System.Text;
 
 namespace LlamaAspire.Deploy.Tests;
 
-/// <summary>Runs the product AppHost's publish step the way a user does:
-/// <c>dotnet run --project src/AppHost -- --operation publish --step {step} --output-path {dir} [--Key=value …]</c>.</summary>
+/// <summary>Runs one of the product AppHost's pipeline steps the way a user does:
+/// <c>dotnet run --project src/AppHost -- --operation publish --step {step} --output-path {dir} [arguments]</c>, with
+/// stdin closed (no one to answer a prompt, as on CI).</summary>
 public static class AppHostPublish
 {
     public sealed record Result(int ExitCode, string Output);
 
-    public static async Task<Result> RunAsync(string step, string outputPath, params string[] configuration)
+    public static async Task<Result> RunAsync(string step, string outputPath, IEnumerable<string>? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = TestPaths.Root,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         foreach (var argument in (string[])["run", "--project", Path.Combine("src", "AppHost"), "--no-build", "-c", TestPaths.Configuration, "--",
-                     "--operation", "publish", "--step", step, "--output-path", outputPath, .. configuration])
+                     "--operation", "publish", "--step", step, "--output-path", outputPath, .. arguments ?? []])
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         using var process = Process.Start(start)!;
+        process.StandardInput.Close();
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);

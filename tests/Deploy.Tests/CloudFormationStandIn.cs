@@ -22,8 +22,14 @@ public sealed class CloudFormationStandIn : IDisposable
     private readonly Dictionary<string, Stack> _stacks = [];
     private readonly Dictionary<string, (string Stack, string Type, string Template, Dictionary<string, string> Tags)> _changeSets = [];
 
-    public CloudFormationStandIn()
+    private readonly string _accessKey;
+    private readonly string _secretKey;
+
+    /// <summary>Starts the stand-in; requests must be signed with these credentials (AWS's documentation example by default).</summary>
+    public CloudFormationStandIn(string accessKey = AccessKey, string secretKey = SecretKey)
     {
+        _accessKey = accessKey;
+        _secretKey = secretKey;
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
@@ -80,7 +86,18 @@ public sealed class CloudFormationStandIn : IDisposable
                 }
             }
 
-            var (status, xml) = failure is not null ? (403, Error("SignatureDoesNotMatch", failure)) : Answer(values);
+            (int Status, string Xml) answered;
+            try
+            {
+                answered = failure is not null ? (403, Error("SignatureDoesNotMatch", failure)) : Answer(values);
+            }
+            catch (KeyNotFoundException ex)
+            {
+                // A call the stand-in has no state for: answered, so the client fails with it rather than waiting.
+                answered = (500, Error("StandInError", ex.Message));
+            }
+
+            var (status, xml) = answered;
             var answer = Encoding.UTF8.GetBytes(xml);
             context.Response.StatusCode = status;
             context.Response.ContentType = "text/xml";
@@ -130,11 +147,17 @@ public sealed class CloudFormationStandIn : IDisposable
                 var tags = string.Concat(stack.Tags.Select(t => $"<member><Key>{t.Key}</Key><Value>{t.Value}</Value></member>"));
                 return (200, Result(action, $"""
                     <Stacks><member><StackName>{name}</StackName><StackStatus>{status}</StackStatus>
-                    <Outputs><member><OutputKey>FunctionUrl</OutputKey><OutputValue>https://abc.lambda-url.us-east-1.on.aws/</OutputValue></member></Outputs>
+                    <Outputs><member><OutputKey>FunctionUrl</OutputKey><OutputValue>https://abc.lambda-url.us-east-1.on.aws/</OutputValue></member>
+                    <member><OutputKey>FunctionArn</OutputKey><OutputValue>arn:aws:lambda:us-east-1:123456789012:function:{name}</OutputValue></member>
+                    <member><OutputKey>AliasArn</OutputKey><OutputValue>arn:aws:lambda:us-east-1:123456789012:function:{name}:live</OutputValue></member></Outputs>
                     <Tags>{tags}</Tags></member></Stacks>
                     """));
+            case "DescribeStackEvents" when !_stacks.ContainsKey(name):
+                return (400, Error("ValidationError", $"Stack [{name}] does not exist"));
             case "DescribeStackEvents":
                 return (200, Result(action, $"<StackEvents>{string.Concat(_stacks[name].Events.AsEnumerable().Reverse())}</StackEvents>"));
+            case "DeleteStack" when !_stacks.ContainsKey(name):
+                return (200, Result(action, "")); // CloudFormation's answer for a stack that is not there
             case "DeleteStack":
                 _stacks[name].Status = "DELETE_COMPLETE";
                 _stacks[name].InProgress = "DELETE_IN_PROGRESS";
@@ -175,6 +198,12 @@ public sealed class CloudFormationStandIn : IDisposable
                 }
 
                 target.Status = create ? "CREATE_COMPLETE" : "UPDATE_COMPLETE";
+                foreach (var (logicalId, resource) in Resources(executed.Template))
+                {
+                    target.Events.Add($"<member><EventId>{Guid.NewGuid()}</EventId><LogicalResourceId>{logicalId}</LogicalResourceId><ResourceType>{resource.Type}</ResourceType>" +
+                        $"<ResourceStatus>{target.Status}</ResourceStatus><ResourceStatusReason/></member>");
+                }
+
                 target.Template = executed.Template;
                 target.Tags = executed.Tags;
                 return (200, Result(action, ""));
@@ -198,36 +227,6 @@ public sealed class CloudFormationStandIn : IDisposable
     private static string Error(string code, string message) =>
         $"""<ErrorResponse xmlns="{Ns}"><Error><Type>Sender</Type><Code>{code}</Code><Message>{WebUtility.HtmlEncode(message)}</Message></Error><RequestId>r</RequestId></ErrorResponse>""";
 
-    /// <summary>Signature Version 4 as AWS documents it, written independently of AWSSDK.Core; null when it verifies.</summary>
-    private static string? Verify(HttpListenerRequest request, byte[] body)
-    {
-        var authorization = request.Headers["Authorization"] ?? "";
-        var parts = authorization.Replace("AWS4-HMAC-SHA256 ", "", StringComparison.Ordinal).Split(", ")
-            .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        if (!authorization.StartsWith("AWS4-HMAC-SHA256 ", StringComparison.Ordinal) || !parts.TryGetValue("Credential", out var credential))
-        {
-            return $"no SigV4 Authorization header: '{authorization}'";
-        }
-
-        var amzDate = request.Headers["X-Amz-Date"]!;
-        var scope = credential[(credential.IndexOf('/', StringComparison.Ordinal) + 1)..];
-        var signedHeaders = parts["SignedHeaders"];
-        var canonicalHeaders = string.Concat(signedHeaders.Split(';').Select(h => $"{h}:{request.Headers[h]!.Trim()}\n"));
-        var canonicalRequest = $"{request.HttpMethod}\n{request.Url!.AbsolutePath}\n\n{canonicalHeaders}\n{signedHeaders}\n{Convert.ToHexStringLower(SHA256.HashData(body))}";
-        var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
-        var key = Encoding.UTF8.GetBytes("AWS4" + SecretKey);
-        foreach (var part in scope.Split('/'))
-        {
-            key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
-        }
-
-        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
-        if (!credential.StartsWith(AccessKey + "/", StringComparison.Ordinal) || scope != $"{amzDate[..8]}/{Region}/cloudformation/aws4_request"
-            || !signedHeaders.Contains("host", StringComparison.Ordinal) || parts["Signature"] != expected)
-        {
-            return $"signature mismatch (scope {scope}, signed headers {signedHeaders})";
-        }
-
-        return null;
-    }
+    private string? Verify(HttpListenerRequest request, byte[] body) =>
+        SigV4Verifier.Verify(request, body, _accessKey, _secretKey, Region, "cloudformation");
 }

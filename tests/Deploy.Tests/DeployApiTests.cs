@@ -21,19 +21,63 @@ public sealed class DeployApiTests
         DistributedApplication.CreateBuilder(new DistributedApplicationOptions { DisableDashboard = true, Args = [] });
 
     [Fact]
-    public void Every_function_has_one_publish_step_required_by_publish()
+    public void Every_function_has_one_publish_deploy_and_destroy_step_each_required_by_its_aggregate()
     {
         var builder = CreateBuilder();
         var function = builder.AddLambdaFunction<InferenceFunctionProject>("llama").WithCloudFormationPublish().WithCloudFormationPublish();
 
-        var annotation = Assert.Single(function.Resource.Annotations.OfType<PipelineStepAnnotation>());
-        var step = CloudFormationPublishStep.Create(function.Resource);
+        Assert.Equal(3, function.Resource.Annotations.OfType<PipelineStepAnnotation>().Count());
+        var publish = CloudFormationPublishStep.Create(function.Resource);
+        var deploy = CloudFormationDeployStep.Create(function.Resource);
+        var destroy = CloudFormationDestroyStep.Create(function.Resource);
 
-        Assert.NotNull(annotation);
         Assert.Equal("publish-llama", function.Resource.PublishStepName());
-        Assert.Equal("publish-llama", step.Name);
-        Assert.Equal([WellKnownPipelineSteps.Publish], step.RequiredBySteps);
-        Assert.Same(function.Resource, step.Resource);
+        Assert.Equal("publish-llama", publish.Name);
+        Assert.Equal([WellKnownPipelineSteps.Publish], publish.RequiredBySteps);
+        Assert.Same(function.Resource, publish.Resource);
+        Assert.Equal("deploy-llama", deploy.Name);
+        Assert.Equal(["publish-llama"], deploy.DependsOnSteps);
+        Assert.Equal([WellKnownPipelineSteps.Deploy], deploy.RequiredBySteps);
+        Assert.Equal("destroy-llama", destroy.Name);
+        Assert.Equal([WellKnownPipelineSteps.Destroy], destroy.RequiredBySteps);
+    }
+
+    [Fact]
+    public async Task In_run_mode_the_dashboard_links_the_deployed_function_url_from_the_deployment_record()
+    {
+        var state = Directory.CreateTempSubdirectory("deploy-state-").FullName;
+        try
+        {
+            var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { DisableDashboard = true, Args = ["--Deploy:StateDirectory", state] });
+            var deployed = builder.AddLambdaFunction<InferenceFunctionProject>("llama").WithCloudFormationPublish();
+            var never = builder.AddLambdaFunction<InferenceFunctionProject>("never").WithCloudFormationPublish();
+            await new DeploymentRecord("llama", "eu-west-1", "llamaaspire-llama",
+                new Dictionary<string, string> { ["FunctionUrl"] = "https://abc.lambda-url.eu-west-1.on.aws/" }, "bucket", "llama/x.zip", null, null, null, null)
+                .WriteAsync(Path.Combine(state, "llama.deployment.json"), CancellationToken.None);
+
+            var urls = await UrlsAsync(builder, deployed.Resource);
+
+            var url = Assert.Single(urls);
+            Assert.Equal("https://abc.lambda-url.eu-west-1.on.aws/", url.Url);
+            Assert.Equal("AWS function URL (llamaaspire-llama, eu-west-1)", url.DisplayText);
+            Assert.Empty(await UrlsAsync(builder, never.Resource));
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    private static async Task<List<ResourceUrlAnnotation>> UrlsAsync(IDistributedApplicationBuilder builder, LambdaFunctionResource resource)
+    {
+        var urls = new List<ResourceUrlAnnotation>();
+        var context = new ResourceUrlsCallbackContext(builder.ExecutionContext, resource, urls, CancellationToken.None);
+        foreach (var callback in resource.Annotations.OfType<ResourceUrlsCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+
+        return urls;
     }
 
     [Fact]

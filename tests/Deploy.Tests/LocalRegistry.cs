@@ -40,6 +40,8 @@ public sealed class LocalRegistry : IAsyncLifetime
             storage:
               filesystem:
                 rootdirectory: {Path.Combine(_directory, "data")}
+              delete:
+                enabled: true
             http:
               addr: 127.0.0.1:{port}
             """);

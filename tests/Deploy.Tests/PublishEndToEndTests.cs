@@ -26,6 +26,7 @@ public sealed class PublishedFunctionFixture : IAsyncLifetime
 }
 
 /// <summary>The publish step end to end through the AppHost: exit codes, the zip, the template.</summary>
+[Collection(AppHostPipelineCollection.Name)]
 public sealed class PublishEndToEndTests(PublishedFunctionFixture published) : IClassFixture<PublishedFunctionFixture>
 {
     [Fact]

@@ -50,6 +50,6 @@ public sealed class PublishWriterTests : IDisposable
         var manifestDigest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(layout, "index.json"))).RootElement
             .GetProperty("manifests")[0].GetProperty("digest").GetString()!;
         Assert.Equal($"code sha256 {manifestDigest["sha256:".Length..]}", Templates.Properties(template, Names.Version).GetProperty("Description").GetString());
-        Assert.Contains(said, s => s.StartsWith($"{LogLevel.Warning}: llama: the layers go on public.ecr.aws/lambda/provided:al2023", StringComparison.Ordinal));
+        Assert.Contains(said, s => s.StartsWith($"{LogLevel.Information}: llama: the layers go on public.ecr.aws/lambda/provided:al2023, whose layers the deploy copies", StringComparison.Ordinal));
     }
 }

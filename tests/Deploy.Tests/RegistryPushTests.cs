@@ -60,7 +60,7 @@ public sealed class RegistryPushTests(LocalRegistry registry) : IClassFixture<Lo
         Assert.Equal(changed.Manifest.Digest, await client.PushAsync(changed, "llama-code", "v2", CancellationToken.None));
     }
 
-    private static async Task<string> SkopeoAsync(params string[] arguments)
+    internal static async Task<string> SkopeoAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo(LocalRegistry.SkopeoBinary, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;

@@ -26,10 +26,10 @@ public sealed class StackDeployerStandInTests : IDisposable
         new CloudFormationClient(_http, _standIn.Endpoint, CloudFormationStandIn.Region,
             () => new ImmutableCredentials(CloudFormationStandIn.AccessKey, CloudFormationStandIn.SecretKey, "session-token")),
         _said.Add,
-        changes =>
+        (changes, _) =>
         {
             _confirmed.Add(changes);
-            return confirm;
+            return Task.FromResult(confirm);
         },
         TimeSpan.FromMilliseconds(10));
 

@@ -31,6 +31,7 @@ internal static class CloudFormationPublishStep
         {
             var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory(function);
             var result = await PublishAsync(context, function, output).ConfigureAwait(false);
+            function.Annotations.Add(new PublishedPackageAnnotation(result));
             context.Summary.Add($"{function.Name} package", result.Deployment.Package.Reason);
             context.Summary.Add($"{function.Name} template", result.JsonPath);
         }

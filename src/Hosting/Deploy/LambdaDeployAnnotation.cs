@@ -26,6 +26,10 @@ public sealed record LambdaDeployAnnotation : IResourceAnnotation
     /// <summary>Whether SnapStart is asked for (refused with the Native AOT custom runtime).</summary>
     public bool SnapStart { get; init; }
 
+    /// <summary>The image a container-image package's layers go on (<c>host/repository:tag</c>), copied registry to
+    /// registry when the deploy pushes; <c>public.ecr.aws/lambda/provided:al2023</c> unless <c>WithBaseImage</c> says otherwise.</summary>
+    public string BaseImage { get; init; } = Deploy.Image.OciImageWriter.DefaultBaseImage;
+
     /// <summary>The alias name.</summary>
     public string AliasName { get; init; } = DefaultAliasName;
 }

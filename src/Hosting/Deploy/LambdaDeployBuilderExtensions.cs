@@ -23,11 +23,32 @@ public static class LambdaDeployBuilderExtensions
         return $"publish-{function.Name}";
     }
 
+    /// <summary>The name of the function's deploy step: <c>deploy-{name}</c>.</summary>
+    /// <param name="function">The function.</param>
+    /// <returns>The step name.</returns>
+    public static string DeployStepName(this LambdaFunctionResource function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return $"deploy-{function.Name}";
+    }
+
+    /// <summary>The name of the function's destroy step: <c>destroy-{name}</c>.</summary>
+    /// <param name="function">The function.</param>
+    /// <returns>The step name.</returns>
+    public static string DestroyStepName(this LambdaFunctionResource function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return $"destroy-{function.Name}";
+    }
+
     /// <summary>
     /// Adds the function's publish step to Aspire's pipeline (required by <c>publish</c>): it builds the Native AOT
     /// <c>bootstrap</c> and the model, chooses Zip or container image by size, refuses what cannot work on Lambda, and writes
     /// the package and a CloudFormation template (JSON and YAML) to the output path.
     /// <c>dotnet run --project src/AppHost -- --operation publish --step publish-{name} --output-path DIR</c> runs it alone.
+    /// Its deploy step (<c>deploy-{name}</c>, required by <c>deploy</c>) deploys what it wrote as a CloudFormation stack and
+    /// its destroy step (<c>destroy-{name}</c>, required by <c>destroy</c>) deletes the stack and the uploads; both are
+    /// configured by the <c>Deploy</c> configuration section. In run mode the dashboard links the deployed function URL.
     /// </summary>
     /// <param name="builder">The function resource builder.</param>
     /// <returns>The function resource builder.</returns>
@@ -40,8 +61,27 @@ public static class LambdaDeployBuilderExtensions
         }
 
         var function = builder.Resource;
-        return builder.WithAnnotation(new CloudFormationPublishAnnotation())
-            .WithPipelineStepFactory(_ => CloudFormationPublishStep.Create(function));
+        builder.WithAnnotation(new CloudFormationPublishAnnotation())
+            .WithPipelineStepFactory(_ => CloudFormationPublishStep.Create(function))
+            .WithPipelineStepFactory(_ => CloudFormationDeployStep.Create(function))
+            .WithPipelineStepFactory(_ => CloudFormationDestroyStep.Create(function));
+        if (builder.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            var configuration = builder.ApplicationBuilder.Configuration;
+            builder.WithUrls(context =>
+            {
+                var directory = configuration[$"{DeployTarget.Section}:StateDirectory"] is { Length: > 0 } configured
+                    ? Path.GetFullPath(configured)
+                    : CloudFormationDeployStep.DefaultStateDirectory(function);
+                if (DeploymentRecord.Read(Path.Combine(directory, $"{function.Name}.deployment.json")) is { } record
+                    && record.Outputs.TryGetValue(CloudFormationTemplate.Names.FunctionUrlOutput, out var url))
+                {
+                    context.Urls.Add(new ResourceUrlAnnotation { Url = url, DisplayText = $"AWS function URL ({record.StackName}, {record.Region})" });
+                }
+            });
+        }
+
+        return builder;
     }
 
     /// <summary>
@@ -81,6 +121,21 @@ public static class LambdaDeployBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.WithDeployOptions(o => o with { SnapStart = true });
+    }
+
+    /// <summary>
+    /// Sets the image a container-image package's layers go on (model → natives → bootstrap above the base's layers), as
+    /// <c>host/repository:tag</c> or <c>host/repository@sha256:…</c>. The deploy copies its layers registry to registry (a
+    /// cross-repository mount within one registry) when it pushes. The default is <c>public.ecr.aws/lambda/provided:al2023</c>.
+    /// </summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <param name="reference">The base image, its registry named.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithBaseImage(this IResourceBuilder<LambdaFunctionResource> builder, string reference)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        Deploy.Image.ImageReference.Parse(reference);
+        return builder.WithDeployOptions(o => o with { BaseImage = reference });
     }
 
     /// <summary>The function's deployment options: its last <see cref="LambdaDeployAnnotation"/>, else the defaults.</summary>

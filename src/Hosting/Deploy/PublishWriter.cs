@@ -20,6 +20,7 @@ internal static class PublishWriter
         Directory.CreateDirectory(output);
         var name = settings.FunctionName;
         string? zipPath = null;
+        OciImage? image = null;
         string hash;
         if (plan.Kind == PackageKind.Zip)
         {
@@ -30,12 +31,12 @@ internal static class PublishWriter
         else
         {
             var layout = Path.Combine(output, $"{name}.oci");
-            var image = await OciImageWriter.WriteAsync(plan, settings.Architecture, layout, cancellationToken).ConfigureAwait(false);
+            image = await OciImageWriter.WriteAsync(plan, settings.Architecture, layout, cancellationToken).ConfigureAwait(false);
             hash = image.Manifest.Hex;
             say(LogLevel.Information, $"{name}: wrote the image's layers (model → natives → bootstrap: " +
                 $"{string.Join(", ", image.Layers.Select(l => ByteSize.Format(l.Size)))} gzipped) as an OCI layout in {layout} (manifest {image.Manifest.Digest}).");
-            say(LogLevel.Warning, $"{name}: the layers go on {OciImageWriter.DefaultBaseImage}, whose layers are joined when the deploy pushes the " +
-                "image to ECR (not implemented yet); the template takes the pushed image's URI as the ImageUri parameter.");
+            say(LogLevel.Information, $"{name}: the layers go on {options.BaseImage}, whose layers the deploy copies beneath them as it pushes " +
+                "the image; the template takes the pushed image's URI as the ImageUri parameter.");
         }
 
         var deployment = new FunctionDeployment(settings, options, plan, environment, hash, modelName);
@@ -45,6 +46,6 @@ internal static class PublishWriter
         await File.WriteAllTextAsync(jsonPath, TemplateWriter.ToJson(template), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(yamlPath, TemplateWriter.ToYaml(template), cancellationToken).ConfigureAwait(false);
         say(LogLevel.Information, $"{name}: wrote {jsonPath} and {yamlPath}.");
-        return new PublishResult(deployment, zipPath, jsonPath, yamlPath);
+        return new PublishResult(deployment, zipPath, image, jsonPath, yamlPath);
     }
 }

@@ -103,7 +103,7 @@ internal sealed class CloudFormationClient(HttpClient http, Uri endpoint, string
     {
         var result = await CallAsync("DescribeStackEvents", [new("StackName", stackName)], cancellationToken).ConfigureAwait(false);
         return Members(result, "StackEvents")
-            .Select(e => new StackEvent(Text(e, "LogicalResourceId"), Text(e, "ResourceType"), Text(e, "ResourceStatus"), Text(e, "ResourceStatusReason")))
+            .Select(e => new StackEvent(Text(e, "LogicalResourceId"), Text(e, "ResourceType"), Text(e, "ResourceStatus"), Text(e, "ResourceStatusReason"), Text(e, "EventId")))
             .ToList();
     }
 

@@ -9,7 +9,11 @@ namespace LlamaAspire.Hosting.Deploy.CloudFormation;
 /// <c>ROLLBACK_COMPLETE</c> deleted and created again; <c>*_IN_PROGRESS</c> waited out; a failure reported with the
 /// failing resource's reason.
 /// </summary>
-internal sealed class StackDeployer(CloudFormationClient client, Action<string> say, Func<IReadOnlyList<StackChange>, bool> confirm, TimeSpan pollInterval)
+internal sealed class StackDeployer(
+    CloudFormationClient client,
+    Action<string> say,
+    Func<IReadOnlyList<StackChange>, CancellationToken, Task<bool>> confirm,
+    TimeSpan pollInterval)
 {
     /// <summary>The stack tag holding the hash of the template and parameters it was last deployed with.</summary>
     public const string HashTag = "llamaaspire:deployment-sha256";
@@ -54,13 +58,15 @@ internal sealed class StackDeployer(CloudFormationClient client, Action<string> 
         }
 
         say($"Changes to stack {stackName}:\n{ChangeSetTable.Format(changeSet.Changes)}");
-        if (!confirm(changeSet.Changes))
+        if (!await confirm(changeSet.Changes, cancellationToken).ConfigureAwait(false))
         {
             throw new OperationCanceledException($"The change set {changeSetName} was not executed.");
         }
 
+        // Earlier operations' events are not this deploy's progress.
+        var seen = stack is null ? [] : (await client.DescribeStackEventsAsync(stackName, cancellationToken).ConfigureAwait(false)).Select(Key).ToHashSet();
         await client.ExecuteChangeSetAsync(stackName, changeSetName, cancellationToken).ConfigureAwait(false);
-        var final = await SettledAsync(stackName, cancellationToken).ConfigureAwait(false)
+        var final = await SettledAsync(stackName, cancellationToken, seen).ConfigureAwait(false)
             ?? throw new CloudFormationException("StackGone", $"Stack {stackName} disappeared while deploying.");
         if (final.Status is not ("CREATE_COMPLETE" or "UPDATE_COMPLETE"))
         {
@@ -75,12 +81,45 @@ internal sealed class StackDeployer(CloudFormationClient client, Action<string> 
         return final;
     }
 
-    /// <summary>The stack once no operation is in progress on it, or null when there is none (or it was deleted).</summary>
-    private async Task<StackDescription?> SettledAsync(string stackName, CancellationToken cancellationToken)
+    /// <summary>Deletes the stack and waits until it is gone; returns false when there was none. A stack CloudFormation
+    /// cannot delete (<c>DELETE_FAILED</c>) throws with the failing resource's reason.</summary>
+    public async Task<bool> DestroyAsync(string stackName, CancellationToken cancellationToken)
+    {
+        var stack = await SettledAsync(stackName, cancellationToken).ConfigureAwait(false);
+        if (stack is null)
+        {
+            say($"Stack {stackName} does not exist: nothing to delete.");
+            return false;
+        }
+
+        var seen = (await client.DescribeStackEventsAsync(stackName, cancellationToken).ConfigureAwait(false)).Select(Key).ToHashSet();
+        await client.DeleteStackAsync(stackName, cancellationToken).ConfigureAwait(false);
+        var left = await SettledAsync(stackName, cancellationToken, seen).ConfigureAwait(false);
+        if (left is not null)
+        {
+            var events = await client.DescribeStackEventsAsync(stackName, cancellationToken).ConfigureAwait(false);
+            var cause = events.FirstOrDefault(e => e.Status == "DELETE_FAILED" && e.LogicalId != stackName && e.Reason.Length > 0);
+            throw new CloudFormationException("DeleteFailed", cause is null
+                ? $"Stack {stackName} ended in {left.Status}: {left.StatusReason}"
+                : $"Stack {stackName} ended in {left.Status}: {cause.LogicalId} ({cause.ResourceType}) {cause.Status}: {cause.Reason}");
+        }
+
+        say($"Stack {stackName}: deleted.");
+        return true;
+    }
+
+    /// <summary>The stack once no operation is in progress on it, or null when there is none (or it was deleted). With
+    /// <paramref name="seenEvents"/>, each new stack event is said while waiting: the operation's progress.</summary>
+    private async Task<StackDescription?> SettledAsync(string stackName, CancellationToken cancellationToken, HashSet<string>? seenEvents = null)
     {
         while (true)
         {
             var stack = await client.DescribeStackAsync(stackName, cancellationToken).ConfigureAwait(false);
+            if (seenEvents is not null && stack is not null && stack.Status != "DELETE_COMPLETE")
+            {
+                await SayNewEventsAsync(stackName, seenEvents, cancellationToken).ConfigureAwait(false);
+            }
+
             if (stack is null || stack.Status == "DELETE_COMPLETE")
             {
                 return null;
@@ -95,6 +134,19 @@ internal sealed class StackDeployer(CloudFormationClient client, Action<string> 
             await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private async Task SayNewEventsAsync(string stackName, HashSet<string> seen, CancellationToken cancellationToken)
+    {
+        var events = await client.DescribeStackEventsAsync(stackName, cancellationToken).ConfigureAwait(false);
+        foreach (var e in events.Reverse().Where(e => seen.Add(Key(e))))
+        {
+            say(e.Reason.Length > 0
+                ? $"{stackName}: {e.LogicalId} ({e.ResourceType}) {e.Status}: {e.Reason}"
+                : $"{stackName}: {e.LogicalId} ({e.ResourceType}) {e.Status}");
+        }
+    }
+
+    private static string Key(StackEvent e) => e.EventId.Length > 0 ? e.EventId : $"{e.LogicalId}\0{e.Status}\0{e.Reason}";
 
     private static string Hash(string templateBody, IReadOnlyDictionary<string, string> parameters)
     {

@@ -5,4 +5,5 @@ namespace LlamaAspire.Hosting.Deploy.CloudFormation;
 /// <param name="ResourceType">Its type.</param>
 /// <param name="Status">e.g. <c>CREATE_FAILED</c>.</param>
 /// <param name="Reason">CloudFormation's reason, or empty.</param>
-internal sealed record StackEvent(string LogicalId, string ResourceType, string Status, string Reason);
+/// <param name="EventId">The event's id (empty when not given), so a poll says each event once.</param>
+internal sealed record StackEvent(string LogicalId, string ResourceType, string Status, string Reason, string EventId = "");
