@@ -16,6 +16,8 @@ public sealed class AwsTargetOptionsTests
     [InlineData("the deployed function's name or ARN", "cold", "--target", "aws")]
     [InlineData("--function-url finds the URL that --url gives", "run", "burst", "-f", "x", "--target", "aws", "--function-url", "--url", "https://u.lambda-url.eu-west-1.on.aws/")]
     [InlineData("are for --target aws", "run", "burst", "-f", "x", "--function-url")]
+    [InlineData("--preset starts a local AppHost", "compare", "--preset", "tiny", "-e", "http://127.0.0.1:5050")]
+    [InlineData("--preset starts a local AppHost", "cold", "-f", "x", "--preset", "tiny", "--target", "aws")]
     public async Task Conflicting_or_malformed_options_are_refused_by_name(string message, params string[] args)
     {
         using var console = new TestConsole();
