@@ -34,6 +34,7 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
     public async Task<ColdStartResult> RunAsync(string variant, string modelDir, string prompt, int maxTokens)
     {
         var serviceName = $"bench-{variant}-{++_runNumber}";
+        await PreviousRuntimeGoneAsync();
         runtimeApi.ResetForNewProcess();
         var startInfo = new ProcessStartInfo(bootstrapPath)
         {
@@ -82,7 +83,14 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
             }
 
             var startToReady = Stopwatch.GetElapsedTime(started, firstNext.Result);
-            var response = await invoke.WaitAsync(TimeSpan.FromMinutes(10));
+            var answered = await Task.WhenAny(invoke, process.WaitForExitAsync()).WaitAsync(TimeSpan.FromMinutes(10));
+            if (answered != invoke)
+            {
+                throw new InvalidOperationException($"The function ({variant}) exited with code {process.ExitCode} before answering its invoke:\n{string.Join('\n', output.TakeLast(30))}");
+            }
+
+            var response = await invoke;
+
             if (response.IsError)
             {
                 throw new InvalidOperationException($"Function error {response.ErrorType} ({variant}): {response.BodyText}");
@@ -143,6 +151,24 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
         }
 
         return (init.Duration, [.. spans.ChildrenOf(init).Select(s => (s.Name, s.Duration))]);
+    }
+
+    /// <summary>
+    /// Waits until the last run's killed runtime no longer has a <c>GET next</c> waiting: the invoke queued next is this run's,
+    /// and the fake would hand it to the oldest waiter.
+    /// </summary>
+    private async Task PreviousRuntimeGoneAsync()
+    {
+        var waited = Stopwatch.StartNew();
+        while (runtimeApi.WaitingNextCalls > 0)
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException("A killed runtime's GET next was still waiting after 30 s.");
+            }
+
+            await Task.Delay(10);
+        }
     }
 
     /// <summary>From the end of the function.init span to the start of the first invoke's span (named after the function).</summary>

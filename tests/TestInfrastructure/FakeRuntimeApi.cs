@@ -33,6 +33,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly Channel<FakeInvocation> _queue = Channel.CreateUnbounded<FakeInvocation>();
+    private int _waitingNext;
     private readonly ConcurrentDictionary<string, FakeInvocation> _byId = new(StringComparer.Ordinal);
     private TaskCompletionSource<long> _firstNext = NewSignal<long>();
     private TaskCompletionSource<RecordedPost> _initError = NewSignal<RecordedPost>();
@@ -125,6 +126,12 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     public Task<RecordedPost> InvokeAsync(string payload, TimeSpan timeout, string? traceId = DefaultTraceHeader) =>
         Enqueue(payload, deadline: DateTimeOffset.UtcNow + timeout, traceId: traceId).Result.WaitAsync(timeout);
 
+    /// <summary>
+    /// How many <c>GET next</c> calls are waiting for an invoke. A killed runtime's call keeps waiting until the server sees its
+    /// connection close; an invoke queued before then would go to it and be lost.
+    /// </summary>
+    public int WaitingNextCalls => Volatile.Read(ref _waitingNext);
+
     /// <summary>Re-arms <see cref="FirstNext"/>, <see cref="InitError"/> and <see cref="NextCalls"/> for the next runtime process.</summary>
     public void ResetForNewProcess()
     {
@@ -165,6 +172,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
         }
 
         FakeInvocation? invocation;
+        Interlocked.Increment(ref _waitingNext);
         try
         {
             invocation = await TakeNextAsync(context.RequestAborted);
@@ -173,6 +181,10 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
         {
             // The runtime hung up while it waited (stopped or killed): there is no one left to answer.
             return;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingNext);
         }
 
         if (invocation is null)
