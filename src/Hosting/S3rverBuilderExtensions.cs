@@ -81,7 +81,9 @@ public static class S3rverBuilderExtensions
         ArgumentNullException.ThrowIfNull(s3);
 
         var app = builder.ApplicationBuilder;
-        var location = new S3ModelLocation(ModelBucket, $"{model.Resource.Name}/");
+        // Keyed by the model's directory name ({preset}[-variant]) too: s3rver keeps its data between runs, and the upload skips
+        // a prefix that already holds a model, so another preset must not find this one's files.
+        var location = new S3ModelLocation(ModelBucket, $"{model.Resource.Name}/{Path.GetFileName(Path.TrimEndingDirectorySeparator(model.Resource.ModelDirectory))}/");
         var uploadName = $"{model.Resource.Name}-upload";
         var upload = app.Resources.OfType<ProjectResource>().FirstOrDefault(r => r.Name == uploadName) is { } existing
             ? app.CreateResourceBuilder(existing)
