@@ -57,17 +57,9 @@ public sealed class FunctionUrlTarget(HttpClient client, Uri url, string functio
                 StatusCode = status, RequestId = requestId, FirstChunkMs = mode == InvokeMode.Streaming ? firstChunk : null, Answer = FunctionAnswer.ParseStream(body),
             };
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (InvokeResult.TransportFailure(ex, cancellationToken) is { } failure)
         {
-            return new InvokeResult(RequestOutcome.TransportError) { ErrorType = ex.HttpRequestError.ToString() };
-        }
-        catch (IOException ex)
-        {
-            return new InvokeResult(RequestOutcome.TransportError) { ErrorType = ex.GetType().Name };
-        }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new InvokeResult(RequestOutcome.TransportError) { ErrorType = ex.InnerException is TimeoutException ? "ClientTimeout" : nameof(TaskCanceledException) };
+            return failure;
         }
     }
 

@@ -23,6 +23,20 @@ public sealed record InvokeResult(RequestOutcome Outcome)
     /// <summary>The function's account of itself.</summary>
     public FunctionAnswer? Answer { get; init; }
 
+    /// <summary>
+    /// The result of an invoke that got no answer — the connection failed or broke while the body was read, or
+    /// <see cref="HttpClient.Timeout"/> fired — or null for an exception that is not a transport failure (the caller's own
+    /// cancellation among them).
+    /// </summary>
+    public static InvokeResult? TransportFailure(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        HttpRequestException http => new InvokeResult(RequestOutcome.TransportError) { ErrorType = http.HttpRequestError.ToString() },
+        IOException io => new InvokeResult(RequestOutcome.TransportError) { ErrorType = io.GetType().Name },
+        TaskCanceledException canceled when !cancellationToken.IsCancellationRequested =>
+            new InvokeResult(RequestOutcome.TransportError) { ErrorType = canceled.InnerException is TimeoutException ? "ClientTimeout" : nameof(TaskCanceledException) },
+        _ => null,
+    };
+
     /// <summary>The record of a request with this result; <paramref name="completedMs"/> is when the answer was in.</summary>
     public RequestRecord ApplyTo(RequestRecord record, double scheduledMs, double completedMs)
     {

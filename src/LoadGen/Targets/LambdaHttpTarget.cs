@@ -65,19 +65,9 @@ public sealed class LambdaHttpTarget(HttpClient client, string functionName, IRe
 
             return Interpret(response, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (InvokeResult.TransportFailure(ex, cancellationToken) is { } failure)
         {
-            return new InvokeResult(RequestOutcome.TransportError) { ErrorType = ex.HttpRequestError.ToString() };
-        }
-        catch (IOException ex)
-        {
-            // The connection broke while the body was being read.
-            return new InvokeResult(RequestOutcome.TransportError) { ErrorType = ex.GetType().Name };
-        }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // HttpClient.Timeout, not the caller's cancellation.
-            return new InvokeResult(RequestOutcome.TransportError) { ErrorType = ex.InnerException is TimeoutException ? "ClientTimeout" : nameof(TaskCanceledException) };
+            return failure;
         }
     }
 
