@@ -15,6 +15,9 @@ public static class FunctionInit
 {
     public static async Task<ILambdaHandler> InitializeAsync(DateTimeOffset mainEntered, Func<string, string?> env, Action<string> log)
     {
+        // The native import needs nothing else, and everything but the weight load can run beside it: start it first, on a
+        // thread of its own, so that telemetry setup and the tokenizer overlap it. Its span is recorded once it is joined.
+        var nativeImport = BackgroundPhase.Start(OrtEnv.Instance); // dlopen(libonnxruntime) + OrtCreateEnv
         var telemetryStartTime = DateTimeOffset.UtcNow;
         var telemetry = TelemetrySetup.Create(env);
         var telemetryEnd = DateTimeOffset.UtcNow;
@@ -54,12 +57,7 @@ public static class FunctionInit
             });
             _ = tokenizerTask.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
 
-            phases.Run(FunctionTelemetryNames.NativeImportSpan, a =>
-            {
-                var ort = OrtEnv.Instance(); // dlopen(libonnxruntime) + OrtCreateEnv
-                a?.SetTag("ort.version", ort.GetVersionString());
-                return ort;
-            });
+            await phases.JoinAsync(FunctionTelemetryNames.NativeImportSpan, nativeImport, ort => [new("ort.version", ort.GetVersionString())]).ConfigureAwait(false);
 
             await download.ConfigureAwait(false); // the model is on disk from here on
 

@@ -31,28 +31,8 @@ internal sealed class Http11StreamingConnection : IDisposable
         _stream = new NetworkStream(socket, ownsSocket: true);
     }
 
-    public static async Task<Http11StreamingConnection> ConnectAsync(string host, int port, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            if (IPAddress.TryParse(host.Trim('[', ']'), out var address))
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await socket.ConnectAsync(new DnsEndPoint(host, port), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        return new Http11StreamingConnection(socket);
-    }
+    public static async Task<Http11StreamingConnection> ConnectAsync(string host, int port, CancellationToken cancellationToken) =>
+        new(await RuntimeApiSocket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false));
 
     public async Task<StreamingResult> SendStreamingAsync(
         string authority,

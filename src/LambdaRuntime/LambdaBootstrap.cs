@@ -44,6 +44,7 @@ public static class LambdaBootstrap
 
         using (client)
         {
+            client.ConnectInBackground();
             ILambdaHandler handler;
             try
             {

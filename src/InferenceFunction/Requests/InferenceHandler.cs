@@ -32,6 +32,7 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
     public async Task<LambdaResponse> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
+        var entered = DateTimeOffset.UtcNow; // the server span starts here: parsing the request is the handler's work too
         bool coldStart = Interlocked.Increment(ref _invocations) == 1;
         var runner = generator.Runner;
 
@@ -51,7 +52,7 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
             Log?.Invoke(InitMetricsLog.Format(options.FunctionName, init, DateTimeOffset.UtcNow));
         }
 
-        var activity = StartInvokeSpan(invocation, request, coldStart);
+        var activity = StartInvokeSpan(invocation, request, coldStart, entered);
         var api = request?.Api ?? invalid!.Api;
         try
         {
@@ -199,7 +200,7 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
         }
     }
 
-    Activity? StartInvokeSpan(LambdaInvocation invocation, InferenceRequest? request, bool coldStart)
+    Activity? StartInvokeSpan(LambdaInvocation invocation, InferenceRequest? request, bool coldStart, DateTimeOffset startTime)
     {
         // The platform's invoke span (X-Ray header) first; else the HTTP caller's traceparent.
         ActivityContext parent = default;
@@ -245,7 +246,7 @@ public sealed class InferenceHandler(Generator generator, FunctionOptions option
         }
 
         IEnumerable<ActivityLink>? links = coldStart && InitContext != default ? [new ActivityLink(InitContext)] : null;
-        return FunctionTelemetry.Source.StartActivity(options.FunctionName, ActivityKind.Server, parent, tags, links);
+        return FunctionTelemetry.Source.StartActivity(options.FunctionName, ActivityKind.Server, parent, tags, links, startTime);
     }
 
     void Complete(Activity? activity, GenerationResult result, long start)

@@ -43,14 +43,43 @@ public sealed class InitPhases : IDisposable
     public double TotalMs { get; private set; }
 
     /// <summary>A span for something that already happened (explicit start and end).</summary>
-    public void Retroactive(string name, DateTimeOffset start, DateTimeOffset end, params KeyValuePair<string, object?>[] tags)
+    public void Retroactive(string name, DateTimeOffset start, DateTimeOffset end, params KeyValuePair<string, object?>[] tags) =>
+        Record(name, start, end, tags, error: null);
+
+    /// <summary>Waits for <paramref name="phase"/> and records its span as it ran (failed, if it threw); returns its result.</summary>
+    public async Task<T> JoinAsync<T>(string name, BackgroundPhase<T> phase, Func<T, KeyValuePair<string, object?>[]>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(phase);
+        T result;
+        try
+        {
+            result = await phase.Task.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Record(name, phase.StartTime, phase.EndTime, [], ex);
+            throw;
+        }
+
+        Record(name, phase.StartTime, phase.EndTime, tags?.Invoke(result) ?? [], error: null);
+        return result;
+    }
+
+    void Record(string name, DateTimeOffset start, DateTimeOffset end, KeyValuePair<string, object?>[] tags, Exception? error)
     {
         var a = FunctionTelemetry.Source.StartActivity(name, ActivityKind.Internal, _init?.Context ?? default, tags, startTime: start);
         if (a is not null)
         {
+            if (error is not null)
+            {
+                a.SetStatus(ActivityStatusCode.Error, error.Message);
+                a.AddException(error);
+            }
+
             a.SetEndTime(end.UtcDateTime);
             a.Stop();
         }
+
         lock (_phases)
         {
             _phases.Add((name, (end - start).TotalMilliseconds));
