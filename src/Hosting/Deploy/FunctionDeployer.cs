@@ -58,16 +58,18 @@ internal sealed class FunctionDeployer(
         var statePath = target.StatePath(functionName);
         var record = DeploymentRecord.Read(statePath);
         var stackName = record?.StackName ?? target.StackName(functionName);
+
+        // Without a record (lost, or a deploy that failed before writing it) the zips are looked for where a deploy would
+        // have put them — resolved first, so a failing STS call leaves the stack as it was.
+        var bucket = record is null
+            ? target.ArtifactBucket ?? target.DefaultArtifactBucket(await AccountIdAsync(cancellationToken).ConfigureAwait(false))
+            : record.ArtifactBucket;
         if (await new StackDeployer(CloudFormationClient(), say, confirm, target.PollInterval).DestroyAsync(stackName, cancellationToken).ConfigureAwait(false))
         {
             removed.Add($"stack {stackName}");
         }
 
-        // The stack is gone before its code is: a stack still pointing at a deleted zip could not roll back. Without a record
-        // (lost, or a deploy that failed before writing it) the zips are looked for where a deploy would have put them.
-        var bucket = record is null
-            ? target.ArtifactBucket ?? target.DefaultArtifactBucket(await AccountIdAsync(cancellationToken).ConfigureAwait(false))
-            : record.ArtifactBucket;
+        // The stack is gone before its code is: a stack still pointing at a deleted zip could not roll back.
         if (bucket is not null)
         {
             using var s3 = CreateS3Client();
