@@ -42,9 +42,10 @@ public static class LambdaDeployBuilderExtensions
     }
 
     /// <summary>
-    /// Adds the function's publish step to Aspire's pipeline (required by <c>publish</c>): it builds the Native AOT
-    /// <c>bootstrap</c> and the model, chooses Zip or container image by size, refuses what cannot work on Lambda, and writes
-    /// the package and a CloudFormation template (JSON and YAML) to the output path.
+    /// Adds the function's publish step to Aspire's pipeline (required by <c>publish</c>): it builds the model and the Native
+    /// AOT <c>bootstrap</c> (or, with <see cref="WithManagedRuntime"/>, the executable assembly for <c>dotnet10</c>), chooses
+    /// Zip or container image by size, refuses what cannot work on Lambda — what the settings alone rule out before any
+    /// build — and writes the package and a CloudFormation template (JSON and YAML) to the output path.
     /// <c>dotnet run --project src/AppHost -- --operation publish --step publish-{name} --output-path DIR</c> runs it alone.
     /// Its deploy step (<c>deploy-{name}</c>, required by <c>deploy</c>) deploys what it wrote as a CloudFormation stack and
     /// its destroy step (<c>destroy-{name}</c>, required by <c>destroy</c>) deletes the stack and the uploads; both are
