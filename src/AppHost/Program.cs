@@ -39,11 +39,14 @@ aot.WithArchitecture(architecture switch
     _ => throw new InvalidOperationException($"Lambda:Architecture must be x86_64 or arm64 (got '{architecture}')."),
 });
 
+// What llama-jit deploys as: the same JIT assembly on Lambda's managed dotnet10 runtime, with SnapStart on its published version.
 var jit = lambda.AddLambdaFunction<Projects.InferenceFunction>("llama-jit")
     .WithModel(onnxModel)
     .WithMemorySize(10240)
     .WithTimeout(TimeSpan.FromSeconds(60))
-    .WithReservedConcurrency(4);
+    .WithReservedConcurrency(4)
+    .WithManagedRuntime()
+    .WithSnapStart();
 
 var playground = builder.AddProject<Projects.Playground>("playground")
     .WithReference(aot)

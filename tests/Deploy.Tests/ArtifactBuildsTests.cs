@@ -27,4 +27,22 @@ public sealed class ArtifactBuildsTests : IDisposable
         Assert.True(footprint.KvCacheBytes > 0, "the KV cache size comes from the model's config.json");
         Assert.True(footprint.ModelBytes > 1_000_000);
     }
+
+    [Fact]
+    public async Task The_managed_runtime_publish_for_arm64_is_the_portable_assembly_with_aarch64_natives_and_no_apphost()
+    {
+        // Framework-dependent JIT: no native compile, so no cross toolchain; only the RID's native libraries are arm64.
+        var project = Path.Combine(TestPaths.Root, "src", "InferenceFunction", "InferenceFunction.csproj");
+
+        var publish = await ArtifactBuilds.PublishManagedAsync(TestPaths.Root, project, LambdaArchitecture.Arm64, CancellationToken.None);
+
+        var files = PackageContents.CodeFiles(publish);
+        Assert.DoesNotContain(files, f => f.RelativePath == "bootstrap");
+        Assert.Contains(files, f => f.RelativePath == "bootstrap.dll" && f.Layer == PackageLayer.Bootstrap);
+        Assert.Contains(files, f => f.RelativePath == "bootstrap.runtimeconfig.json" && f.Layer == PackageLayer.Bootstrap);
+        var natives = files.Where(f => f.Layer == PackageLayer.Natives).ToList();
+        Assert.Contains(natives, f => f.RelativePath == "libonnxruntime.so");
+        Assert.All(natives, f => Assert.Equal(ElfMachine.Arm64, ElfMachine.Read(f.SourcePath)));
+        Assert.Equal("bootstrap", PackageContents.ManagedHandler(PackagePlan.Choose(files)));
+    }
 }

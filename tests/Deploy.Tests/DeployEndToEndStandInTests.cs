@@ -12,6 +12,8 @@ public sealed class DeployEnvironmentFixture : IAsyncLifetime
 
     public CloudFormationStandIn StandIn { get; } = new(S3rverProcess.AccessKey, S3rverProcess.SecretKey);
 
+    public StsStandIn Sts { get; } = new(S3rverProcess.AccessKey, S3rverProcess.SecretKey);
+
     public S3rverProcess S3 => _s3 ?? throw new InvalidOperationException("s3rver did not start.");
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("deploy-e2e-").FullName;
@@ -28,6 +30,7 @@ public sealed class DeployEnvironmentFixture : IAsyncLifetime
     {
         _s3?.Dispose();
         StandIn.Dispose();
+        Sts.Dispose();
         System.IO.Directory.Delete(Directory, recursive: true);
         return Task.CompletedTask;
     }
@@ -37,14 +40,16 @@ public sealed class DeployEnvironmentFixture : IAsyncLifetime
 
     public string StateDirectory(string stackPrefix) => Path.Combine(Directory, stackPrefix, "state");
 
-    /// <summary>Runs <paramref name="step"/> through the product AppHost against s3rver and the stand-in; each test its own stack prefix.</summary>
-    public Task<AppHostPublish.Result> RunAsync(string step, string stackPrefix, bool yes = true) =>
+    /// <summary>Runs <paramref name="step"/> through the product AppHost against s3rver and the stand-ins; each test its own stack
+    /// prefix and, unless <paramref name="bucket"/> is false (the account's default bucket then), its own bucket.</summary>
+    public Task<AppHostPublish.Result> RunAsync(string step, string stackPrefix, bool yes = true, bool bucket = true) =>
         AppHostPublish.RunAsync(step, Path.Combine(Directory, stackPrefix, "out"),
         [
             "--Deploy:Region", CloudFormationStandIn.Region,
             "--Deploy:CloudFormationEndpoint", StandIn.Endpoint.ToString(),
             "--Deploy:S3ServiceUrl", S3.Endpoint.ToString(),
-            "--Deploy:ArtifactBucket", Bucket(stackPrefix),
+            "--Deploy:StsEndpoint", Sts.Endpoint.ToString(),
+            .. bucket ? (string[])["--Deploy:ArtifactBucket", Bucket(stackPrefix)] : [],
             "--Deploy:StackPrefix", stackPrefix,
             "--Deploy:PollSeconds", "0.1",
             "--Deploy:StateDirectory", StateDirectory(stackPrefix),
@@ -146,5 +151,24 @@ public sealed class DeployEndToEndStandInTests(DeployEnvironmentFixture environm
         Assert.DoesNotContain(listed.S3Objects ?? [], o => o.Key == key);
         Assert.False(File.Exists(recordPath));
         Assert.Contains("Stack destroyed-llama-aot: deleted.", result.Output, StringComparison.Ordinal);
+    }
+
+    [S3rverFact]
+    public async Task Stand_in_without_an_artifact_bucket_the_zip_goes_to_the_accounts_default_bucket_and_the_log_says_why()
+    {
+        var result = await environment.RunAsync("deploy-llama-aot", "default-bucket-", bucket: false);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        const string Bucket = $"llamaaspire-artifacts-{StsStandIn.AccountId}-{CloudFormationStandIn.Region}";
+        Assert.Contains($"Artifact bucket {Bucket}: the default for account {StsStandIn.AccountId} in {CloudFormationStandIn.Region} " +
+            "(Deploy:ArtifactBucket is not set;", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"Account {StsStandIn.AccountId} (STS GetCallerIdentity).", result.Output, StringComparison.Ordinal);
+        Assert.Contains("GetCallerIdentity", environment.Sts.Calls);
+        Assert.Empty(environment.Sts.SignatureFailures);
+        var record = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(environment.StateDirectory("default-bucket-"), "llama-aot.deployment.json"))).RootElement;
+        Assert.Equal(Bucket, record.GetProperty("artifactBucket").GetString());
+        using var s3 = environment.S3Client();
+        var uploaded = await s3.GetObjectMetadataAsync(Bucket, record.GetProperty("artifactKey").GetString()!);
+        Assert.True(uploaded.ContentLength > 0);
     }
 }

@@ -32,6 +32,8 @@ public sealed class ImageDeployStandInTests(LocalRegistry registry) : IClassFixt
             _standIn.Endpoint,
             S3ServiceUrl: null,
             ArtifactBucket: null,
+            StsEndpoint: new Uri("http://127.0.0.1:9/"), // an image needs no bucket, so no account id
+            AccountId: null,
             EcrEndpoint: ecr?.Endpoint ?? new Uri("http://127.0.0.1:9/"), // not called when the registry is configured
             ecr is null ? registry.Address : null,
             "image-",

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
@@ -23,10 +22,12 @@ public sealed class LiveAwsSmokeTests
     {
         var credentials = DefaultAWSCredentialsIdentityResolver.GetCredentials().GetCredentials();
         var region = FallbackRegionFactory.GetRegionEndpoint()!.SystemName;
-        var bucket = Environment.GetEnvironmentVariable("LLAMAASPIRE_LIVE_BUCKET") is { Length: > 0 } configured ? configured
-            : $"llamaaspire-smoke-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(credentials.AccessKey)))[..12]}-{region}";
+        // The account's default bucket (its id from STS) unless one is named.
+        string[] bucket = Environment.GetEnvironmentVariable("LLAMAASPIRE_LIVE_BUCKET") is { Length: > 0 } configured
+            ? ["--Deploy:ArtifactBucket", configured]
+            : [];
         var output = Directory.CreateTempSubdirectory("deploy-live-").FullName;
-        string[] arguments = ["--Deploy:Yes", "true", "--Deploy:Region", region, "--Deploy:ArtifactBucket", bucket,
+        string[] arguments = ["--Deploy:Yes", "true", "--Deploy:Region", region, .. bucket,
             "--Deploy:StackPrefix", StackPrefix, "--Deploy:StateDirectory", Path.Combine(output, "state")];
         try
         {

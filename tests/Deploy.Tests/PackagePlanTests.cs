@@ -1,3 +1,4 @@
+using LlamaAspire.Hosting;
 using LlamaAspire.Hosting.Deploy;
 using LlamaAspire.LambdaContracts;
 
@@ -18,7 +19,7 @@ public sealed class PackagePlanTests
         Assert.Equal(LambdaLimits.MaxUnzippedCodeBytes, plan.TotalBytes);
         Assert.Equal(PackageKind.Zip, plan.Kind);
         Assert.Equal("Zip: 250.0 MB unzipped (model 210.0 MB, natives 28.0 MB, bootstrap 12.0 MB) fits Lambda's 250.0 MB unzipped limit with 0.0 MB to spare.", plan.Reason);
-        Assert.Empty(DeployChecks.PackageRefusals(Deployments.Settings(), plan, model: null));
+        Assert.Empty(DeployChecks.PackageRefusals(new LambdaDeployAnnotation(), plan));
     }
 
     [Fact]
@@ -29,7 +30,7 @@ public sealed class PackagePlanTests
         Assert.Equal(PackageKind.Image, plan.Kind);
         Assert.StartsWith("Image: 250.0 MB (model 210.0 MB, natives 28.0 MB, bootstrap 12.0 MB) exceeds Lambda's 250.0 MB Zip unzipped limit by 0.0 MB; " +
             "a container image holds up to 10.00 GB", plan.Reason, StringComparison.Ordinal);
-        Assert.Empty(DeployChecks.PackageRefusals(Deployments.Settings(), plan, model: null));
+        Assert.Empty(DeployChecks.PackageRefusals(new LambdaDeployAnnotation(), plan));
     }
 
     [Fact]
@@ -44,7 +45,7 @@ public sealed class PackagePlanTests
     {
         var plan = WithModel(LambdaLimits.MaxImageBytes - Code + 512 * Deployments.Mb);
 
-        var refusal = Assert.Single(DeployChecks.PackageRefusals(Deployments.Settings(), plan, model: null));
+        var refusal = Assert.Single(DeployChecks.PackageRefusals(new LambdaDeployAnnotation(), plan));
 
         Assert.Equal(PackageKind.Image, plan.Kind);
         Assert.Equal("The package (10.50 GB: model 10.46 GB) exceeds Lambda's container image limit of 10.00 GB by 512.0 MB.", refusal);

@@ -41,6 +41,35 @@ internal static class ArtifactBuilds
         return publish;
     }
 
+    /// <summary>
+    /// The managed-runtime function: <c>dotnet publish -c Release -r {rid} --self-contained false -p:PublishAot=false
+    /// -p:UseAppHost=false</c> into <c>artifacts/deploy/managed-{rid}/publish</c> — the framework-dependent executable assembly
+    /// (the JIT build the AppHost runs locally, published for Lambda's Linux), its <c>.deps.json</c> and <c>.runtimeconfig.json</c>,
+    /// its dependencies and the RID's native libraries flattened beside it. No apphost: Lambda's dotnet10 runtime starts the
+    /// assembly itself. No native toolchain either, so linux-arm64 needs nothing more than linux-x64. Returns the directory.
+    /// </summary>
+    public static async Task<string> PublishManagedAsync(string repositoryRoot, string projectPath, LambdaArchitecture architecture, CancellationToken cancellationToken)
+    {
+        var rid = RuntimeIdentifier(architecture);
+        var artifacts = Path.Combine(repositoryRoot, "artifacts", "deploy", $"managed-{rid}");
+        var publish = Path.Combine(artifacts, "publish");
+        // dotnet publish adds to its output directory and never removes: a file an earlier build left would be packaged.
+        if (Directory.Exists(publish))
+        {
+            Directory.Delete(publish, recursive: true);
+        }
+
+        var (exitCode, output) = await RunAsync(repositoryRoot, cancellationToken,
+            "publish", projectPath, "-c", "Release", "-r", rid, "--self-contained", "false", "-p:PublishAot=false", "-p:UseAppHost=false",
+            "--artifacts-path", artifacts, "-o", publish, "-nologo").ConfigureAwait(false);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish -r {rid} --self-contained false failed (exit code {exitCode}).\n{Tail(output)}");
+        }
+
+        return publish;
+    }
+
     /// <summary>Builds the model directory with the ModelBuilder unless it already holds a model.</summary>
     /// <returns>Whether a build ran.</returns>
     public static async Task<bool> EnsureModelAsync(string repositoryRoot, LlamaModelResource model, CancellationToken cancellationToken)

@@ -4,8 +4,9 @@ using LlamaAspire.LambdaContracts.Deployment;
 namespace LlamaAspire.Hosting.Deploy;
 
 /// <summary>
-/// The CloudFormation template of one function: its log group, a least-privilege execution role, the function on
-/// <c>provided.al2023</c>, a version and alias, a streaming function URL and the outputs a deploy prints. Built as a JSON
+/// The CloudFormation template of one function: its log group, a least-privilege execution role, the function (the Native
+/// AOT <c>bootstrap</c> on <c>provided.al2023</c>, or an executable assembly on <c>dotnet10</c>, with SnapStart when asked),
+/// a version and alias, a streaming function URL on the alias and the outputs a deploy prints. Built as a JSON
 /// tree in a fixed order so the same <see cref="FunctionDeployment"/> always gives the same bytes.
 /// </summary>
 internal static class CloudFormationTemplate
@@ -95,7 +96,7 @@ internal static class CloudFormationTemplate
         return new JsonObject
         {
             ["AWSTemplateFormatVersion"] = "2010-09-09",
-            ["Description"] = $"LlamaAspire function {s.FunctionName}: Native AOT bootstrap on {LambdaDeploymentNames.ProvidedAl2023Runtime}, {model}, " +
+            ["Description"] = $"LlamaAspire function {s.FunctionName}: {RuntimeDescription(deployment)}, {model}, " +
                 $"{deployment.Package.Kind} package, {s.ArchitectureName}, {s.MemorySize} MB.",
             ["Parameters"] = parameters,
             ["Resources"] = resources,
@@ -107,6 +108,11 @@ internal static class CloudFormationTemplate
             },
         };
     }
+
+    private static string RuntimeDescription(FunctionDeployment deployment) =>
+        deployment.Options.Runtime == LambdaDeployRuntime.Managed
+            ? $"executable assembly on {LambdaDeploymentNames.Dotnet10Runtime}{(deployment.Options.SnapStart ? " with SnapStart" : "")}"
+            : $"Native AOT bootstrap on {LambdaDeploymentNames.ProvidedAl2023Runtime}";
 
     private static JsonObject Role() => new()
     {
@@ -141,8 +147,11 @@ internal static class CloudFormationTemplate
         };
         if (zip)
         {
-            function["Runtime"] = LambdaDeploymentNames.ProvidedAl2023Runtime;
-            function["Handler"] = LambdaDeploymentNames.BootstrapFile;
+            var managed = deployment.Options.Runtime == LambdaDeployRuntime.Managed;
+            function["Runtime"] = managed ? LambdaDeploymentNames.Dotnet10Runtime : LambdaDeploymentNames.ProvidedAl2023Runtime;
+            // An executable assembly's handler is its name (the managed runtime runs {name}.dll, whose Main talks to the
+            // Runtime API); a custom runtime's is not read, by convention the bootstrap's.
+            function["Handler"] = managed ? PackageContents.ManagedHandler(deployment.Package) : LambdaDeploymentNames.BootstrapFile;
             function["Code"] = new JsonObject { ["S3Bucket"] = Ref(Names.ArtifactBucket), ["S3Key"] = Ref(Names.ArtifactKey) };
         }
         else
@@ -171,6 +180,13 @@ internal static class CloudFormationTemplate
             ["LogFormat"] = LambdaDeploymentNames.LogFormats.Json,
             ["LogGroup"] = Ref(Names.LogGroup),
         };
+        if (deployment.Options.SnapStart)
+        {
+            // Snapshots are taken of published versions only: the Version resource below publishes one, the alias points
+            // at it and the function URL is the alias's, so every invoke through the URL or the alias is a restore.
+            function["SnapStart"] = new JsonObject { ["ApplyOn"] = LambdaDeploymentNames.SnapStartApplyOn.PublishedVersions };
+        }
+
         return function;
     }
 

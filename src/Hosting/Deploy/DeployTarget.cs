@@ -9,7 +9,8 @@ namespace LlamaAspire.Hosting.Deploy;
 /// Where and how deploy and destroy talk to AWS, from the AppHost's configuration section <c>Deploy</c> (so
 /// <c>--Deploy:Yes true</c> on the command line, <c>Deploy__Yes=true</c> in the environment, or appsettings.json). The
 /// credentials and, unless <c>Deploy:Region</c> names one, the region come from AWS's usual chain (environment, profiles, SSO).
-/// The endpoints are AWS's regional ones unless configured (an S3-compatible server, a CloudFormation stand-in, a registry).
+/// The endpoints are AWS's regional ones unless configured (an S3-compatible server, a CloudFormation or STS stand-in, a
+/// registry). A Zip deploys from <c>Deploy:ArtifactBucket</c>, else from the account's default bucket in the region.
 /// </summary>
 internal sealed record DeployTarget(
     string Region,
@@ -17,6 +18,8 @@ internal sealed record DeployTarget(
     Uri CloudFormationEndpoint,
     string? S3ServiceUrl,
     string? ArtifactBucket,
+    Uri StsEndpoint,
+    string? AccountId,
     Uri EcrEndpoint,
     Uri? Registry,
     string StackPrefix,
@@ -32,6 +35,16 @@ internal sealed record DeployTarget(
 
     /// <summary>The key naming the S3 bucket Zip packages deploy from.</summary>
     public const string ArtifactBucketKey = $"{Section}:ArtifactBucket";
+
+    /// <summary>The key naming the account id, which then is not asked of STS (it names the default artifact bucket).</summary>
+    public const string AccountIdKey = $"{Section}:AccountId";
+
+    /// <summary>The default artifact bucket is <c>{DefaultArtifactBucketPrefix}{account}-{region}</c>, as SAM's and CDK's
+    /// buckets are named by account and region: S3 bucket names are global, and a Zip must be in the function's region.</summary>
+    public const string DefaultArtifactBucketPrefix = "llamaaspire-artifacts-";
+
+    /// <summary>The default artifact bucket of <paramref name="accountId"/> in this region.</summary>
+    public string DefaultArtifactBucket(string accountId) => $"{DefaultArtifactBucketPrefix}{accountId}-{Region}";
 
     /// <summary>Stacks are named <c>{StackPrefix}{function}</c> unless <c>Deploy:StackPrefix</c> says otherwise.</summary>
     public const string DefaultStackPrefix = "llamaaspire-";
@@ -58,6 +71,8 @@ internal sealed record DeployTarget(
             Endpoint(section, "CloudFormationEndpoint") ?? CloudFormation.CloudFormationClient.RegionalEndpoint(region),
             Endpoint(section, "S3ServiceUrl")?.ToString(),
             section["ArtifactBucket"] is { Length: > 0 } bucket ? bucket : null,
+            Endpoint(section, "StsEndpoint") ?? StsClient.RegionalEndpoint(region),
+            ReadAccountId(section),
             Endpoint(section, "EcrEndpoint") ?? Image.EcrClient.RegionalEndpoint(region),
             Endpoint(section, "Registry"),
             section["StackPrefix"] ?? DefaultStackPrefix,
@@ -77,6 +92,11 @@ internal sealed record DeployTarget(
             throw new DeployRefusedException([$"No AWS credentials: {ex.Message} (AWS's chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, `aws sso login`)."]);
         }
     }
+
+    private static string? ReadAccountId(IConfigurationSection section) =>
+        section["AccountId"] is not { Length: > 0 } value ? null
+        : value.Length == 12 && value.All(char.IsAsciiDigit) ? value
+        : throw new DeployRefusedException([$"{AccountIdKey} must be a 12-digit AWS account id, not '{value}'."]);
 
     private static Uri? Endpoint(IConfigurationSection section, string key) =>
         section[key] is not { Length: > 0 } value ? null

@@ -28,8 +28,7 @@ internal sealed class FunctionDeployer(
         PushedImage? image = null;
         if (published.ZipPath is { } zip)
         {
-            bucket = target.ArtifactBucket ?? throw new DeployRefusedException(
-                $"{name} deploys as a Zip package from an S3 bucket: name one with {DeployTarget.ArtifactBucketKey} (e.g. --{DeployTarget.ArtifactBucketKey} my-artifacts-{target.Region}); it is created if absent.");
+            bucket = await ArtifactBucketAsync(cancellationToken).ConfigureAwait(false);
             key = CloudFormationTemplate.ArtifactKeyOf(published.Deployment);
             using var s3 = CreateS3Client();
             await new ArtifactStore(s3, bucket, target.Region, say).UploadAsync(zip, key, cancellationToken).ConfigureAwait(false);
@@ -59,13 +58,19 @@ internal sealed class FunctionDeployer(
         var statePath = target.StatePath(functionName);
         var record = DeploymentRecord.Read(statePath);
         var stackName = record?.StackName ?? target.StackName(functionName);
+
+        // Without a record (lost, or a deploy that failed before writing it) the zips are looked for where a deploy would
+        // have put them — resolved first, so a failing STS call leaves the stack as it was.
+        var bucket = record is null
+            ? target.ArtifactBucket ?? target.DefaultArtifactBucket(await AccountIdAsync(cancellationToken).ConfigureAwait(false))
+            : record.ArtifactBucket;
         if (await new StackDeployer(CloudFormationClient(), say, confirm, target.PollInterval).DestroyAsync(stackName, cancellationToken).ConfigureAwait(false))
         {
             removed.Add($"stack {stackName}");
         }
 
         // The stack is gone before its code is: a stack still pointing at a deleted zip could not roll back.
-        if ((record?.ArtifactBucket ?? target.ArtifactBucket) is { } bucket)
+        if (bucket is not null)
         {
             using var s3 = CreateS3Client();
             var keys = await new ArtifactStore(s3, bucket, target.Region, say).DeletePrefixAsync($"{functionName}/", cancellationToken).ConfigureAwait(false);
@@ -81,6 +86,35 @@ internal sealed class FunctionDeployer(
 
         File.Delete(statePath);
         return removed;
+    }
+
+    /// <summary>The configured artifact bucket, else the account's default one in the region; says which and why.</summary>
+    private async Task<string> ArtifactBucketAsync(CancellationToken cancellationToken)
+    {
+        if (target.ArtifactBucket is { } configured)
+        {
+            say($"Artifact bucket {configured}: named by {DeployTarget.ArtifactBucketKey}.");
+            return configured;
+        }
+
+        var account = await AccountIdAsync(cancellationToken).ConfigureAwait(false);
+        var bucket = target.DefaultArtifactBucket(account);
+        say($"Artifact bucket {bucket}: the default for account {account} in {target.Region} ({DeployTarget.ArtifactBucketKey} is not set; " +
+            "one bucket per account and region, as SAM and CDK do; created if absent).");
+        return bucket;
+    }
+
+    /// <summary>The configured account id, else the credentials' account from STS.</summary>
+    private async Task<string> AccountIdAsync(CancellationToken cancellationToken)
+    {
+        if (target.AccountId is { } configured)
+        {
+            return configured;
+        }
+
+        var account = await new StsClient(http, target.StsEndpoint, target.Region, target.Credentials).GetAccountIdAsync(cancellationToken).ConfigureAwait(false);
+        say($"Account {account} (STS GetCallerIdentity).");
+        return account;
     }
 
     /// <summary>Images are pushed to the repository <c>llamaaspire/{function}</c>.</summary>

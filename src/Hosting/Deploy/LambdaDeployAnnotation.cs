@@ -4,7 +4,7 @@ namespace LlamaAspire.Hosting;
 
 /// <summary>
 /// How a function deploys beyond what <see cref="LambdaFunctionSettings"/> holds: the function URL's auth, provisioned
-/// concurrency, log retention, SnapStart and the alias. Only publish and deploy read it; the emulator ignores it.
+/// concurrency, log retention, the runtime, SnapStart and the alias. Only publish and deploy read it; the emulator ignores it.
 /// </summary>
 public sealed record LambdaDeployAnnotation : IResourceAnnotation
 {
@@ -23,7 +23,10 @@ public sealed record LambdaDeployAnnotation : IResourceAnnotation
     /// <summary>Days the log group keeps logs (one of CloudWatch's retention values).</summary>
     public int LogRetentionDays { get; init; } = DefaultLogRetentionDays;
 
-    /// <summary>Whether SnapStart is asked for (refused with the Native AOT custom runtime).</summary>
+    /// <summary>The runtime the function deploys on: the Native AOT <c>bootstrap</c> unless <c>WithManagedRuntime</c> says otherwise.</summary>
+    public LambdaDeployRuntime Runtime { get; init; } = LambdaDeployRuntime.NativeAot;
+
+    /// <summary>Whether SnapStart is asked for (it needs <see cref="LambdaDeployRuntime.Managed"/>; refused otherwise).</summary>
     public bool SnapStart { get; init; }
 
     /// <summary>The image a container-image package's layers go on (<c>host/repository:tag</c>), copied registry to

@@ -42,9 +42,10 @@ public static class LambdaDeployBuilderExtensions
     }
 
     /// <summary>
-    /// Adds the function's publish step to Aspire's pipeline (required by <c>publish</c>): it builds the Native AOT
-    /// <c>bootstrap</c> and the model, chooses Zip or container image by size, refuses what cannot work on Lambda, and writes
-    /// the package and a CloudFormation template (JSON and YAML) to the output path.
+    /// Adds the function's publish step to Aspire's pipeline (required by <c>publish</c>): it builds the model and the Native
+    /// AOT <c>bootstrap</c> (or, with <see cref="WithManagedRuntime"/>, the executable assembly for <c>dotnet10</c>), chooses
+    /// Zip or container image by size, refuses what cannot work on Lambda — what the settings alone rule out before any
+    /// build — and writes the package and a CloudFormation template (JSON and YAML) to the output path.
     /// <c>dotnet run --project src/AppHost -- --operation publish --step publish-{name} --output-path DIR</c> runs it alone.
     /// Its deploy step (<c>deploy-{name}</c>, required by <c>deploy</c>) deploys what it wrote as a CloudFormation stack and
     /// its destroy step (<c>destroy-{name}</c>, required by <c>destroy</c>) deletes the stack and the uploads; both are
@@ -112,8 +113,28 @@ public static class LambdaDeployBuilderExtensions
     }
 
     /// <summary>
-    /// Asks for SnapStart on published versions. The publish step refuses it for the Native AOT <c>bootstrap</c>
-    /// (SnapStart needs a managed runtime) and with more than the default ephemeral storage.
+    /// Deploys the function on Lambda's managed <c>dotnet10</c> runtime instead of the Native AOT <c>bootstrap</c> on
+    /// <c>provided.al2023</c>: the publish step packages the project as a framework-dependent executable assembly for the
+    /// function's architecture (<c>dotnet publish -r linux-x64|linux-arm64 --self-contained false</c>, run JIT), with its
+    /// native libraries and the model, as a Zip (<c>Handler</c> = the assembly's name). The package must fit Lambda's 250 MB
+    /// unzipped limit: there is no container image for the managed runtime here, so a larger model is refused.
+    /// It is the runtime <see cref="WithSnapStart"/> needs.
+    /// </summary>
+    /// <param name="builder">The function resource builder.</param>
+    /// <returns>The function resource builder.</returns>
+    public static IResourceBuilder<LambdaFunctionResource> WithManagedRuntime(this IResourceBuilder<LambdaFunctionResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithDeployOptions(o => o with { Runtime = LambdaDeployRuntime.Managed });
+    }
+
+    /// <summary>
+    /// Asks for SnapStart on published versions (<c>SnapStart: {ApplyOn: PublishedVersions}</c>): Lambda snapshots the
+    /// initialized function when the template's version is published, and the alias (and the function URL on it) invokes
+    /// that version. It requires <see cref="WithManagedRuntime"/> — SnapStart is not available on <c>provided.al2023</c>
+    /// nor for container images — and is refused by the publish step, before anything is built, without it, with
+    /// provisioned concurrency, or with more than 512 MB of ephemeral storage. It does not switch the runtime by itself:
+    /// leaving Native AOT for JIT is a choice the AppHost states.
     /// </summary>
     /// <param name="builder">The function resource builder.</param>
     /// <returns>The function resource builder.</returns>

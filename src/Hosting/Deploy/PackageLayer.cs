@@ -10,6 +10,7 @@ internal enum PackageLayer
     /// <summary>Native libraries (<c>libonnxruntime.so</c>).</summary>
     Natives,
 
-    /// <summary>The Native AOT <c>bootstrap</c>.</summary>
+    /// <summary>The function's code: the Native AOT <c>bootstrap</c>, or the managed runtime's assemblies and their
+    /// <c>.deps.json</c> and <c>.runtimeconfig.json</c>.</summary>
     Bootstrap,
 }

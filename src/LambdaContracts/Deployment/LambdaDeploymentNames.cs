@@ -6,6 +6,9 @@ public static class LambdaDeploymentNames
     /// <summary>The OS-only runtime a Native AOT <c>bootstrap</c> runs on.</summary>
     public const string ProvidedAl2023Runtime = "provided.al2023";
 
+    /// <summary>The managed .NET 10 runtime: the function is an executable assembly, its <c>Handler</c> the assembly's name.</summary>
+    public const string Dotnet10Runtime = "dotnet10";
+
     /// <summary>The executable a custom runtime starts, at the root of the package (<c>LAMBDA_TASK_ROOT</c>).</summary>
     public const string BootstrapFile = "bootstrap";
 
@@ -26,6 +29,26 @@ public static class LambdaDeploymentNames
 
         /// <summary>A container image, at most <see cref="LambdaLimits.MaxImageBytes"/>.</summary>
         public const string Image = "Image";
+    }
+
+    /// <summary><c>SnapStart.ApplyOn</c> values.</summary>
+    public static class SnapStartApplyOn
+    {
+        /// <summary>A snapshot is taken of each published version (never of <c>$LATEST</c>).</summary>
+        public const string PublishedVersions = "PublishedVersions";
+    }
+
+    /// <summary>A managed runtime's files beside an executable assembly <c>{name}.dll</c>.</summary>
+    public static class ManagedAssemblyFiles
+    {
+        /// <summary>The runtime configuration (framework and version): <c>{name}.runtimeconfig.json</c>.</summary>
+        public const string RuntimeConfigSuffix = ".runtimeconfig.json";
+
+        /// <summary>The dependency manifest: <c>{name}.deps.json</c>.</summary>
+        public const string DepsSuffix = ".deps.json";
+
+        /// <summary>The assembly itself: <c>{name}.dll</c>.</summary>
+        public const string AssemblySuffix = ".dll";
     }
 
     /// <summary><c>Architectures</c> values.</summary>
