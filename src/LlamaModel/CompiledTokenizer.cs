@@ -12,7 +12,7 @@ namespace LlamaAspire.LlamaModel;
 /// tokenizer it builds, and <c>llama-model-builder compile-tokenizer</c> beside a downloaded export's.
 /// <para>
 /// It records the length and XxHash3 of the file it was compiled from: when that file has been replaced since, the
-/// compiled one is stale and the source is read instead (hashing even a 9 MB tokenizer.json costs about a millisecond).
+/// compiled one is stale and the source is read instead (hashing even a 9 MB tokenizer.json, streamed, costs about a millisecond).
 /// </para>
 /// </summary>
 /// <remarks>
@@ -69,15 +69,17 @@ public static class CompiledTokenizer
     /// </summary>
     public static Llama3Tokenizer? TryLoad(string compiledPath, string sourcePath, out string? staleReason)
     {
-        var file = File.ReadAllBytes(compiledPath);
-        var span = file.AsSpan();
-        if (span.Length < HeaderLength || !span[..8].SequenceEqual(Magic))
+        // Read straight into the arrays the tokenizer keeps: no whole-file buffer to allocate, fault in and copy out of.
+        using var file = File.OpenHandle(compiledPath);
+        var fileLength = RandomAccess.GetLength(file);
+        Span<byte> header = stackalloc byte[HeaderLength];
+        if (fileLength < HeaderLength || RandomAccess.Read(file, header, 0) != HeaderLength || !header[..8].SequenceEqual(Magic))
         {
             throw new FormatException("it is not a compiled tokenizer (bad magic or too short)");
         }
 
-        var sourceLength = BinaryPrimitives.ReadInt64LittleEndian(span[8..]);
-        var sourceHash = BinaryPrimitives.ReadUInt64LittleEndian(span[16..]);
+        var sourceLength = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
+        var sourceHash = BinaryPrimitives.ReadUInt64LittleEndian(header[16..]);
         var source = new FileInfo(sourcePath);
         if (source.Exists && source.Length != sourceLength)
         {
@@ -85,40 +87,85 @@ public static class CompiledTokenizer
             return null;
         }
 
-        if (source.Exists && XxHash3.HashToUInt64(File.ReadAllBytes(sourcePath)) != sourceHash)
+        if (source.Exists && HashFile(sourcePath) != sourceHash)
         {
             staleReason = $"'{sourcePath}' has changed since the tokenizer was compiled";
             return null;
         }
 
         staleReason = null;
-        var count = ReadCount(span, 24, "rank count");
-        var rankLimit = ReadCount(span, 28, "rank limit");
-        var tableLength = ReadCount(span, 32, "table length");
-        var arenaLength = ReadCount(span, 36, "arena length");
-        var specialCount = ReadCount(span, 40, "special-token count");
+        var count = ReadCount(header, 24, "rank count");
+        var rankLimit = ReadCount(header, 28, "rank limit");
+        var tableLength = ReadCount(header, 32, "table length");
+        var arenaLength = ReadCount(header, 36, "arena length");
+        var specialCount = ReadCount(header, 40, "special-token count");
         if (tableLength == 0 || (tableLength & (tableLength - 1)) != 0 || tableLength < count)
         {
             throw new FormatException($"its hash table length {tableLength} is not a power of two of at least {count}");
         }
 
         RequireLittleEndian();
-        var at = HeaderLength;
-        var offsets = Ints(span, ref at, rankLimit, "offsets");
-        var lengths = Ints(span, ref at, rankLimit, "lengths");
-        var table = Ints(span, ref at, tableLength, "table");
-        var arena = Take(span, ref at, arenaLength, "arena").ToArray();
+        long at = HeaderLength;
+        var offsets = new int[rankLimit];
+        var lengths = new int[rankLimit];
+        var table = new int[tableLength];
+        var arena = new byte[arenaLength];
+        ReadExactly(file, MemoryMarshal.AsBytes(offsets.AsSpan()), ref at, fileLength, "offsets");
+        ReadExactly(file, MemoryMarshal.AsBytes(lengths.AsSpan()), ref at, fileLength, "lengths");
+        ReadExactly(file, MemoryMarshal.AsBytes(table.AsSpan()), ref at, fileLength, "table");
+        ReadExactly(file, arena, ref at, fileLength, "arena");
+        var rest = new byte[fileLength - at];
+        ReadExactly(file, rest, ref at, fileLength, "special tokens");
         var specials = new Dictionary<string, int>(specialCount, StringComparer.Ordinal);
+        var span = (ReadOnlySpan<byte>)rest;
+        var next = 0;
         for (var i = 0; i < specialCount; i++)
         {
-            var entry = Take(span, ref at, 2 * sizeof(int), "special tokens");
+            var entry = Take(span, ref next, 2 * sizeof(int), "special tokens");
             var id = BinaryPrimitives.ReadInt32LittleEndian(entry);
-            var text = Take(span, ref at, BinaryPrimitives.ReadInt32LittleEndian(entry[4..]), "special tokens");
+            var text = Take(span, ref next, BinaryPrimitives.ReadInt32LittleEndian(entry[4..]), "special tokens");
             specials[Encoding.UTF8.GetString(text)] = id;
         }
 
         Validate(offsets, lengths, table, arenaLength);
         return Llama3Tokenizer.FromRanks(new BytePairRanks(arena, offsets, lengths, table, count), specials, count, compiled: true);
+    }
+
+    /// <summary>XxHash3 of a file, streamed through a small buffer (a real tokenizer.json is 9 MB; no need to hold it).</summary>
+    private static ulong HashFile(string path)
+    {
+        var hash = new XxHash3();
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            hash.Append(buffer.AsSpan(0, read));
+        }
+
+        return hash.GetCurrentHashAsUInt64();
+    }
+
+    private static void ReadExactly(Microsoft.Win32.SafeHandles.SafeFileHandle file, Span<byte> destination, ref long at, long fileLength, string what)
+    {
+        if (destination.Length > fileLength - at)
+        {
+            throw new FormatException($"it ends inside its {what} (truncated)");
+        }
+
+        var done = 0;
+        while (done < destination.Length)
+        {
+            var read = RandomAccess.Read(file, destination[done..], at + done);
+            if (read == 0)
+            {
+                throw new FormatException($"it ends inside its {what} (truncated)");
+            }
+
+            done += read;
+        }
+
+        at += destination.Length;
     }
 
     /// <summary>Every table slot names a rank that has a token, and every token lies inside the arena: lookups cannot go astray.</summary>
@@ -146,9 +193,6 @@ public static class CompiledTokenizer
         var value = BinaryPrimitives.ReadInt32LittleEndian(file[at..]);
         return value >= 0 ? value : throw new FormatException($"its {what} is negative ({value})");
     }
-
-    private static int[] Ints(ReadOnlySpan<byte> file, ref int at, int count, string what) =>
-        MemoryMarshal.Cast<byte, int>(Take(file, ref at, checked(count * sizeof(int)), what)).ToArray();
 
     private static ReadOnlySpan<byte> Take(ReadOnlySpan<byte> file, ref int at, int length, string what)
     {
