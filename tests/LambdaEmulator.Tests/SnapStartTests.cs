@@ -10,6 +10,7 @@ using LlamaAspire.LambdaContracts.Management;
 namespace LlamaAspire.LambdaEmulator.Tests;
 
 using InvokeApi = LlamaAspire.LambdaContracts.InvokeApi;
+using RuntimeApi = LlamaAspire.LambdaContracts.RuntimeApi;
 
 /// <summary>SnapStart as the emulator approximates it: a held environment at restore/next, restored by a cold start.</summary>
 public sealed class SnapStartTests
@@ -157,6 +158,25 @@ public sealed class SnapStartTests
         }
 
         Assert.Equal(2, (await host.FunctionAsync("fn")).GetProperty("coldStarts").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_runtime_that_calls_next_without_restore_next_under_snap_start_fails_its_init()
+    {
+        // A bash custom runtime that knows nothing of SnapStart: it cannot be snapshotted, so its init fails by name.
+        var config = new Dictionary<string, string?>
+        {
+            ["Lambda:Functions:fn:Command"] = Path.Combine(Paths.FunctionsDir, "http-response.sh"),
+            ["Lambda:Functions:fn:SnapStart"] = "true",
+        };
+        await using var host = await EmulatorHost.StartAsync(config);
+
+        using var response = await host.InvokeAsync("fn", "{}", tail: true);
+        var error = await EmulatorHost.ErrorBodyAsync(response);
+
+        Assert.Equal(RuntimeApi.ErrorTypes.InvalidStateTransition, error.GetProperty("errorType").GetString());
+        Assert.Contains(RuntimeApi.RestoreNextPath, error.GetProperty("errorMessage").GetString());
+        Assert.Equal("error", TailLog.FromHeader(response.Headers.GetValues(InvokeApi.Headers.LogResult).Single()).InitReport!.Status);
     }
 
     [Fact]

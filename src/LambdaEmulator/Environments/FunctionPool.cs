@@ -184,7 +184,9 @@ public sealed partial class FunctionPool
             {
                 if (env.SnapStart)
                 {
-                    // No environment was held: this one was initialized (and "snapshotted") for the invoke; restore it at once.
+                    // No environment was held: this one was initialized (and "snapshotted") for the invoke; restore it at once,
+                    // and hold another for the next cold start (the held one may have died, or been taken by a concurrent one).
+                    _ = ProvisionAsync();
                     lock (Emulator.Lock)
                     {
                         if (!env.TryBeginRestore(completion))

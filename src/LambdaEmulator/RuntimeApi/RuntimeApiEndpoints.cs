@@ -12,6 +12,8 @@ namespace LlamaAspire.LambdaEmulator.RuntimeApi;
 /// <summary>The Lambda Runtime API (2018-06-01) as AWS specifies it, for one execution environment.</summary>
 public static class RuntimeApiEndpoints
 {
+    /// <summary>The emulator's own error type for a call held while its environment goes away (not one of Lambda's).</summary>
+    private const string ShuttingDownErrorType = "Runtime.ShuttingDown";
 
     public static void Map(WebApplication app, Func<ExecutionEnvironment?> target)
     {
@@ -39,7 +41,7 @@ public static class RuntimeApiEndpoints
             default:
                 if (!ctx.RequestAborted.IsCancellationRequested)
                 {
-                    await WriteStatusAsync(ctx, 500, "Runtime.ShuttingDown", "The execution environment is shutting down.").ConfigureAwait(false);
+                    await WriteStatusAsync(ctx, 500, ShuttingDownErrorType, "The execution environment is shutting down.").ConfigureAwait(false);
                 }
 
                 break;
@@ -70,7 +72,7 @@ public static class RuntimeApiEndpoints
         {
             if (!ctx.RequestAborted.IsCancellationRequested)
             {
-                await WriteStatusAsync(ctx, 500, "Runtime.ShuttingDown", "The execution environment is shutting down.").ConfigureAwait(false);
+                await WriteStatusAsync(ctx, 500, ShuttingDownErrorType, "The execution environment is shutting down.").ConfigureAwait(false);
             }
 
             return;
