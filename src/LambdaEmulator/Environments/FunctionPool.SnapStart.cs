@@ -27,6 +27,10 @@ public sealed partial class FunctionPool
     /// <summary>Environments being initialized in the background to be held: not an invoke's, so not counted as concurrency.</summary>
     private readonly HashSet<ExecutionEnvironment> _snapshotInits = [];
 
+    /// <summary>Environments initialized in the background and held for any cold start (one a cold start initialized for
+    /// itself is never here: nobody else may restore it).</summary>
+    private readonly HashSet<ExecutionEnvironment> _held = [];
+
     /// <summary>Takes a held environment of <paramref name="current"/> for <paramref name="completion"/>, or null. Call under the lock.</summary>
     private ExecutionEnvironment? TryRestoreHeld(FunctionOptions current, InvokeCompletion completion)
     {
@@ -35,21 +39,20 @@ public sealed partial class FunctionPool
             return null;
         }
 
-        foreach (var candidate in _environments.Where(e => e.State == EnvironmentState.Snapshotted && e.Context.Function == current))
+        _held.RemoveWhere(e => !e.Lifecycle.IsAlive);
+        var taken = _held.FirstOrDefault(e => e.Context.Function == current && e.TryBeginRestore(completion));
+        if (taken is not null)
         {
-            if (candidate.TryBeginRestore(completion))
-            {
-                return candidate;
-            }
+            _held.Remove(taken);
         }
 
-        return null;
+        return taken;
     }
 
     /// <summary>Held or being initialized to be held, for the current configuration. Call under the lock.</summary>
     private int SnapshotsHeldOrComing(FunctionOptions current) =>
         _snapshotInits.Count(e => e.Context.Function == current)
-        + _environments.Count(e => e.State == EnvironmentState.Snapshotted && e.Context.Function == current && !e.RetireAfterInvoke);
+        + _held.Count(e => e.State == EnvironmentState.Snapshotted && e.Context.Function == current && !e.RetireAfterInvoke);
 
     /// <summary>Initializes environments to hold until <see cref="HeldSnapshots"/> are held (a pass of <see cref="ProvisionAsync"/>).</summary>
     private async Task ReplenishSnapshotsAsync()
@@ -86,7 +89,7 @@ public sealed partial class FunctionPool
 
         using var initSpan = StartInitSpan(env, default);
         var start = Stopwatch.GetTimestamp();
-        InitResult result;
+        InitResult result = new InitResult.Exited("the snapshot init did not run"); // replaced below unless it throws
         try
         {
             Emulator.Log.InitStart(null, env.InitializationType);
@@ -104,6 +107,10 @@ public sealed partial class FunctionPool
             lock (Emulator.Lock)
             {
                 _snapshotInits.Remove(env);
+                if (result is InitResult.Ready)
+                {
+                    _held.Add(env);
+                }
             }
         }
 
