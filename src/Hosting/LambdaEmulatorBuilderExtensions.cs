@@ -147,6 +147,11 @@ internal static class LambdaFunctionConfiguration
             yield return new("ProvisionedConcurrency", settings.ProvisionedConcurrency.ToString(CultureInfo.InvariantCulture));
         }
 
+        if (settings.SnapStart)
+        {
+            yield return new("SnapStart", "true");
+        }
+
         if (launch.IdleTimeout is { } idle)
         {
             yield return new("IdleTimeout", ((int)Math.Ceiling(idle.TotalSeconds)).ToString(CultureInfo.InvariantCulture));

@@ -43,6 +43,9 @@ public sealed record LambdaFunctionSettings(
     /// <summary>Environments initialized ahead of traffic and kept warm (0: none); on AWS, on the published alias.</summary>
     public int ProvisionedConcurrency { get; init; }
 
+    /// <summary>SnapStart (<c>WithSnapStart()</c>): on AWS on published versions; in the emulator, cold starts restore a held environment.</summary>
+    public bool SnapStart { get; init; }
+
     /// <summary>Lambda's default memory size.</summary>
     public const int DefaultMemorySize = LambdaLimits.MinMemoryMb;
 
@@ -96,6 +99,8 @@ public sealed record LambdaFunctionSettings(
             function.ProjectPath)
         {
             ProvisionedConcurrency = function.TryGetLastAnnotation<LambdaProvisionedConcurrencyAnnotation>(out var provisioned) ? provisioned.Count : 0,
+            // One setting for both places it applies, as provisioned concurrency: the deployment's and the emulator's.
+            SnapStart = function.DeployOptions().SnapStart,
         };
     }
 }

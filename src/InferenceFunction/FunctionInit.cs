@@ -13,7 +13,9 @@ namespace LlamaAspire.InferenceFunction;
 /// <summary>Everything init does, phase by phase. Any failure becomes a <see cref="LambdaFunctionException"/> (→ /init/error).</summary>
 public static class FunctionInit
 {
-    public static async Task<ILambdaHandler> InitializeAsync(DateTimeOffset mainEntered, Func<string, string?> env, Action<string> log)
+    /// <summary>Runs init; with <paramref name="snapshotHooks"/>, registers the function's SnapStart hooks (<see cref="FunctionSnapStart"/>).</summary>
+    public static async Task<ILambdaHandler> InitializeAsync(
+        DateTimeOffset mainEntered, Func<string, string?> env, Action<string> log, SnapshotHooks? snapshotHooks = null)
     {
         // The native import needs nothing else, and everything but the weight load can run beside it: start it first, on a
         // thread of its own, so that telemetry setup and the tokenizer overlap it. Its span is recorded once it is joined.
@@ -118,6 +120,11 @@ public static class FunctionInit
             // Export the init spans off the critical path: the first /next is not delayed by the exporter's first
             // connection, and the handler flushes again (waiting for this one) before the first response is sent.
             telemetry.FlushInBackground();
+            if (snapshotHooks is not null)
+            {
+                FunctionSnapStart.Register(snapshotHooks, telemetry, log);
+            }
+
             return new InferenceHandler(generator, options, telemetry, env)
             {
                 InitContext = phases.InitContext,

@@ -23,4 +23,10 @@ public static class LambdaErrorTypes
 
     /// <summary>Generic error type of a function exception that names none.</summary>
     public const string FunctionError = "Function.Error";
+
+    /// <summary>SnapStart: a before-snapshot hook failed; reported to <c>/runtime/init/error</c> (the init fails).</summary>
+    public const string BeforeSnapshotError = "Runtime.BeforeSnapshotError";
+
+    /// <summary>SnapStart: an after-restore hook failed; reported to <c>/runtime/restore/error</c> (the restore fails).</summary>
+    public const string AfterRestoreError = "Runtime.AfterRestoreError";
 }

@@ -21,7 +21,8 @@ public static class RuntimeApi
     /// <summary>Suffix of the invoke error path after the request id.</summary>
     public const string ErrorPathSuffix = "/error";
 
-    /// <summary>SnapStart: the managed runtime polls this once after a restore, before <see cref="NextPath"/>.</summary>
+    /// <summary>SnapStart: after init and the before-snapshot hooks the runtime calls this once; it answers (200, empty) when the
+    /// environment is restored, and the runtime then runs its after-restore hooks and polls <see cref="NextPath"/>.</summary>
     public const string RestoreNextPath = "runtime/restore/next";
 
     /// <summary>SnapStart: a failed after-restore hook is reported here.</summary>
@@ -41,6 +42,12 @@ public static class RuntimeApi
 
         /// <summary><c>POST</c>: an init error.</summary>
         public const string InitError = "/" + Version + "/" + InitErrorPath;
+
+        /// <summary><c>GET</c>: SnapStart, held until the environment is restored.</summary>
+        public const string RestoreNext = "/" + Version + "/" + RestoreNextPath;
+
+        /// <summary><c>POST</c>: SnapStart, an after-restore hook failed.</summary>
+        public const string RestoreError = "/" + Version + "/" + RestoreErrorPath;
     }
 
     /// <summary>Headers of the Runtime API, in both directions.</summary>

@@ -3,8 +3,9 @@ namespace LlamaAspire.LambdaRuntime;
 
 /// <summary>
 /// The runtime loop (the <c>Amazon.Lambda.RuntimeSupport</c> <c>LambdaBootstrap</c> role): initialize, then
+/// (under SnapStart: before-snapshot hooks, <c>restore/next</c>, after-restore hooks, see <see cref="SnapshotHooks"/>), then
 /// next → handler → response/error until the Runtime API says stop. Exit codes: <see cref="ExitCodeStopped"/>,
-/// <see cref="ExitCodeInitError"/>, <see cref="ExitCodeRuntimeApiError"/>.
+/// <see cref="ExitCodeInitError"/>, <see cref="ExitCodeRuntimeApiError"/>, <see cref="ExitCodeRestoreError"/>.
 /// </summary>
 public static class LambdaBootstrap
 {
@@ -16,6 +17,9 @@ public static class LambdaBootstrap
 
     /// <summary>The Runtime API failed or told the runtime to exit (e.g. <c>next</c> answered 500), or is not configured.</summary>
     public const int ExitCodeRuntimeApiError = 2;
+
+    /// <summary>SnapStart: an after-restore hook threw; the error was posted to <c>/runtime/restore/error</c>.</summary>
+    public const int ExitCodeRestoreError = 3;
 
     /// <summary>
     /// Runs the function: <paramref name="initialize"/> once (an exception → <c>POST /runtime/init/error</c>, returns
@@ -68,6 +72,11 @@ public static class LambdaBootstrap
                 }
 
                 return ExitCodeInitError;
+            }
+
+            if (await SnapStartPhase.RunAsync(client, options, log, cancellationToken).ConfigureAwait(false) is { } snapStartExit)
+            {
+                return snapStartExit;
             }
 
             return await RunLoopAsync(client, handler, options, log, cancellationToken).ConfigureAwait(false);

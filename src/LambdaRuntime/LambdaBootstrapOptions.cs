@@ -23,6 +23,9 @@ public sealed class LambdaBootstrapOptions
     /// </summary>
     public HttpMessageHandler? HttpMessageHandler { get; set; }
 
+    /// <summary>SnapStart's before-snapshot and after-restore hooks; run only under <c>AWS_LAMBDA_INITIALIZATION_TYPE=snap-start</c>.</summary>
+    public SnapshotHooks SnapshotHooks { get; } = new();
+
     /// <summary>Where the runtime writes its own diagnostics (one line each). Default: standard error.</summary>
     public Action<string>? Log { get; set; }
 

@@ -17,6 +17,8 @@ public sealed class RuntimeApiClient : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _nextUri;
     private readonly Uri _initErrorUri;
+    private readonly Uri _restoreNextUri;
+    private readonly Uri _restoreErrorUri;
     private readonly string _invocationBase;
     private readonly string _invocationPathBase;
     private readonly LambdaBootstrapOptions _options;
@@ -29,6 +31,8 @@ public sealed class RuntimeApiClient : IDisposable
         BaseUri = _options.ResolveBaseUri();
         _nextUri = new Uri(BaseUri, RuntimeApi.NextPath);
         _initErrorUri = new Uri(BaseUri, RuntimeApi.InitErrorPath);
+        _restoreNextUri = new Uri(BaseUri, RuntimeApi.RestoreNextPath);
+        _restoreErrorUri = new Uri(BaseUri, RuntimeApi.RestoreErrorPath);
         _invocationBase = BaseUri.AbsoluteUri + RuntimeApi.InvocationPathPrefix;
         _invocationPathBase = BaseUri.AbsolutePath + RuntimeApi.InvocationPathPrefix;
 
@@ -158,6 +162,24 @@ public sealed class RuntimeApiClient : IDisposable
     /// <summary><c>POST /runtime/init/error</c>. The caller should exit afterwards.</summary>
     public Task ReportInitErrorAsync(Exception exception, CancellationToken cancellationToken = default) =>
         PostErrorAsync(_initErrorUri, exception, cancellationToken);
+
+    /// <summary>
+    /// SnapStart: <c>GET /runtime/restore/next</c>, which returns (without timeout) once this environment has been restored from
+    /// its snapshot. On Lambda the process is snapshotted while the call is outstanding and resumes inside it.
+    /// </summary>
+    public async Task RestoreNextAsync(CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _restoreNextUri);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await FailureAsync("GET restore/next", response, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>SnapStart: <c>POST /runtime/restore/error</c> (an after-restore hook failed). The caller should exit afterwards.</summary>
+    public Task ReportRestoreErrorAsync(Exception exception, CancellationToken cancellationToken = default) =>
+        PostErrorAsync(_restoreErrorUri, exception, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose()

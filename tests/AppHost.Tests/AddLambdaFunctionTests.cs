@@ -101,6 +101,20 @@ public class AddLambdaFunctionTests
     }
 
     [Fact]
+    public async Task Emulator_GetsSnapStart_OnlyForAFunctionThatAsksForIt()
+    {
+        var builder = ModelTestHelpers.CreateBuilder();
+        var emulator = builder.AddLambdaEmulator("lambda");
+        emulator.AddLambdaFunction<TestFunctionProject>("snap").WithSnapStart();
+        emulator.AddLambdaFunction<TestFunctionProject>("plain");
+
+        var env = await ModelTestHelpers.EnvironmentAsync(emulator.Resource);
+
+        Assert.Equal("true", env.Text("Lambda__Functions__snap__SnapStart"));
+        Assert.False(env.ContainsKey("Lambda__Functions__plain__SnapStart"));
+    }
+
+    [Fact]
     public void AFunction_IsAConnectionString_ToItsOpenAiEndpoint()
     {
         var builder = ModelTestHelpers.CreateBuilder();

@@ -151,6 +151,65 @@ internal static class EndToEndScenarios
         }
     }
 
+    /// <summary>
+    /// SnapStart: init's telemetry is exported before the snapshot (restore/next), and after the restore the invoke's goes out
+    /// through new exporter connections, none of the ones opened before the snapshot.
+    /// </summary>
+    public static async Task SnapStartFlushesBeforeTheSnapshotAndReconnectsAfterTheRestoreAsync(
+        string fileName, string[] args, string modelDir, ITestOutputHelper output)
+    {
+        const string serviceName = "llama-snapstart";
+        await using var api = await StartRuntimeApiAsync();
+        await using var collector = await TelemetryCollector.StartAsync();
+        var env = Env(api, modelDir);
+        foreach (var (name, value) in collector.ExporterEnvironment(OtlpProtocol.HttpProtobuf))
+        {
+            env[name] = value;
+        }
+
+        env[EnvVars.OtelServiceName] = serviceName;
+        env[LambdaEnvironmentVariables.InitializationType] = LambdaEnvironmentVariables.InitializationTypes.SnapStart;
+        using var fn = new FunctionProcess(fileName, args, env);
+        try
+        {
+            await api.RestoreNextReceived.WaitAsync(InvokeTimeout);
+            // The before-snapshot hook flushed synchronously before restore/next: init's spans are in. Zero waits for nothing.
+            await collector.Spans.WaitForServiceAsync(serviceName, [FunctionTelemetryNames.InitSpan], TimeSpan.Zero);
+            var beforeSnapshot = collector.Exports.ToList();
+            var connectionsBefore = beforeSnapshot.Select(e => e.ConnectionId).ToHashSet(StringComparer.Ordinal);
+            Assert.Equal(0, api.NextCalls);
+
+            api.Restore();
+            var response = await api.InvokeAsync("""{"prompt":"restored","max_tokens":4}""", InvokeTimeout, InvokeTraceHeader);
+            Assert.False(response.IsError, response.BodyText);
+            await collector.Spans.WaitForServiceAsync(serviceName, [FunctionName], TimeSpan.Zero);
+
+            var tracesAfterRestore = collector.Exports.Skip(beforeSnapshot.Count).Where(e => e.Signal == "traces").ToList();
+            output.WriteLine($"before: {string.Join(", ", beforeSnapshot.Select(e => $"{e} on {e.ConnectionId}"))}; after: {string.Join(", ", tracesAfterRestore.Select(e => $"{e} on {e.ConnectionId}"))}");
+            Assert.NotEmpty(tracesAfterRestore);
+            Assert.All(tracesAfterRestore, e => Assert.DoesNotContain(e.ConnectionId, connectionsBefore));
+            Assert.Equal(1, api.RestoreNextCalls);
+            await WaitForOutputAsync(fn, "SNAPSTART\tbefore snapshot: telemetry flushed");
+            await WaitForOutputAsync(fn, "SNAPSTART\tafter restore: telemetry exporters rebuilt");
+        }
+        catch
+        {
+            output.WriteLine(fn.OutputText);
+            throw;
+        }
+    }
+
+    /// <summary>Waits for a line of the function's output (read on its own thread) containing <paramref name="needle"/>.</summary>
+    private static async Task WaitForOutputAsync(FunctionProcess fn, string needle)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!fn.Output.Any(l => l.Contains(needle, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < until, $"no output line containing '{needle}'");
+            await Task.Delay(50);
+        }
+    }
+
     public static async Task MissingModelIsAnInitErrorAsync(string fileName, string[] args, ITestOutputHelper output)
     {
         await using var api = await StartRuntimeApiAsync();

@@ -21,6 +21,10 @@ public sealed class JitProcessTests(TinyModelFixture tiny, ITestOutputHelper out
         EndToEndScenarios.ExportsTelemetryBeforeRespondingAsync("dotnet", Args, tiny.OnnxDirectory, output);
 
     [Fact]
+    public Task Jit_bootstrap_under_SnapStart_flushes_before_the_snapshot_and_exports_through_new_connections_after_the_restore() =>
+        EndToEndScenarios.SnapStartFlushesBeforeTheSnapshotAndReconnectsAfterTheRestoreAsync("dotnet", Args, tiny.OnnxDirectory, output);
+
+    [Fact]
     public Task Jit_bootstrap_reports_a_missing_model_as_an_init_error() =>
         EndToEndScenarios.MissingModelIsAnInitErrorAsync("dotnet", Args, output);
 }

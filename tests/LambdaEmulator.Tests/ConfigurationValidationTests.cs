@@ -26,4 +26,14 @@ public sealed class ConfigurationValidationTests
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => EmulatorHost.StartAsync(config));
         Assert.Contains("Lambda:Functions:fn:ProvisionedConcurrency (3) must not exceed ReservedConcurrency (2)", ex.Message);
     }
+
+    [Fact]
+    public async Task SnapStartWithProvisionedConcurrency_FailsAtStartup_AsLambdaRefusesIt()
+    {
+        var config = EmulatorHost.TestFunction("fn");
+        config["Lambda:Functions:fn:SnapStart"] = "true";
+        config["Lambda:Functions:fn:ProvisionedConcurrency"] = "1";
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => EmulatorHost.StartAsync(config));
+        Assert.Contains("Lambda:Functions:fn:SnapStart does not support provisioned concurrency", ex.Message);
+    }
 }

@@ -14,10 +14,11 @@ namespace LlamaAspire.LambdaEmulator.Tests;
 /// <summary>The real emulator app on 127.0.0.1:0, with its platform log captured, stopped (with its processes) on dispose.</summary>
 public sealed class EmulatorHost : IAsyncDisposable
 {
-    private readonly List<string> _lines = [];
+    private readonly List<string> _lines;
 
-    private EmulatorHost(WebApplication app, Uri baseAddress)
+    private EmulatorHost(WebApplication app, Uri baseAddress, List<string> lines)
     {
+        _lines = lines;
         App = app;
         // No client-side trace propagation: the tests send their own traceparent, as an outside caller would.
         Client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
@@ -56,6 +57,14 @@ public sealed class EmulatorHost : IAsyncDisposable
         var app = EmulatorApp.Build(["--urls", "http://127.0.0.1:0"], b => b.Configuration.AddInMemoryCollection(settings));
         var lines = new List<string>();
         var log = app.Services.GetRequiredService<PlatformLog>();
+        // Subscribed before start: environments initialized ahead of traffic (provisioned, SnapStart) log while it starts.
+        log.LineWritten += line =>
+        {
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+        };
         try
         {
             await app.StartAsync();
@@ -66,15 +75,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             throw;
         }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var host = new EmulatorHost(app, new Uri(address));
-        log.LineWritten += line =>
-        {
-            lock (host._lines)
-            {
-                host._lines.Add(line);
-            }
-        };
-        return host;
+        return new EmulatorHost(app, new Uri(address), lines);
     }
 
     /// <summary>Configuration for one function running tests/TestFunction.</summary>

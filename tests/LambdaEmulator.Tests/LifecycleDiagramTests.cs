@@ -42,4 +42,19 @@ public sealed partial class LifecycleDiagramTests
         Assert.False(lifecycle.TryFire(EnvironmentTrigger.Shutdown, out var from));
         Assert.Equal(EnvironmentState.Dead, from);
     }
+
+    [Fact]
+    public void SnapStart_init_ends_held_and_a_restore_counts_as_in_use_until_the_invoke_is_delivered()
+    {
+        var lifecycle = new EnvironmentLifecycle(new Lock());
+        Assert.Equal(EnvironmentState.Snapshotted, lifecycle.Fire(EnvironmentTrigger.InitSnapshotted));
+        Assert.False(lifecycle.IsInUse); // held: nobody's concurrency
+        Assert.False(lifecycle.IsIdle);  // and not a warm environment an invoke may reserve
+        Assert.False(lifecycle.TryFire(EnvironmentTrigger.Reserve));
+        Assert.Equal(EnvironmentState.Restoring, lifecycle.Fire(EnvironmentTrigger.Restore));
+        Assert.True(lifecycle.IsInUse);
+        Assert.False(lifecycle.TryFire(EnvironmentTrigger.Restore));
+        Assert.Equal(EnvironmentState.Busy, lifecycle.Fire(EnvironmentTrigger.Restored));
+        Assert.Equal(EnvironmentState.Idle, lifecycle.Fire(EnvironmentTrigger.InvokeEnded));
+    }
 }

@@ -37,6 +37,18 @@ public sealed class RuntimeApiTests
             Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
         }
 
+        // SnapStart's calls belong to a snap-start environment at the end of its init and to a restore in progress: neither here.
+        using (var r = await client.GetAsync("/2018-06-01/runtime/restore/next"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+            Assert.Equal("InvalidStateTransition", JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("errorType").GetString());
+        }
+
+        using (var r = await client.PostAsync("/2018-06-01/runtime/restore/error", new StringContent("""{"errorType":"X","errorMessage":"late"}""")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        }
+
         using (var r = await client.GetAsync("/2018-06-01/runtime/unknown"))
         {
             Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);

@@ -1,3 +1,4 @@
+using LlamaAspire.LambdaContracts;
 using System.Collections.Concurrent;
 
 namespace LlamaAspire.LambdaRuntime.Tests;
@@ -8,14 +9,21 @@ internal sealed class BootstrapHarness : IAsyncDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
     private readonly CancellationTokenSource _stop = new();
 
-    private BootstrapHarness(FakeRuntimeApi fake, Func<CancellationToken, Task<ILambdaHandler>> initialize)
+    private BootstrapHarness(
+        FakeRuntimeApi fake, Func<CancellationToken, Task<ILambdaHandler>> initialize, string? initializationType = null, Action<SnapshotHooks>? hooks = null)
     {
+        if (initializationType is not null)
+        {
+            Environment.SetVariable(LambdaEnvironmentVariables.InitializationType, initializationType);
+        }
+
         Options = new LambdaBootstrapOptions
         {
             RuntimeApi = fake.RuntimeApi,
             Environment = Environment,
             Log = Log.Enqueue,
         };
+        hooks?.Invoke(Options.SnapshotHooks);
         Run = Task.Run(() => LambdaBootstrap.RunAsync(initialize, Options, _stop.Token));
     }
 
@@ -29,6 +37,11 @@ internal sealed class BootstrapHarness : IAsyncDisposable
 
     public static BootstrapHarness Start(FakeRuntimeApi fake, Func<LambdaInvocation, CancellationToken, Task<LambdaResponse>> handler) =>
         new(fake, _ => Task.FromResult<ILambdaHandler>(new DelegateLambdaHandler(handler)));
+
+    /// <summary>Starts a runtime whose environment says <paramref name="initializationType"/>, with the SnapStart hooks <paramref name="hooks"/> registers.</summary>
+    public static BootstrapHarness StartWithHooks(
+        FakeRuntimeApi fake, string initializationType, Action<SnapshotHooks> hooks, Func<LambdaInvocation, CancellationToken, Task<LambdaResponse>> handler) =>
+        new(fake, _ => Task.FromResult<ILambdaHandler>(new DelegateLambdaHandler(handler)), initializationType, hooks);
 
     public static BootstrapHarness StartWithInit(FakeRuntimeApi fake, Func<CancellationToken, Task<ILambdaHandler>> initialize) =>
         new(fake, initialize);

@@ -8,4 +8,6 @@ if (args is [MemoryHolder.Argument, _])
     return MemoryHolder.Run(args);
 }
 
-return await LambdaBootstrap.RunAsync(TestHandler.InitializeAsync);
+var options = new LambdaBootstrapOptions();
+TestSnapshotHooks.Register(options.SnapshotHooks); // they run only under AWS_LAMBDA_INITIALIZATION_TYPE=snap-start
+return await LambdaBootstrap.RunAsync(TestHandler.InitializeAsync, options);

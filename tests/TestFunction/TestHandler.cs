@@ -125,6 +125,16 @@ internal sealed class TestHandler : ILambdaHandler
                     w.WriteNumber("pid", Environment.ProcessId);
                 });
 
+            case "hooks":
+                return Json(w =>
+                {
+                    w.WriteString("action", "hooks");
+                    w.WriteNumber("beforeSnapshot", TestSnapshotHooks.BeforeSnapshotRuns);
+                    w.WriteNumber("afterRestore", TestSnapshotHooks.AfterRestoreRuns);
+                    w.WriteNumber("invoke", invokeNumber);
+                    w.WriteNumber("pid", Environment.ProcessId);
+                });
+
             case "print":
                 Console.Out.WriteLine(command.Text ?? "");
                 await Console.Out.FlushAsync(cancellationToken);
@@ -156,7 +166,7 @@ internal sealed class TestHandler : ILambdaHandler
 
             default:
                 throw new LambdaFunctionException(
-                    "TestFunction.UnknownAction", $"unknown action '{command.Action}' (echo | sleep | crash | error | alloc | spawn | spin | stream | env | print)");
+                    "TestFunction.UnknownAction", $"unknown action '{command.Action}' (echo | sleep | crash | error | alloc | spawn | spin | stream | env | hooks | print)");
         }
     }
 

@@ -37,6 +37,10 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     private readonly ConcurrentDictionary<string, FakeInvocation> _byId = new(StringComparer.Ordinal);
     private TaskCompletionSource<long> _firstNext = NewSignal<long>();
     private TaskCompletionSource<RecordedPost> _initError = NewSignal<RecordedPost>();
+    private readonly TaskCompletionSource<long> _restoreNextReceived = NewSignal<long>();
+    private readonly TaskCompletionSource _restored = NewSignal();
+    private readonly TaskCompletionSource<RecordedPost> _restoreError = NewSignal<RecordedPost>();
+    private int _restoreNextCalls;
     private int _nextCalls;
 
     private FakeRuntimeApi(WebApplication app, string pathPrefix)
@@ -68,6 +72,18 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
 
     /// <summary>Completes when the runtime posts an init error.</summary>
     public Task<RecordedPost> InitError => Volatile.Read(ref _initError).Task;
+
+    /// <summary>SnapStart: how many times the runtime has called <c>GET restore/next</c>.</summary>
+    public int RestoreNextCalls => Volatile.Read(ref _restoreNextCalls);
+
+    /// <summary>SnapStart: completes (with <see cref="Stopwatch.GetTimestamp"/>) when <c>GET restore/next</c> arrives; it is then held until <see cref="Restore"/>.</summary>
+    public Task<long> RestoreNextReceived => _restoreNextReceived.Task;
+
+    /// <summary>SnapStart: completes when the runtime posts to <c>restore/error</c>.</summary>
+    public Task<RecordedPost> RestoreError => _restoreError.Task;
+
+    /// <summary>SnapStart: "restores" the environment: the held <c>GET restore/next</c> (and any later one) is answered 200.</summary>
+    public void Restore() => _restored.TrySetResult();
 
     /// <summary>Starts the server on a free loopback port.</summary>
     /// <param name="pathPrefix">A path the API is served under, as <c>AWS_LAMBDA_RUNTIME_API</c> may carry one.</param>
@@ -158,7 +174,29 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
         _app.MapPost(PathPrefix + LambdaContracts.RuntimeApi.Routes.Response, context => RecordInvokeAsync(context, RuntimePostKind.Response));
         _app.MapPost(PathPrefix + LambdaContracts.RuntimeApi.Routes.Error, context => RecordInvokeAsync(context, RuntimePostKind.Error));
         _app.MapPost(PathPrefix + LambdaContracts.RuntimeApi.Routes.InitError, RecordInitErrorAsync);
+        _app.MapGet(PathPrefix + LambdaContracts.RuntimeApi.Routes.RestoreNext, RestoreNextAsync);
+        _app.MapPost(PathPrefix + LambdaContracts.RuntimeApi.Routes.RestoreError, RecordRestoreErrorAsync);
     }
+
+    private async Task RestoreNextAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _restoreNextCalls);
+        _restoreNextReceived.TrySetResult(Stopwatch.GetTimestamp());
+        try
+        {
+            await _restored.Task.WaitAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The runtime hung up while it was held (stopped or killed): there is no one left to answer.
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private async Task RecordRestoreErrorAsync(HttpContext context) =>
+        _restoreError.TrySetResult(await ReceiveAsync(context, RuntimePostKind.RestoreError, StatusCodes.Status202Accepted, chunks: null));
 
     private async Task NextAsync(HttpContext context)
     {
@@ -302,4 +340,6 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     }
 
     private static TaskCompletionSource<T> NewSignal<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

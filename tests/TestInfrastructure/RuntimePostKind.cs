@@ -11,4 +11,7 @@ public enum RuntimePostKind
 
     /// <summary><c>POST /runtime/init/error</c>.</summary>
     InitError,
+
+    /// <summary><c>POST /runtime/restore/error</c> (SnapStart).</summary>
+    RestoreError,
 }

@@ -118,7 +118,7 @@ public sealed class TelemetryCollector : IAsyncDisposable
     private async Task RelayHttpTracesAsync(HttpContext context)
     {
         var body = await ReadBodyAsync(context);
-        _exports.Enqueue(new ReceivedExport("traces", OtlpProtocol.HttpProtobuf, body));
+        _exports.Enqueue(new ReceivedExport("traces", OtlpProtocol.HttpProtobuf, body, context.Connection.Id));
         using var request = new HttpRequestMessage(HttpMethod.Post, _receiver.HttpTracesEndpoint) { Content = Content(context, body) };
         using var response = await _relay.SendAsync(request, context.RequestAborted);
         context.Response.StatusCode = (int)response.StatusCode;
@@ -129,7 +129,7 @@ public sealed class TelemetryCollector : IAsyncDisposable
     private async Task RelayGrpcTracesAsync(HttpContext context)
     {
         var body = await ReadBodyAsync(context);
-        _exports.Enqueue(new ReceivedExport("traces", OtlpProtocol.Grpc, body));
+        _exports.Enqueue(new ReceivedExport("traces", OtlpProtocol.Grpc, body, context.Connection.Id));
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_receiver.GrpcEndpoint, TraceExportPath))
         {
             Content = Content(context, body),
@@ -159,7 +159,7 @@ public sealed class TelemetryCollector : IAsyncDisposable
 
     private async Task KeepHttpMetricsAsync(HttpContext context)
     {
-        _exports.Enqueue(new ReceivedExport("metrics", OtlpProtocol.HttpProtobuf, await ReadBodyAsync(context)));
+        _exports.Enqueue(new ReceivedExport("metrics", OtlpProtocol.HttpProtobuf, await ReadBodyAsync(context), context.Connection.Id));
         // An empty ExportMetricsServiceResponse: zero bytes in protobuf.
         context.Response.ContentType = ProtobufContentType;
     }
@@ -167,7 +167,7 @@ public sealed class TelemetryCollector : IAsyncDisposable
     /// <summary>Keeps the body (its 5-byte gRPC frame prefix included) and answers one empty message with <c>grpc-status: 0</c>.</summary>
     private async Task KeepGrpcMetricsAsync(HttpContext context)
     {
-        _exports.Enqueue(new ReceivedExport("metrics", OtlpProtocol.Grpc, await ReadBodyAsync(context)));
+        _exports.Enqueue(new ReceivedExport("metrics", OtlpProtocol.Grpc, await ReadBodyAsync(context), context.Connection.Id));
         context.Response.ContentType = GrpcContentType;
         await context.Response.Body.WriteAsync(new byte[5], context.RequestAborted);
         context.Response.AppendTrailer("grpc-status", "0");

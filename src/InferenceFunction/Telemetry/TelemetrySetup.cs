@@ -13,23 +13,29 @@ namespace LlamaAspire.InferenceFunction.Telemetry;
 /// OpenTelemetry SDK providers with the OTLP exporter, built only when OTEL_EXPORTER_OTLP_ENDPOINT is set (the exporter
 /// reads the endpoint, OTEL_EXPORTER_OTLP_PROTOCOL grpc|http/protobuf and headers from the environment itself).
 /// Lambda freezes the process once the response is sent, so <see cref="Flush"/> runs before every response.
+/// Under SnapStart the exporters' connections do not survive the snapshot: <see cref="Reconnect"/> builds new providers.
 /// </summary>
 public sealed class TelemetrySetup : IDisposable
 {
     public const string FlushTimeoutEnv = "LLAMA_OTEL_FLUSH_TIMEOUT_MS";
-    readonly TracerProvider? _tracer;
-    readonly MeterProvider? _meter;
+    TracerProvider? _tracer;
+    MeterProvider? _meter;
     readonly int _flushTimeoutMs;
+    readonly Func<string, string?>? _env;
     Task? _backgroundFlush;
 
-    TelemetrySetup(TracerProvider? tracer, MeterProvider? meter, int flushTimeoutMs)
+    TelemetrySetup(TracerProvider? tracer, MeterProvider? meter, int flushTimeoutMs, Func<string, string?>? env)
     {
         _tracer = tracer;
         _meter = meter;
         _flushTimeoutMs = flushTimeoutMs;
+        _env = env;
     }
 
-    public static TelemetrySetup Disabled { get; } = new(null, null, 0);
+    public static TelemetrySetup Disabled { get; } = new(null, null, 0, null);
+
+    /// <summary>How many times <see cref="Reconnect"/> replaced the providers (SnapStart restores).</summary>
+    public int Reconnects { get; private set; }
 
     public bool Enabled => _tracer is not null;
 
@@ -41,7 +47,12 @@ public sealed class TelemetrySetup : IDisposable
         }
 
         int flushTimeout = int.TryParse(env(FlushTimeoutEnv), out var t) && t > 0 ? t : 2000;
+        var (tracer, meter) = Build(env);
+        return new TelemetrySetup(tracer, meter, flushTimeout, env);
+    }
 
+    static (TracerProvider Tracer, MeterProvider Meter) Build(Func<string, string?> env)
+    {
         var resource = ResourceBuilder.CreateDefault(); // + OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES
         string functionName = env(EnvVars.FunctionName) ?? "inference";
         if (string.IsNullOrWhiteSpace(env(EnvVars.OtelServiceName)))
@@ -66,7 +77,32 @@ public sealed class TelemetrySetup : IDisposable
                 reader.TemporalityPreference = MetricReaderTemporalityPreference.Delta;
             })
             .Build();
-        return new TelemetrySetup(tracer, meter, flushTimeout);
+        return (tracer!, meter!);
+    }
+
+    /// <summary>
+    /// SnapStart, after a restore: new providers (new exporters, new connections; the resource read from the environment again),
+    /// the old ones disposed in the background — their connections died with the snapshot, and a shutdown that waits on one
+    /// must not delay the restore. <see cref="Flush"/> before the snapshot left them nothing to send.
+    /// </summary>
+    public void Reconnect()
+    {
+        if (_tracer is null || _env is null)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _backgroundFlush, null)?.GetAwaiter().GetResult();
+        var (oldTracer, oldMeter) = (_tracer, _meter);
+        (_tracer, _meter) = Build(_env);
+        Reconnects++;
+        _ = Task.Run(() =>
+        {
+            oldTracer.Dispose();
+            oldMeter?.Dispose();
+        }).ContinueWith(
+            static t => Console.Error.WriteLine($"SNAPSTART	disposing the pre-snapshot telemetry providers failed: {t.Exception?.GetBaseException().Message}"),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     /// <summary>

@@ -32,7 +32,14 @@ public sealed record FunctionConfiguration
     public IReadOnlyList<string>? Architectures { get; init; }
     public EphemeralStorage? EphemeralStorage { get; init; }
     public LoggingConfig? LoggingConfig { get; init; }
+    public SnapStartResponse? SnapStart { get; init; }
 }
+
+/// <summary>CreateFunction / UpdateFunctionConfiguration's <c>SnapStart</c>: <c>ApplyOn</c> is PublishedVersions or None.</summary>
+public sealed record SnapStartSetting(string? ApplyOn);
+
+/// <summary>GetFunctionConfiguration's <c>SnapStart</c>: the setting and whether it is in effect for this version.</summary>
+public sealed record SnapStartResponse(string ApplyOn, string OptimizationStatus);
 
 /// <summary><c>Environment</c>: the function's variables (a request replaces all of them).</summary>
 public sealed record FunctionEnvironment(IReadOnlyDictionary<string, string>? Variables);
@@ -55,6 +62,7 @@ public sealed record UpdateFunctionConfigurationRequest
     public FunctionEnvironment? Environment { get; init; }
     public string? Description { get; init; }
     public EphemeralStorage? EphemeralStorage { get; init; }
+    public SnapStartSetting? SnapStart { get; init; }
 
     /// <summary>Only apply the update if the function's revision is still this one (412 otherwise).</summary>
     public string? RevisionId { get; init; }

@@ -101,6 +101,26 @@ public static class FunctionsApi
         public const string Failed = "Failed";
     }
 
+    /// <summary>Values of <c>SnapStart.ApplyOn</c> (request and answer).</summary>
+    public static class SnapStartApplyOn
+    {
+        /// <summary>Published versions are snapshotted and their cold starts restore.</summary>
+        public const string PublishedVersions = "PublishedVersions";
+
+        /// <summary>No SnapStart.</summary>
+        public const string None = "None";
+    }
+
+    /// <summary>Values of <c>SnapStart.OptimizationStatus</c> (answer only): whether the version described runs with SnapStart.</summary>
+    public static class SnapStartOptimizationStatus
+    {
+        /// <summary>SnapStart is in effect.</summary>
+        public const string On = "On";
+
+        /// <summary>SnapStart is not in effect.</summary>
+        public const string Off = "Off";
+    }
+
     /// <summary>Values of <c>PackageType</c>.</summary>
     public const string ZipPackageType = "Zip";
 

@@ -37,6 +37,12 @@ public static class EnvironmentStateNames
     /// <summary>Ready for an invoke, its processes stopped (SIGSTOP) as Lambda freezes them.</summary>
     public const string Frozen = "frozen";
 
+    /// <summary>SnapStart: initialized and held (frozen) at <c>restore/next</c>, waiting to be restored by a cold start.</summary>
+    public const string Snapshotted = "snapshotted";
+
+    /// <summary>SnapStart: being restored for an invoke (after-restore hooks running).</summary>
+    public const string Restoring = "restoring";
+
     /// <summary>Shutting down, or dead and about to leave the list.</summary>
     public const string ShuttingDown = "shutting-down";
 }

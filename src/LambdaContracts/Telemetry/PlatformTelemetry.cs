@@ -10,6 +10,10 @@ public static class PlatformTelemetry
     /// <summary>The init phase of an environment (cold start), a sibling of the invoke it serves.</summary>
     public const string InitSpan = "platform.init";
 
+    /// <summary>SnapStart: the restore of a snapshotted environment for a cold start (the Telemetry API's
+    /// <c>platform.restoreStart</c> … <c>platform.restoreReport</c>), a sibling of the invoke it serves.</summary>
+    public const string RestoreSpan = "platform.restore";
+
     /// <summary>One invoke, as the platform sees it (server span).</summary>
     public const string InvokeSpan = "platform.invoke";
 

@@ -53,6 +53,12 @@ public sealed class FunctionOptions
     /// <summary>Environments initialized ahead of traffic and kept warm (0: none); at most <see cref="ReservedConcurrency"/>.</summary>
     public int ProvisionedConcurrency { get; set; }
 
+    /// <summary>
+    /// SnapStart (<c>Lambda:Functions:{name}:SnapStart</c>, the API's <c>SnapStart.ApplyOn: PublishedVersions</c>): cold starts
+    /// restore an environment initialized ahead of them with <c>AWS_LAMBDA_INITIALIZATION_TYPE=snap-start</c> (README: SnapStart).
+    /// </summary>
+    public bool SnapStart { get; set; }
+
     /// <summary>Seconds an environment stays warm while unused.</summary>
     public int IdleTimeout { get; set; } = 600;
 
@@ -71,6 +77,7 @@ public sealed class FunctionOptions
         Timeout = Timeout,
         ReservedConcurrency = ReservedConcurrency,
         ProvisionedConcurrency = ProvisionedConcurrency,
+        SnapStart = SnapStart,
         IdleTimeout = IdleTimeout,
         Environment = new(Environment, StringComparer.Ordinal),
         Description = Description,

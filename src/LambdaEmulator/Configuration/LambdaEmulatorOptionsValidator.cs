@@ -82,6 +82,12 @@ public sealed class LambdaEmulatorOptionsValidator : IValidateOptions<LambdaEmul
                 errors.Add($"{k}:ProvisionedConcurrency ({f.ProvisionedConcurrency}) must not exceed ReservedConcurrency ({reserved}).");
             }
 
+            if (f.SnapStart && f.ProvisionedConcurrency > 0)
+            {
+                // As Lambda (and the publish step): SnapStart does not support provisioned concurrency.
+                errors.Add($"{k}:SnapStart does not support provisioned concurrency (ProvisionedConcurrency was {f.ProvisionedConcurrency}).");
+            }
+
             if (f.IdleTimeout < 1)
             {
                 errors.Add($"{k}:IdleTimeout must be at least 1 second (was {f.IdleTimeout}).");

@@ -34,6 +34,11 @@ public static class ConfigurationUpdate
             }
         }
 
+        if (request.SnapStart is { } snapStart && snapStart.ApplyOn is not (FunctionsApi.SnapStartApplyOn.PublishedVersions or FunctionsApi.SnapStartApplyOn.None))
+        {
+            errors.Add($"Value '{snapStart.ApplyOn}' at 'snapStart.applyOn' failed to satisfy constraint: Member must satisfy enum value set: [{FunctionsApi.SnapStartApplyOn.PublishedVersions}, {FunctionsApi.SnapStartApplyOn.None}]");
+        }
+
         if (request.EphemeralStorage is not null)
         {
             errors.Add("EphemeralStorage is not emulated: /tmp is the host's. Remove it from the request.");
@@ -41,7 +46,7 @@ public static class ConfigurationUpdate
 
         foreach (var name in (request.Unsupported ?? []).Keys.Order(StringComparer.Ordinal))
         {
-            errors.Add($"{name} cannot be updated on the emulator; supported: MemorySize, Timeout, Environment, Description, RevisionId.");
+            errors.Add($"{name} cannot be updated on the emulator; supported: MemorySize, Timeout, Environment, Description, SnapStart, RevisionId.");
         }
 
         return errors;
@@ -63,6 +68,11 @@ public static class ConfigurationUpdate
         if (request.Description is { } description)
         {
             options.Description = description;
+        }
+
+        if (request.SnapStart is { } snapStart)
+        {
+            options.SnapStart = snapStart.ApplyOn == FunctionsApi.SnapStartApplyOn.PublishedVersions;
         }
 
         if (request.Environment is { } environment)

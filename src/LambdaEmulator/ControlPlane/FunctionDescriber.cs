@@ -41,6 +41,10 @@ public static class FunctionDescriber
             Architectures = [Architecture],
             EphemeralStorage = new EphemeralStorage(512),
             LoggingConfig = new LoggingConfig("Text", LambdaEnvironmentVariables.LogGroupOf(f.Name)),
+            // The emulator runs one version and applies SnapStart to it, so "On" when set (AWS reports Off for $LATEST).
+            SnapStart = options.SnapStart
+                ? new SnapStartResponse(FunctionsApi.SnapStartApplyOn.PublishedVersions, FunctionsApi.SnapStartOptimizationStatus.On)
+                : new SnapStartResponse(FunctionsApi.SnapStartApplyOn.None, FunctionsApi.SnapStartOptimizationStatus.Off),
         };
     }
 

@@ -57,9 +57,10 @@ public sealed class Emulator : IHostedService, IAsyncDisposable
                 Limits.CoresFor(f.Options.MemorySize), f.Options.Timeout, f.Options.IdleTimeout, f.ReservedConcurrency?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
         }
 
-        foreach (var f in Functions.Values.Where(f => f.ProvisionedConcurrency > 0))
+        foreach (var f in Functions.Values.Where(f => f.ProvisionedConcurrency > 0 || f.Options.SnapStart))
         {
-            _ = f.ProvisionAsync(); // ahead of traffic; failures show in GetProvisionedConcurrencyConfig and the log
+            // Ahead of traffic: provisioned environments and SnapStart's held one; failures show in the API and the log.
+            _ = f.ProvisionAsync();
         }
 
         _sweeper = Task.Run(SweepAsync, CancellationToken.None);

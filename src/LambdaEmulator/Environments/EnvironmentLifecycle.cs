@@ -15,6 +15,12 @@ public enum EnvironmentState
     /// <summary>Ready for an invoke, its processes stopped (SIGSTOP) while the runtime waits in <c>/next</c>.</summary>
     Frozen,
 
+    /// <summary>SnapStart: initialized and held (frozen) at <c>restore/next</c>, the emulator's stand-in for a snapshot.</summary>
+    Snapshotted,
+
+    /// <summary>SnapStart: <c>restore/next</c> answered; the runtime runs its after-restore hooks until it calls <c>/next</c>.</summary>
+    Restoring,
+
     /// <summary>SIGTERM sent; SIGKILL after the grace period.</summary>
     ShuttingDown,
 
@@ -30,6 +36,15 @@ public enum EnvironmentTrigger
 
     /// <summary>A provisioned environment's runtime called <c>/next</c> for the first time: ready, with no invoke waiting.</summary>
     InitProvisioned,
+
+    /// <summary>SnapStart: the runtime called <c>restore/next</c> after its init and before-snapshot hooks: the "snapshot" is taken.</summary>
+    InitSnapshotted,
+
+    /// <summary>SnapStart: the pool chose this held environment for a cold start and answers its <c>restore/next</c>.</summary>
+    Restore,
+
+    /// <summary>SnapStart: after its restore the runtime called <c>/next</c>: the invoke that caused the restore is delivered.</summary>
+    Restored,
 
     /// <summary>Init passed its limit: a fresh process retries it inside the invoke (suppressed init).</summary>
     InitRetried,
@@ -52,7 +67,7 @@ public enum EnvironmentTrigger
 
 /// <summary>
 /// Lambda's execution-environment lifecycle as one explicit state machine: Init (with suppressed-init retry), Invoke, freeze
-/// between invokes, Shutdown. A transition the table does not allow is a bug in the emulator and throws. Every transition runs
+/// between invokes, Shutdown; under SnapStart, Init ends in a held "snapshot" that a cold start restores. A transition the table does not allow is a bug in the emulator and throws. Every transition runs
 /// under the pool-wide lock, which also guards concurrency counting, so "busy" is one fact kept in one place.
 /// </summary>
 public sealed class EnvironmentLifecycle(Lock stateLock)
@@ -62,6 +77,13 @@ public sealed class EnvironmentLifecycle(Lock stateLock)
         [(EnvironmentState.Initializing, EnvironmentTrigger.InitSucceeded)] = EnvironmentState.Busy,
         [(EnvironmentState.Initializing, EnvironmentTrigger.InitProvisioned)] = EnvironmentState.Idle,
         [(EnvironmentState.Initializing, EnvironmentTrigger.InitRetried)] = EnvironmentState.Initializing,
+        [(EnvironmentState.Initializing, EnvironmentTrigger.InitSnapshotted)] = EnvironmentState.Snapshotted,
+        [(EnvironmentState.Snapshotted, EnvironmentTrigger.Restore)] = EnvironmentState.Restoring,
+        [(EnvironmentState.Snapshotted, EnvironmentTrigger.Shutdown)] = EnvironmentState.ShuttingDown,
+        [(EnvironmentState.Snapshotted, EnvironmentTrigger.ProcessExited)] = EnvironmentState.Dead,
+        [(EnvironmentState.Restoring, EnvironmentTrigger.Restored)] = EnvironmentState.Busy,
+        [(EnvironmentState.Restoring, EnvironmentTrigger.Shutdown)] = EnvironmentState.ShuttingDown,
+        [(EnvironmentState.Restoring, EnvironmentTrigger.ProcessExited)] = EnvironmentState.Dead,
         [(EnvironmentState.Initializing, EnvironmentTrigger.Shutdown)] = EnvironmentState.ShuttingDown,
         [(EnvironmentState.Initializing, EnvironmentTrigger.ProcessExited)] = EnvironmentState.Dead,
         [(EnvironmentState.Busy, EnvironmentTrigger.InvokeEnded)] = EnvironmentState.Idle,
@@ -138,6 +160,6 @@ public sealed class EnvironmentLifecycle(Lock stateLock)
     /// <summary>True until shutdown starts or the process exits.</summary>
     public bool IsAlive => State is not (EnvironmentState.ShuttingDown or EnvironmentState.Dead);
 
-    /// <summary>True while the environment counts against concurrency: initializing or running an invoke.</summary>
-    public bool IsInUse => State is EnvironmentState.Initializing or EnvironmentState.Busy;
+    /// <summary>True while the environment counts against concurrency: initializing, restoring for an invoke or running one.</summary>
+    public bool IsInUse => State is EnvironmentState.Initializing or EnvironmentState.Restoring or EnvironmentState.Busy;
 }

@@ -112,7 +112,12 @@ public sealed partial class ExecutionEnvironment
         env[Vars.Region] = region;
         env[Vars.DefaultRegion] = region;
         env[Vars.LogGroupName] = Vars.LogGroupOf(name);
-        env[Vars.LogStreamName] = LogStreamName;
+        if (!SnapStart)
+        {
+            // Lambda leaves it out under SnapStart: one snapshot is restored into many environments, each with its own stream.
+            env[Vars.LogStreamName] = LogStreamName;
+        }
+
         env[Vars.TaskRoot] = workDir;
         env[Vars.RuntimeDir] = runtimeDir;
         env[Vars.ExecutionEnv] = f.Environment.TryGetValue(Vars.ExecutionEnv, out var ee) ? ee : "AWS_Lambda_provided.al2023";
@@ -182,7 +187,7 @@ public sealed partial class ExecutionEnvironment
                 return;
             }
 
-            await Task.WhenAny(exited, Task.Delay(State == EnvironmentState.Frozen ? 250 : 20)).ConfigureAwait(false);
+            await Task.WhenAny(exited, Task.Delay(State is EnvironmentState.Frozen or EnvironmentState.Snapshotted ? 250 : 20)).ConfigureAwait(false);
         }
     }
 

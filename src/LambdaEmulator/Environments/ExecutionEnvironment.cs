@@ -18,7 +18,7 @@ public enum KillReason
     InitTimeout,
 }
 
-/// <summary>How an init attempt ended.</summary>
+/// <summary>How an init attempt (or a SnapStart restore, which can end the same ways) ended.</summary>
 public abstract record InitResult
 {
     public sealed record Ready : InitResult;
@@ -45,9 +45,10 @@ public sealed partial class ExecutionEnvironment : IDisposable
     /// <summary>Where this environment's output goes: the invoke (or the init it triggered) in flight.</summary>
     private InvokeLog? _logTarget;
 
-    public ExecutionEnvironment(EnvironmentContext context, RuntimeApiHost runtimeApi, bool provisioned = false)
+    public ExecutionEnvironment(
+        EnvironmentContext context, RuntimeApiHost runtimeApi, string initializationType = LambdaEnvironmentVariables.InitializationTypes.OnDemand)
     {
-        Provisioned = provisioned;
+        InitializationType = initializationType;
         Context = context;
         RuntimeApi = runtimeApi;
         Id = Guid.NewGuid().ToString("N");
@@ -69,12 +70,10 @@ public sealed partial class ExecutionEnvironment : IDisposable
     public KillReason KillReason { get; private set; }
 
     /// <summary>Initialized ahead of traffic (provisioned concurrency): kept warm, never idle-expired, chosen first.</summary>
-    public bool Provisioned { get; }
+    public bool Provisioned => InitializationType == LambdaEnvironmentVariables.InitializationTypes.ProvisionedConcurrency;
 
-    /// <summary>What <see cref="LambdaEnvironmentVariables.InitializationType"/> tells the runtime.</summary>
-    public string InitializationType => Provisioned
-        ? LambdaEnvironmentVariables.InitializationTypes.ProvisionedConcurrency
-        : LambdaEnvironmentVariables.InitializationTypes.OnDemand;
+    /// <summary>What <see cref="LambdaEnvironmentVariables.InitializationType"/> tells the runtime: on demand, provisioned or SnapStart.</summary>
+    public string InitializationType { get; }
 
     /// <summary>Recycle requested while busy: shut down when the invoke in flight ends.</summary>
     public bool RetireAfterInvoke { get; set; }
@@ -147,6 +146,11 @@ public sealed partial class ExecutionEnvironment : IDisposable
     {
         lock (_lifecycle.Lock)
         {
+            if (SnapStart && !TryEndRestore())
+            {
+                return null;
+            }
+
             if (_lifecycle.State == EnvironmentState.Initializing && _init.TrySetResult(new InitResult.Ready()))
             {
                 // On demand, the invoke that caused the cold start is waiting; provisioned, nothing is.
@@ -282,9 +286,11 @@ public sealed partial class ExecutionEnvironment : IDisposable
         _inbox.Writer.TryComplete();
         var description = ProcessExit.Describe(exitCode);
         var outOfMemory = KillReason == KillReason.OutOfMemory;
-        _init.TrySetResult(outOfMemory
+        InitResult ended = outOfMemory
             ? new InitResult.Failed(ErrorDocument.Write(LambdaErrorTypes.OutOfMemory, PlatformLines.ExitedMessage(description)), LambdaErrorTypes.OutOfMemory)
-            : new InitResult.Exited(description));
+            : new InitResult.Exited(description);
+        _init.TrySetResult(ended);
+        EndRestoreOnExit(ended);
         if (delivery is null || delivery.Completion.HasEnded)
         {
             return;

@@ -51,7 +51,7 @@ public sealed partial class FunctionPool
         InitResult result;
         try
         {
-            Emulator.Log.InitStart(completion.Log);
+            Emulator.Log.InitStart(completion.Log, env.InitializationType);
             env.StartProcess(traceparent);
             result = await env.WaitInitAsync(TimeSpan.FromSeconds(Emulator.Options.InitTimeout)).ConfigureAwait(false);
             if (result is InitResult.TimedOut)
@@ -63,7 +63,7 @@ public sealed partial class FunctionPool
                 phase = InitReportLine.InvokePhase;
                 initSpan?.SetTag(FaasAttributes.InitPhase, phase);
                 start = Stopwatch.GetTimestamp();
-                Emulator.Log.InitStart(completion.Log);
+                Emulator.Log.InitStart(completion.Log, env.InitializationType);
                 env.StartProcess(traceparent);
                 result = await env.WaitInitAsync(TimeSpan.FromMilliseconds(functionTimeoutMs)).ConfigureAwait(false);
             }
@@ -79,6 +79,12 @@ public sealed partial class FunctionPool
         if (result is InitResult.Ready)
         {
             initSpan?.SetTag(FaasAttributes.InitStatus, "success");
+            if (env.SnapStart)
+            {
+                // SnapStart's init duration is not in REPORT (the invoke shows the restore): INIT_REPORT carries it.
+                Emulator.Log.InitReport(completion.Log, new InitReportLine(initMs, phase, "success"));
+            }
+
             return new InitDone(initMs, phase == InitReportLine.InitPhase ? functionTimeoutMs : Math.Max(1, functionTimeoutMs - initMs));
         }
 
@@ -106,7 +112,7 @@ public sealed partial class FunctionPool
         }
 
         completion.TryEnd(outcome, response);
-        Finish(completion, env, invokeSpan, outcome, 0, initMs);
+        Finish(completion, env, invokeSpan, outcome, 0, new ColdStart(initMs, null));
         return null;
     }
 }

@@ -123,6 +123,7 @@ public sealed partial class FunctionPool
 
             await Task.WhenAll(excess.Select(ShutdownEnvironmentAsync)).ConfigureAwait(false);
             await Task.WhenAll(Enumerable.Range(0, Math.Max(0, missing)).Select(_ => InitProvisionedAsync())).ConfigureAwait(false);
+            await ReplenishSnapshotsAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -137,7 +138,7 @@ public sealed partial class FunctionPool
     {
         var context = NewContext();
         var host = await Emulator.Hosts.RentAsync().ConfigureAwait(false);
-        var env = new ExecutionEnvironment(context, host, provisioned: true);
+        var env = new ExecutionEnvironment(context, host, LambdaEnvironmentVariables.InitializationTypes.ProvisionedConcurrency);
         lock (Emulator.Lock)
         {
             if (!_stopping)

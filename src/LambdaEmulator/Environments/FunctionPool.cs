@@ -47,8 +47,9 @@ public sealed partial class FunctionPool
     public long TimeoutCount => Interlocked.Read(ref _timeouts);
     public long ThrottleCount => Interlocked.Read(ref _throttles);
 
-    /// <summary>Environments initializing for or running an invoke: this function's concurrency. Call under the lock.</summary>
-    public int InUse => _environments.Count(e => e.Lifecycle.IsInUse) + _pendingColdStarts;
+    /// <summary>Environments initializing for, restoring for or running an invoke: this function's concurrency (a SnapStart
+    /// environment initializing ahead of traffic is nobody's yet). Call under the lock.</summary>
+    public int InUse => _environments.Count(e => e.Lifecycle.IsInUse && !_snapshotInits.Contains(e)) + _pendingColdStarts;
 
     public IReadOnlyList<ExecutionEnvironment> Environments
     {
@@ -80,7 +81,7 @@ public sealed partial class FunctionPool
     public InvokeCompletion StartInvoke(InvokeRequest request)
     {
         var completion = new InvokeCompletion(request, CountEnd);
-        ExecutionEnvironment? warm = null;
+        ExecutionEnvironment? warm = null, restoring = null;
         lock (Emulator.Lock)
         {
             // Only environments of the current configuration: after an update, the next invoke is cold. Provisioned ones first.
@@ -107,13 +108,20 @@ public sealed partial class FunctionPool
                     throw Throttle(InvokeApi.Exceptions.AccountConcurrencyReason);
                 }
 
-                _pendingColdStarts++;
+                // SnapStart: a cold start restores the held environment when there is one.
+                restoring = TryRestoreHeld(current, completion);
+                if (restoring is null)
+                {
+                    _pendingColdStarts++;
+                }
             }
         }
 
         // Counted when accepted, so a caller that has its answer sees its invoke counted (REPORT and metrics come after it).
         Interlocked.Increment(ref _invocations);
-        _ = warm is not null ? RunWarmAsync(completion, warm) : RunColdAsync(completion);
+        _ = warm is not null ? RunWarmAsync(completion, warm)
+            : restoring is not null ? RunRestoreAsync(completion, restoring)
+            : RunColdAsync(completion);
         return completion;
     }
 
@@ -143,7 +151,7 @@ public sealed partial class FunctionPool
         using var span = StartInvokeSpan(completion.Request, env.Context.Function, cold: false, out var traceHeader);
         try
         {
-            await InvokeAsync(completion, env, span, traceHeader, initDurationMs: null, env.Context.Function.Timeout * 1000.0).ConfigureAwait(false);
+            await InvokeAsync(completion, env, span, traceHeader, default, env.Context.Function.Timeout * 1000.0).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -163,7 +171,9 @@ public sealed partial class FunctionPool
         try
         {
             var host = await Emulator.Hosts.RentAsync().ConfigureAwait(false);
-            env = new ExecutionEnvironment(context, host);
+            env = new ExecutionEnvironment(context, host, context.Function.SnapStart
+                ? LambdaEnvironmentVariables.InitializationTypes.SnapStart
+                : LambdaEnvironmentVariables.InitializationTypes.OnDemand);
             lock (Emulator.Lock)
             {
                 _pendingColdStarts--;
@@ -172,7 +182,25 @@ public sealed partial class FunctionPool
 
             if (await InitAsync(completion, env, span).ConfigureAwait(false) is { } init)
             {
-                await InvokeAsync(completion, env, span, traceHeader, init.DurationMs, init.BudgetMs).ConfigureAwait(false);
+                if (env.SnapStart)
+                {
+                    // No environment was held: this one was initialized (and "snapshotted") for the invoke; restore it at once,
+                    // and hold another for the next cold start (the held one may have died, or been taken by a concurrent one).
+                    _ = ProvisionAsync();
+                    lock (Emulator.Lock)
+                    {
+                        if (!env.TryBeginRestore(completion))
+                        {
+                            throw new InvalidOperationException($"The environment initialized for SnapStart is {env.State}, not held at restore/next.");
+                        }
+                    }
+
+                    await RestoreAndInvokeAsync(completion, env, span, traceHeader).ConfigureAwait(false);
+                }
+                else
+                {
+                    await InvokeAsync(completion, env, span, traceHeader, new ColdStart(init.DurationMs, null), init.BudgetMs).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex) when (env is null)
@@ -230,8 +258,11 @@ public sealed partial class FunctionPool
         return span;
     }
 
+    /// <summary>What REPORT says of the cold start an invoke caused: its init (on demand) or its restore (SnapStart); neither when warm.</summary>
+    private readonly record struct ColdStart(double? InitDurationMs, double? RestoreDurationMs);
+
     /// <summary>Runs the invoke on an initialized, reserved environment: START, delivery, END, REPORT, metrics.</summary>
-    private async Task InvokeAsync(InvokeCompletion completion, ExecutionEnvironment env, Activity? span, string traceHeader, double? initDurationMs, double budgetMs)
+    private async Task InvokeAsync(InvokeCompletion completion, ExecutionEnvironment env, Activity? span, string traceHeader, ColdStart coldStart, double budgetMs)
     {
         var request = completion.Request;
         var message = new InvokeMessage(request.RequestId, request.Payload,
@@ -248,17 +279,20 @@ public sealed partial class FunctionPool
             await env.DrainOutputAsync().ConfigureAwait(false);
         }
 
-        Finish(completion, env, span, outcome, durationMs, initDurationMs);
+        Finish(completion, env, span, outcome, durationMs, coldStart);
     }
 
-    private void Finish(InvokeCompletion completion, ExecutionEnvironment env, Activity? span, InvocationOutcome outcome, double durationMs, double? initDurationMs)
+    private void Finish(InvokeCompletion completion, ExecutionEnvironment env, Activity? span, InvocationOutcome outcome, double durationMs, ColdStart coldStart)
     {
         var requestId = completion.Request.RequestId;
         var peak = env.MeasurePeakMemory();
-        var report = new ReportLine(requestId, durationMs, Math.Ceiling(durationMs + (initDurationMs ?? 0)), env.Context.Function.MemorySize,
+        // On demand, the init is billed with the invoke; a SnapStart restore is billed on its own line.
+        var report = new ReportLine(requestId, durationMs, Math.Ceiling(durationMs + (coldStart.InitDurationMs ?? 0)), env.Context.Function.MemorySize,
             (long)Math.Ceiling(peak / (1024.0 * 1024.0)))
         {
-            InitDurationMs = initDurationMs,
+            InitDurationMs = coldStart.InitDurationMs,
+            RestoreDurationMs = coldStart.RestoreDurationMs,
+            BilledRestoreDurationMs = coldStart.RestoreDurationMs is { } restore ? Math.Ceiling(restore) : null,
             Status = outcome.Status switch
             {
                 InvocationStatus.Timeout => "timeout",
@@ -304,97 +338,5 @@ public sealed partial class FunctionPool
             _ => "failure",
         });
         span?.SetTag(FaasAttributes.MaxMemoryUsed, peak);
-    }
-
-    /// <summary>After an invoke: a dead environment leaves the pool; a recycled idle one shuts down; else it stays
-    /// (it became idle when the runtime answered, and may already be running the next invoke).</summary>
-    private async Task ReleaseAsync(ExecutionEnvironment env)
-    {
-        bool remove;
-        lock (Emulator.Lock)
-        {
-            remove = !env.Lifecycle.IsAlive || (env.RetireAfterInvoke && env.Lifecycle.IsIdle);
-            if (remove)
-            {
-                _environments.Remove(env);
-            }
-        }
-
-        if (remove)
-        {
-            await ShutdownEnvironmentAsync(env).ConfigureAwait(false);
-            if (env.Provisioned)
-            {
-                _ = ProvisionAsync(); // Lambda replaces a provisioned environment that ended
-            }
-        }
-    }
-
-    private async Task ShutdownEnvironmentAsync(ExecutionEnvironment env)
-    {
-        await env.ShutdownAsync().ConfigureAwait(false);
-        await Emulator.Hosts.ReturnAsync(env.RuntimeApi).ConfigureAwait(false);
-        env.Dispose();
-    }
-
-    /// <summary>Shuts down idle on-demand environments (all, or those unused for IdleTimeout); returns how many. Provisioned
-    /// environments stay: they are kept warm whether used or not.</summary>
-    public Task<int> ShutdownIdleAsync(bool expiredOnly)
-    {
-        var cutoff = DateTime.UtcNow - TimeSpan.FromSeconds(Options.IdleTimeout);
-        return ShutdownIdleWhereAsync(e => !e.Provisioned && (!expiredOnly || e.LastUsedAt < cutoff));
-    }
-
-    /// <summary>Shuts down the idle environments that match, and dead ones; returns how many.</summary>
-    private async Task<int> ShutdownIdleWhereAsync(Func<ExecutionEnvironment, bool> match)
-    {
-        List<ExecutionEnvironment> victims;
-        lock (Emulator.Lock)
-        {
-            victims = _environments.Where(e => e.State == EnvironmentState.Dead || (e.Lifecycle.IsIdle && match(e))).ToList();
-            foreach (var v in victims)
-            {
-                _environments.Remove(v);
-            }
-        }
-
-        await Task.WhenAll(victims.Select(ShutdownEnvironmentAsync)).ConfigureAwait(false);
-        return victims.Count;
-    }
-
-    /// <summary>Force cold start: idle environments shut down now, busy ones when their invoke ends.</summary>
-    public async Task<int> RecycleAsync()
-    {
-        lock (Emulator.Lock)
-        {
-            foreach (var e in _environments.Where(e => e.Lifecycle.IsInUse))
-            {
-                e.RetireAfterInvoke = true;
-            }
-        }
-
-        var shutDown = await ShutdownIdleWhereAsync(_ => true).ConfigureAwait(false);
-        int retiring;
-        lock (Emulator.Lock)
-        {
-            retiring = _environments.Count(e => e.RetireAfterInvoke);
-        }
-
-        _ = ProvisionAsync(); // provisioned environments come back, initialized afresh
-        return shutDown + retiring;
-    }
-
-    /// <summary>Emulator stop: every environment, busy or not.</summary>
-    public async Task ShutdownAllAsync()
-    {
-        List<ExecutionEnvironment> all;
-        lock (Emulator.Lock)
-        {
-            _stopping = true;
-            all = [.. _environments];
-            _environments.Clear();
-        }
-
-        await Task.WhenAll(all.Select(ShutdownEnvironmentAsync)).ConfigureAwait(false);
     }
 }

@@ -63,6 +63,8 @@ public static class ManagementEndpoints
         EnvironmentState.Busy => EnvironmentStateNames.Busy,
         EnvironmentState.Frozen => EnvironmentStateNames.Frozen,
         EnvironmentState.Idle => EnvironmentStateNames.Warm,
+        EnvironmentState.Snapshotted => EnvironmentStateNames.Snapshotted,
+        EnvironmentState.Restoring => EnvironmentStateNames.Restoring,
         _ => EnvironmentStateNames.ShuttingDown,
     };
 }

@@ -12,6 +12,8 @@ namespace LlamaAspire.LambdaEmulator.RuntimeApi;
 /// <summary>The Lambda Runtime API (2018-06-01) as AWS specifies it, for one execution environment.</summary>
 public static class RuntimeApiEndpoints
 {
+    /// <summary>The emulator's own error type for a call held while its environment goes away (not one of Lambda's).</summary>
+    private const string ShuttingDownErrorType = "Runtime.ShuttingDown";
 
     public static void Map(WebApplication app, Func<ExecutionEnvironment?> target)
     {
@@ -19,6 +21,43 @@ public static class RuntimeApiEndpoints
         app.MapPost(Api.Routes.Response, (HttpContext ctx, string requestId) => ResponseAsync(ctx, target(), requestId));
         app.MapPost(Api.Routes.Error, (HttpContext ctx, string requestId) => ErrorAsync(ctx, target(), requestId));
         app.MapPost(Api.Routes.InitError, (HttpContext ctx) => InitErrorAsync(ctx, target()));
+        app.MapGet(Api.Routes.RestoreNext, (HttpContext ctx) => RestoreNextAsync(ctx, target()));
+        app.MapPost(Api.Routes.RestoreError, (HttpContext ctx) => RestoreErrorAsync(ctx, target()));
+    }
+
+    /// <summary>SnapStart: held until the environment is restored, then 200 with an empty body.</summary>
+    private static async Task RestoreNextAsync(HttpContext ctx, ExecutionEnvironment? env)
+    {
+        var answer = env is null ? RestoreNextAnswer.Refused : await env.RestoreNextAsync(ctx.RequestAborted).ConfigureAwait(false);
+        switch (answer)
+        {
+            case RestoreNextAnswer.Restored:
+                ctx.Response.StatusCode = 200;
+                ctx.Response.ContentLength = 0;
+                break;
+            case RestoreNextAnswer.Refused:
+                await WriteStatusAsync(ctx, 403, Api.ErrorTypes.InvalidStateTransition, "State transition to restore/next failed: not a SnapStart environment at the end of its init.").ConfigureAwait(false);
+                break;
+            default:
+                if (!ctx.RequestAborted.IsCancellationRequested)
+                {
+                    await WriteStatusAsync(ctx, 500, ShuttingDownErrorType, "The execution environment is shutting down.").ConfigureAwait(false);
+                }
+
+                break;
+        }
+    }
+
+    private static async Task RestoreErrorAsync(HttpContext ctx, ExecutionEnvironment? env)
+    {
+        var (body, errorType) = await ReadErrorAsync(ctx).ConfigureAwait(false);
+        if (env is null || !env.ReportRestoreError(body, errorType))
+        {
+            await WriteStatusAsync(ctx, 403, Api.ErrorTypes.InvalidStateTransition, "State transition to RestoreError failed: no restore is in progress.").ConfigureAwait(false);
+            return;
+        }
+
+        await WriteAcceptedAsync(ctx).ConfigureAwait(false);
     }
 
     private static async Task NextAsync(HttpContext ctx, ExecutionEnvironment? env)
@@ -33,7 +72,7 @@ public static class RuntimeApiEndpoints
         {
             if (!ctx.RequestAborted.IsCancellationRequested)
             {
-                await WriteStatusAsync(ctx, 500, "Runtime.ShuttingDown", "The execution environment is shutting down.").ConfigureAwait(false);
+                await WriteStatusAsync(ctx, 500, ShuttingDownErrorType, "The execution environment is shutting down.").ConfigureAwait(false);
             }
 
             return;

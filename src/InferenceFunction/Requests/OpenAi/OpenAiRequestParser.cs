@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using LlamaAspire.LlamaModel;
 using static LlamaAspire.InferenceFunction.Requests.RequestFields;
@@ -95,7 +96,9 @@ public static class OpenAiRequestParser
             Temperature = Temperature(o, absent: 1f),
             TopP = TopP(o),
             TopK = TopK(o),
-            Seed = Seed(o) ?? (ulong)Random.Shared.NextInt64(),
+            // Fresh OS entropy per request, not Random.Shared: under SnapStart every environment restored from one snapshot
+            // would continue the same PRNG state and draw the same "random" seeds.
+            Seed = Seed(o) ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong))),
             Stop = Stop(o),
             Stream = Boolean(o, "stream"),
             IncludeUsage = IncludeUsage(o),
