@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 //   LambdaEmulator (Invoke API, function URLs, a Runtime API per environment)
 //     ├─ llama-aot     : Native AOT bootstrap + ORT-format model       (the optimised build)
 //     ├─ llama-jit     : JIT bootstrap.dll   + .onnx model             (packaged with the function)
+//     ├─ llama-snapstart : llama-jit with SnapStart: initialised ahead of traffic, a cold start restores it
 //     └─ llama-vanilla : JIT bootstrap.dll   + .onnx model from S3 at init, 1,769 MB   (the vanilla build; needs Node.js)
 //   Playground ──OpenAI API (function URL /v1)──▶ the functions; it also serves LoadGen's reports
 //   LoadGen ──Invoke API, UpdateFunctionConfiguration──▶ the functions (dashboard commands: Burst, Cold-start sweep, Compare)
@@ -39,18 +40,28 @@ aot.WithArchitecture(architecture switch
     _ => throw new InvalidOperationException($"Lambda:Architecture must be x86_64 or arm64 (got '{architecture}')."),
 });
 
-// What llama-jit deploys as: the same JIT assembly on Lambda's managed dotnet10 runtime, with SnapStart on its published version.
+// What llama-jit deploys as: the same JIT assembly on Lambda's managed dotnet10 runtime.
 var jit = lambda.AddLambdaFunction<Projects.InferenceFunction>("llama-jit")
     .WithModel(onnxModel)
     .WithMemorySize(10240)
     .WithTimeout(TimeSpan.FromSeconds(60))
     .WithReservedConcurrency(4)
+    .WithManagedRuntime();
+
+// The same, with SnapStart: the emulator initialises an environment ahead of traffic and holds it at restore/next, and a cold
+// start restores it (REPORT: Restore Duration); deployed, SnapStart applies to the published version behind the alias.
+var snapStart = lambda.AddLambdaFunction<Projects.InferenceFunction>("llama-snapstart")
+    .WithModel(onnxModel)
+    .WithMemorySize(10240)
+    .WithTimeout(TimeSpan.FromSeconds(60))
+    .WithReservedConcurrency(2)
     .WithManagedRuntime()
     .WithSnapStart();
 
 var playground = builder.AddProject<Projects.Playground>("playground")
     .WithReference(aot)
     .WithReference(jit)
+    .WithReference(snapStart)
     .WaitFor(lambda)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();

@@ -76,7 +76,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         }
 
         // llama-vanilla (model from s3rver) exists where Node.js does: everywhere CI runs.
-        string[] functions = S3rverBuilderExtensions.FindNode() is null ? ["llama-jit", "llama-aot", "test-fn"] : ["llama-jit", "llama-aot", "test-fn", "llama-vanilla"];
+        string[] functions = S3rverBuilderExtensions.FindNode() is null ? ["llama-jit", "llama-snapstart", "llama-aot", "test-fn"] : ["llama-jit", "llama-snapstart", "llama-aot", "test-fn", "llama-vanilla"];
         foreach (var function in functions)
         {
             await App.ResourceNotifications.WaitForResourceAsync(function, KnownResourceStates.Running, cts.Token);
@@ -189,6 +189,9 @@ public sealed record Invoke(HttpStatusCode Status, string Body, string? Function
 {
     /// <summary>A cold start: the REPORT line carries an Init Duration only when the invoke initialized its environment.</summary>
     public bool Cold => Log.Contains("Init Duration", StringComparison.Ordinal);
+
+    /// <summary>A SnapStart cold start: the REPORT line carries a Restore Duration (and the init went to INIT_REPORT).</summary>
+    public bool Restored => Log.Contains("Restore Duration", StringComparison.Ordinal);
 }
 
 [CollectionDefinition(Name)]

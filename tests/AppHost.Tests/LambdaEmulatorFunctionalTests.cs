@@ -44,6 +44,23 @@ public class LambdaEmulatorFunctionalTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task TheSnapStartVariant_RestoresItsHeldEnvironment_OnAColdStart_ThenIsWarm()
+    {
+        await fixture.RecycleAsync("llama-snapstart");
+
+        var first = await fixture.InvokeAsync("llama-snapstart", Prompt);
+        var second = await fixture.InvokeAsync("llama-snapstart", Prompt);
+
+        Assert.True(first.Status == HttpStatusCode.OK && first.FunctionError is null, $"{first.Status} {first.FunctionError}: {first.Body}\n{first.Log}");
+        // The REPORT of a restore has Restore Duration, not Init Duration (that is on INIT_REPORT, in the log tail here
+        // because the recycle left nothing held, so this invoke's cold start initialised an environment and restored it).
+        var report = first.Log.Split('\n').Single(line => line.StartsWith("REPORT ", StringComparison.Ordinal));
+        Assert.True(first.Restored && !report.Contains("Init Duration", StringComparison.Ordinal), first.Log);
+        Assert.True(second.Status == HttpStatusCode.OK && second.FunctionError is null, $"{second.Status} {second.FunctionError}: {second.Body}\n{second.Log}");
+        Assert.False(second.Restored || second.Cold, second.Log);
+    }
+
+    [Fact]
     public async Task TheOptimisedVariant_AnswersToo()
     {
         var answer = await fixture.InvokeAsync("llama-aot", Prompt);

@@ -5,16 +5,16 @@ using Names = LlamaAspire.Hosting.Deploy.CloudFormationTemplate.Names;
 
 namespace LlamaAspire.Deploy.Tests;
 
-/// <summary>The product AppHost's <c>llama-jit</c> (WithManagedRuntime, WithSnapStart) published once (tiny model), as a user runs it.</summary>
+/// <summary>The product AppHost's <c>llama-snapstart</c> (WithManagedRuntime, WithSnapStart) published once (tiny model), as a user runs it.</summary>
 public sealed class PublishedManagedFunctionFixture : IAsyncLifetime
 {
     public string OutputPath { get; } = System.IO.Directory.CreateTempSubdirectory("deploy-publish-managed-").FullName;
 
-    public string Directory => Path.Combine(OutputPath, "llama-jit");
+    public string Directory => Path.Combine(OutputPath, "llama-snapstart");
 
     public AppHostPublish.Result Result { get; private set; } = new(-1, "");
 
-    public async Task InitializeAsync() => Result = await AppHostPublish.RunAsync("publish-llama-jit", OutputPath);
+    public async Task InitializeAsync() => Result = await AppHostPublish.RunAsync("publish-llama-snapstart", OutputPath);
 
     public Task DisposeAsync()
     {
@@ -33,13 +33,13 @@ public sealed class PublishManagedEndToEndTests(PublishedManagedFunctionFixture 
     {
         Assert.True(published.Result.ExitCode == 0, published.Result.Output);
         var output = published.Result.Output;
-        Assert.Contains("llama-jit runs JIT locally; it deploys on the managed dotnet10 runtime (WithManagedRuntime) as a framework-dependent " +
+        Assert.Contains("llama-snapstart runs JIT locally; it deploys on the managed dotnet10 runtime (WithManagedRuntime) as a framework-dependent " +
             "executable assembly run JIT, a Zip package; SnapStart on published versions (WithSnapStart)", output, StringComparison.Ordinal);
-        Assert.Contains("llama-jit: architecture x86_64: the assembly is portable IL run JIT by dotnet10; its ", output, StringComparison.Ordinal);
-        Assert.Contains("llama-jit: Zip: ", output, StringComparison.Ordinal);
+        Assert.Contains("llama-snapstart: architecture x86_64: the assembly is portable IL run JIT by dotnet10; its ", output, StringComparison.Ordinal);
+        Assert.Contains("llama-snapstart: Zip: ", output, StringComparison.Ordinal);
         Assert.Contains("fits Lambda's 250.0 MB unzipped limit with ", output, StringComparison.Ordinal);
-        Assert.Contains("llama-jit: memory 10,240 MB holds the model's estimated ", output, StringComparison.Ordinal);
-        Assert.Equal(["llama-jit.template.json", "llama-jit.template.yaml", "llama-jit.zip"],
+        Assert.Contains("llama-snapstart: memory 10,240 MB holds the model's estimated ", output, StringComparison.Ordinal);
+        Assert.Equal(["llama-snapstart.template.json", "llama-snapstart.template.yaml", "llama-snapstart.zip"],
             System.IO.Directory.EnumerateFiles(published.Directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
@@ -47,7 +47,7 @@ public sealed class PublishManagedEndToEndTests(PublishedManagedFunctionFixture 
     public async Task The_zip_has_the_assembly_its_runtime_config_and_deps_x86_64_natives_and_the_model_and_no_bootstrap_executable()
     {
         Assert.True(published.Result.ExitCode == 0, published.Result.Output);
-        var zip = Path.Combine(published.Directory, "llama-jit.zip");
+        var zip = Path.Combine(published.Directory, "llama-snapstart.zip");
         var entries = ZipInspector.Entries(await File.ReadAllBytesAsync(zip));
 
         Assert.DoesNotContain(entries, e => e.Name == "bootstrap");
@@ -75,7 +75,7 @@ public sealed class PublishManagedEndToEndTests(PublishedManagedFunctionFixture 
     public async Task The_template_is_dotnet10_with_the_assembly_as_handler_and_SnapStart_and_matches_AWS_specification()
     {
         Assert.True(published.Result.ExitCode == 0, published.Result.Output);
-        var template = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(published.Directory, "llama-jit.template.json"))).RootElement;
+        var template = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(published.Directory, "llama-snapstart.template.json"))).RootElement;
 
         Assert.Empty(Templates.Violations(template, CloudFormationSpec.Instance));
         var function = Templates.Properties(template, Names.Function);

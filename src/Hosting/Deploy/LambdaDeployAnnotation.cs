@@ -4,7 +4,8 @@ namespace LlamaAspire.Hosting;
 
 /// <summary>
 /// How a function deploys beyond what <see cref="LambdaFunctionSettings"/> holds: the function URL's auth, provisioned
-/// concurrency, log retention, the runtime, SnapStart and the alias. Only publish and deploy read it; the emulator ignores it.
+/// concurrency, log retention, the runtime, SnapStart and the alias. Publish and deploy read it; of it, the emulator reads only
+/// SnapStart (through <see cref="LambdaFunctionSettings.SnapStart"/>: its cold starts restore a held environment).
 /// </summary>
 public sealed record LambdaDeployAnnotation : IResourceAnnotation
 {

@@ -134,7 +134,8 @@ public static class LambdaDeployBuilderExtensions
     /// that version. It requires <see cref="WithManagedRuntime"/> — SnapStart is not available on <c>provided.al2023</c>
     /// nor for container images — and is refused by the publish step, before anything is built, without it, with
     /// provisioned concurrency, or with more than 512 MB of ephemeral storage. It does not switch the runtime by itself:
-    /// leaving Native AOT for JIT is a choice the AppHost states.
+    /// leaving Native AOT for JIT is a choice the AppHost states. In the emulator, an environment is initialised ahead of
+    /// traffic and held at <c>/runtime/restore/next</c>; a cold start restores it.
     /// </summary>
     /// <param name="builder">The function resource builder.</param>
     /// <returns>The function resource builder.</returns>
