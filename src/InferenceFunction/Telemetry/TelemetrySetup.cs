@@ -101,7 +101,7 @@ public sealed class TelemetrySetup : IDisposable
             oldTracer.Dispose();
             oldMeter?.Dispose();
         }).ContinueWith(
-            static t => Console.Error.WriteLine($"SNAPSTART	disposing the pre-snapshot telemetry providers failed: {t.Exception?.GetBaseException().Message}"),
+            static t => Console.Error.WriteLine($"SNAPSTART\tdisposing the pre-snapshot telemetry providers failed: {t.Exception?.GetBaseException().Message}"),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
