@@ -25,11 +25,15 @@ public sealed class SandboxTests(ITestOutputHelper output)
         return cgroups is not null;
     }
 
-    private static async Task<ReportLine> LastReportAsync(EmulatorHost host)
+    private static List<ReportLine> Reports(EmulatorHost host) =>
+        [.. host.Lines.Select(l => ReportLine.TryParse(l, out var r) ? r : null).OfType<ReportLine>()];
+
+    /// <summary>The REPORT after the first <paramref name="before"/> ones: the line is written after the answer, so wait for it.</summary>
+    private static async Task<ReportLine> NextReportAsync(EmulatorHost host, int before)
     {
         ReportLine? report = null;
-        await EmulatorHost.WaitUntilAsync(() => Task.FromResult((report = host.Lines.Select(l => ReportLine.TryParse(l, out var r) ? r : null).LastOrDefault(r => r is not null)) is not null),
-            TimeSpan.FromSeconds(5), "a REPORT line");
+        await EmulatorHost.WaitUntilAsync(() => Task.FromResult((report = Reports(host).Skip(before).FirstOrDefault()) is not null),
+            TimeSpan.FromSeconds(5), $"REPORT line number {before + 1}");
         return report!;
     }
 
@@ -42,10 +46,11 @@ public sealed class SandboxTests(ITestOutputHelper output)
             return;
         }
 
+        var reportsBefore = Reports(host).Count;
         var body = await host.InvokeJsonAsync("fn", """{"action":"spawn","mb":200}""");
 
         Assert.True(body.GetProperty("childPid").GetInt32() > 0);
-        var report = await LastReportAsync(host);
+        var report = await NextReportAsync(host, reportsBefore);
         Assert.True(report.MaxMemoryUsedMb >= 200, $"the child's 200 MB are the sandbox's: {report.Format()}");
         Assert.True(report.MaxMemoryUsedMb < 512, report.Format());
     }
@@ -60,11 +65,12 @@ public sealed class SandboxTests(ITestOutputHelper output)
         }
 
         var (firstPid, _) = await PidAsync(host);
+        var reportsBefore = Reports(host).Count;
         using var response = await host.InvokeAsync("fn", """{"action":"spawn","mb":600}""");
 
         Assert.Equal("Unhandled", response.Headers.GetValues("X-Amz-Function-Error").Single());
         Assert.Equal("Runtime.OutOfMemory", (await EmulatorHost.ErrorBodyAsync(response)).GetProperty("errorType").GetString());
-        var report = await LastReportAsync(host);
+        var report = await NextReportAsync(host, reportsBefore);
         Assert.Equal("Runtime.OutOfMemory", report.ErrorType);
         Assert.True(report.MaxMemoryUsedMb <= 256, report.Format());
         // The whole environment went with it: the next invoke is a cold start in a new process.
