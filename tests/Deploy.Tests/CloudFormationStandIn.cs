@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -18,7 +17,7 @@ public sealed class CloudFormationStandIn : IDisposable
     public const string Region = "us-east-1";
 
     private const string Ns = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
-    private readonly HttpListener _listener = new();
+    private readonly StandInListener _listener;
     private readonly Dictionary<string, Stack> _stacks = [];
     private readonly Dictionary<string, (string Stack, string Type, string Template, Dictionary<string, string> Tags)> _changeSets = [];
 
@@ -30,20 +29,10 @@ public sealed class CloudFormationStandIn : IDisposable
     {
         _accessKey = accessKey;
         _secretKey = secretKey;
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        Endpoint = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(Endpoint.ToString());
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
+        _listener = new StandInListener(Handle);
     }
 
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _listener.Endpoint;
 
     /// <summary>Every call's action and form, in order.</summary>
     public List<(string Action, Dictionary<string, string> Form)> Calls { get; } = [];
@@ -51,59 +40,38 @@ public sealed class CloudFormationStandIn : IDisposable
     /// <summary>Requests whose signature did not verify.</summary>
     public List<string> SignatureFailures { get; } = [];
 
-    public void Dispose() => _listener.Close();
+    public void Dispose() => _listener.Dispose();
 
-    private async Task ServeAsync()
+    private StandInAnswer Handle(HttpListenerRequest request, byte[] bytes)
     {
-        while (_listener.IsListening)
+        var form = HttpUtility.ParseQueryString(Encoding.UTF8.GetString(bytes));
+        var values = form.AllKeys.ToDictionary(k => k!, k => form[k]!);
+        lock (Calls)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var bytes = body.ToArray();
-            var form = HttpUtility.ParseQueryString(Encoding.UTF8.GetString(bytes));
-            var values = form.AllKeys.ToDictionary(k => k!, k => form[k]!);
-            lock (Calls)
-            {
-                Calls.Add((values["Action"], values));
-            }
-
-            var failure = Verify(context.Request, bytes);
-            if (failure is not null)
-            {
-                lock (SignatureFailures)
-                {
-                    SignatureFailures.Add(failure);
-                }
-            }
-
-            (int Status, string Xml) answered;
-            try
-            {
-                answered = failure is not null ? (403, Error("SignatureDoesNotMatch", failure)) : Answer(values);
-            }
-            catch (KeyNotFoundException ex)
-            {
-                // A call the stand-in has no state for: answered, so the client fails with it rather than waiting.
-                answered = (500, Error("StandInError", ex.Message));
-            }
-
-            var (status, xml) = answered;
-            var answer = Encoding.UTF8.GetBytes(xml);
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "text/xml";
-            await context.Response.OutputStream.WriteAsync(answer);
-            context.Response.Close();
+            Calls.Add((values["Action"], values));
         }
+
+        var failure = Verify(request, bytes);
+        if (failure is not null)
+        {
+            lock (SignatureFailures)
+            {
+                SignatureFailures.Add(failure);
+            }
+        }
+
+        (int Status, string Xml) answered;
+        try
+        {
+            answered = failure is not null ? (403, Error("SignatureDoesNotMatch", failure)) : Answer(values);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            // A call the stand-in has no state for: answered, so the client fails with it rather than waiting.
+            answered = (500, Error("StandInError", ex.Message));
+        }
+
+        return new StandInAnswer(answered.Status, "text/xml", Encoding.UTF8.GetBytes(answered.Xml));
     }
 
     /// <summary>When set, the next executed change set fails on this resource with this reason, and rolls back.</summary>

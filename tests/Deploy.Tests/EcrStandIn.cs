@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -12,27 +11,17 @@ namespace LlamaAspire.Deploy.Tests;
 /// </summary>
 public sealed class EcrStandIn : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly StandInListener _listener;
     private readonly Uri _registry;
     private readonly HashSet<string> _repositories = [];
 
     public EcrStandIn(Uri registry)
     {
         _registry = registry;
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        Endpoint = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(Endpoint.ToString());
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
+        _listener = new StandInListener(Handle);
     }
 
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _listener.Endpoint;
 
     /// <summary>Every call's operation and input, in order.</summary>
     public List<(string Operation, JsonObject Input)> Calls { get; } = [];
@@ -40,51 +29,32 @@ public sealed class EcrStandIn : IDisposable
     /// <summary>Requests whose signature or protocol did not verify.</summary>
     public List<string> Failures { get; } = [];
 
-    public void Dispose() => _listener.Close();
+    public void Dispose() => _listener.Dispose();
 
-    private async Task ServeAsync()
+    private StandInAnswer Handle(HttpListenerRequest request, byte[] body)
     {
-        while (_listener.IsListening)
+        var target = request.Headers["X-Amz-Target"] ?? "";
+        var operation = target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..];
+        var input = JsonNode.Parse(body)!.AsObject();
+        lock (Calls)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var target = context.Request.Headers["X-Amz-Target"] ?? "";
-            var operation = target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..];
-            var input = JsonNode.Parse(body.ToArray())!.AsObject();
-            lock (Calls)
-            {
-                Calls.Add((operation, input));
-            }
-
-            var failure = SigV4Verifier.Verify(context.Request, body.ToArray(), CloudFormationStandIn.AccessKey, CloudFormationStandIn.SecretKey, CloudFormationStandIn.Region, "ecr")
-                ?? (!target.StartsWith("AmazonEC2ContainerRegistry_V20150921.", StringComparison.Ordinal) ? $"X-Amz-Target '{target}'" : null)
-                ?? (!context.Request.Headers["Authorization"]!.Contains("x-amz-target", StringComparison.Ordinal) ? "X-Amz-Target is not signed" : null)
-                ?? (context.Request.ContentType != "application/x-amz-json-1.1" ? $"Content-Type '{context.Request.ContentType}'" : null);
-            if (failure is not null)
-            {
-                lock (Failures)
-                {
-                    Failures.Add(failure);
-                }
-            }
-
-            var (status, answer) = failure is not null ? (403, Error("InvalidSignatureException", failure)) : Answer(operation, input);
-            var bytes = Encoding.UTF8.GetBytes(answer.ToJsonString());
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "application/x-amz-json-1.1";
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
+            Calls.Add((operation, input));
         }
+
+        var failure = SigV4Verifier.Verify(request, body, CloudFormationStandIn.AccessKey, CloudFormationStandIn.SecretKey, CloudFormationStandIn.Region, "ecr")
+            ?? (!target.StartsWith("AmazonEC2ContainerRegistry_V20150921.", StringComparison.Ordinal) ? $"X-Amz-Target '{target}'" : null)
+            ?? (!request.Headers["Authorization"]!.Contains("x-amz-target", StringComparison.Ordinal) ? "X-Amz-Target is not signed" : null)
+            ?? (request.ContentType != "application/x-amz-json-1.1" ? $"Content-Type '{request.ContentType}'" : null);
+        if (failure is not null)
+        {
+            lock (Failures)
+            {
+                Failures.Add(failure);
+            }
+        }
+
+        var (status, answer) = failure is not null ? (403, Error("InvalidSignatureException", failure)) : Answer(operation, input);
+        return new StandInAnswer(status, "application/x-amz-json-1.1", Encoding.UTF8.GetBytes(answer.ToJsonString()));
     }
 
     private (int Status, JsonObject Answer) Answer(string operation, JsonObject input)

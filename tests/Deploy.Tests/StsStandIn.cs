@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Web;
 
@@ -14,7 +13,7 @@ public sealed class StsStandIn : IDisposable
     public const string AccountId = "123456789012";
 
     private const string Ns = "https://sts.amazonaws.com/doc/2011-06-15/";
-    private readonly HttpListener _listener = new();
+    private readonly StandInListener _listener;
     private readonly string _accessKey;
     private readonly string _secretKey;
 
@@ -22,20 +21,10 @@ public sealed class StsStandIn : IDisposable
     {
         _accessKey = accessKey;
         _secretKey = secretKey;
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        Endpoint = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(Endpoint.ToString());
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
+        _listener = new StandInListener(Handle);
     }
 
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _listener.Endpoint;
 
     /// <summary>Every call's action, in order.</summary>
     public List<string> Calls { get; } = [];
@@ -43,51 +32,31 @@ public sealed class StsStandIn : IDisposable
     /// <summary>Requests whose signature did not verify.</summary>
     public List<string> SignatureFailures { get; } = [];
 
-    public void Dispose() => _listener.Close();
+    public void Dispose() => _listener.Dispose();
 
-    private async Task ServeAsync()
+    private StandInAnswer Handle(HttpListenerRequest request, byte[] bytes)
     {
-        while (_listener.IsListening)
+        var form = HttpUtility.ParseQueryString(Encoding.UTF8.GetString(bytes));
+        var action = form["Action"] ?? "";
+        lock (Calls)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var bytes = body.ToArray();
-            var form = HttpUtility.ParseQueryString(Encoding.UTF8.GetString(bytes));
-            var action = form["Action"] ?? "";
-            lock (Calls)
-            {
-                Calls.Add(action);
-            }
-
-            var failure = SigV4Verifier.Verify(context.Request, bytes, _accessKey, _secretKey, CloudFormationStandIn.Region, "sts");
-            if (failure is not null)
-            {
-                lock (SignatureFailures)
-                {
-                    SignatureFailures.Add(failure);
-                }
-            }
-
-            var (status, xml) = failure is not null ? (403, Error("SignatureDoesNotMatch", failure))
-                : action == "GetCallerIdentity" && form["Version"] == "2011-06-15"
-                    ? (200, $"""<GetCallerIdentityResponse xmlns="{Ns}"><GetCallerIdentityResult><Arn>arn:aws:iam::{AccountId}:user/deployer</Arn><UserId>AIDAEXAMPLE</UserId><Account>{AccountId}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>""")
-                    : (400, Error("InvalidAction", $"The stand-in does not know {action}"));
-            var answer = Encoding.UTF8.GetBytes(xml);
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "text/xml";
-            await context.Response.OutputStream.WriteAsync(answer);
-            context.Response.Close();
+            Calls.Add(action);
         }
+
+        var failure = SigV4Verifier.Verify(request, bytes, _accessKey, _secretKey, CloudFormationStandIn.Region, "sts");
+        if (failure is not null)
+        {
+            lock (SignatureFailures)
+            {
+                SignatureFailures.Add(failure);
+            }
+        }
+
+        var (status, xml) = failure is not null ? (403, Error("SignatureDoesNotMatch", failure))
+            : action == "GetCallerIdentity" && form["Version"] == "2011-06-15"
+                ? (200, $"""<GetCallerIdentityResponse xmlns="{Ns}"><GetCallerIdentityResult><Arn>arn:aws:iam::{AccountId}:user/deployer</Arn><UserId>AIDAEXAMPLE</UserId><Account>{AccountId}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>""")
+                : (400, Error("InvalidAction", $"The stand-in does not know {action}"));
+        return new StandInAnswer(status, "text/xml", Encoding.UTF8.GetBytes(xml));
     }
 
     private static string Error(string code, string message) =>
