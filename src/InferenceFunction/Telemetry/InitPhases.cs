@@ -37,7 +37,17 @@ public sealed class InitPhases : IDisposable
     public DateTimeOffset ProcessStart => _processStart;
     /// <summary>The <see cref="FunctionTelemetryNames.InitSpan"/> span's context (default when nothing listens).</summary>
     public ActivityContext InitContext => _init?.Context ?? default;
-    public IReadOnlyList<(string Name, double Ms)> Phases => _phases;
+    /// <summary>The phases recorded so far, as a copy: phases on other threads (the tokenizer, the native import) may still be adding theirs.</summary>
+    public IReadOnlyList<(string Name, double Ms)> Phases
+    {
+        get
+        {
+            lock (_phases)
+            {
+                return [.. _phases];
+            }
+        }
+    }
 
     /// <summary>Process start → <see cref="Complete"/>, in milliseconds (0 before it).</summary>
     public double TotalMs { get; private set; }
@@ -126,7 +136,7 @@ public sealed class InitPhases : IDisposable
         _init?.Stop();
         FunctionTelemetry.InitDuration.Record(total / 1000.0);
         var sb = new StringBuilder("INIT\tphases");
-        foreach (var (name, ms) in _phases)
+        foreach (var (name, ms) in Phases)
         {
             sb.Append(CultureInfo.InvariantCulture, $"\t{name}={ms:F1}ms");
         }
