@@ -89,22 +89,42 @@ public sealed partial class FunctionPool
         }
 
         // Init failed: the error is served to the invoke that triggered it, and the environment is discarded.
-        var (status, errorType, response, outcome) = result switch
-        {
-            InitResult.Failed e => ("error", e.ErrorType, InvocationResponse.Function(e.Body, e.ErrorType),
-                new InvocationOutcome(InvocationStatus.Crash, e.ErrorType)),
-            InitResult.Exited x => ("error", LambdaErrorTypes.ExitError,
-                InvocationResponse.Platform(LambdaErrorTypes.ExitError, PlatformLines.ErrorMessage(request.RequestId, PlatformLines.ExitedMessage(x.Description))),
-                new InvocationOutcome(InvocationStatus.Crash, LambdaErrorTypes.ExitError)),
-            _ => ("timeout", LambdaErrorTypes.Timeout,
-                InvocationResponse.Platform(LambdaErrorTypes.Timeout, PlatformLines.ErrorMessage(request.RequestId, PlatformLines.TimedOutMessage(TimeSpan.FromMilliseconds(initMs)))),
-                new InvocationOutcome(InvocationStatus.Timeout, LambdaErrorTypes.Timeout)),
-        };
+        var (status, errorType) = InitStatus(result);
         initSpan?.SetTag(FaasAttributes.InitStatus, status);
         initSpan?.SetStatus(ActivityStatusCode.Error, errorType);
         Emulator.Log.InitReport(completion.Log, new InitReportLine(initMs, phase, status, errorType));
-        await env.KillAndWaitAsync(KillReason.Shutdown).ConfigureAwait(false);
+        await FailStartAsync(completion, env, invokeSpan, result, initMs, new ColdStart(initMs, null)).ConfigureAwait(false);
+        return null;
+    }
 
+    /// <summary>How an init (or a SnapStart restore) ended, as INIT_REPORT and the platform telemetry spell it.</summary>
+    private static (string Status, string? ErrorType) InitStatus(InitResult result) => result switch
+    {
+        InitResult.Ready => ("success", null),
+        InitResult.Failed f => ("error", f.ErrorType),
+        InitResult.Exited => ("error", LambdaErrorTypes.ExitError),
+        _ => ("timeout", LambdaErrorTypes.Timeout),
+    };
+
+    /// <summary>
+    /// An init or restore that did not end ready: the invoke that waited for it gets its error (the function's, or the
+    /// platform's for an exit or a timeout after <paramref name="elapsedMs"/>), and the environment is discarded.
+    /// </summary>
+    private async Task FailStartAsync(
+        InvokeCompletion completion, ExecutionEnvironment env, Activity? invokeSpan, InitResult result, double elapsedMs, ColdStart coldStart)
+    {
+        var request = completion.Request;
+        var (response, outcome) = result switch
+        {
+            InitResult.Failed f => (InvocationResponse.Function(f.Body, f.ErrorType), new InvocationOutcome(InvocationStatus.Crash, f.ErrorType)),
+            InitResult.Exited x => (InvocationResponse.Platform(LambdaErrorTypes.ExitError,
+                    PlatformLines.ErrorMessage(request.RequestId, PlatformLines.ExitedMessage(x.Description))),
+                new InvocationOutcome(InvocationStatus.Crash, LambdaErrorTypes.ExitError)),
+            _ => (InvocationResponse.Platform(LambdaErrorTypes.Timeout,
+                    PlatformLines.ErrorMessage(request.RequestId, PlatformLines.TimedOutMessage(TimeSpan.FromMilliseconds(elapsedMs)))),
+                new InvocationOutcome(InvocationStatus.Timeout, LambdaErrorTypes.Timeout)),
+        };
+        await env.KillAndWaitAsync(KillReason.Shutdown).ConfigureAwait(false);
         Emulator.Log.Start(completion.Log, request.RequestId, InvokeApi.LatestVersion);
         if (response.Body is { } body)
         {
@@ -112,7 +132,6 @@ public sealed partial class FunctionPool
         }
 
         completion.TryEnd(outcome, response);
-        Finish(completion, env, invokeSpan, outcome, 0, new ColdStart(initMs, null));
-        return null;
+        Finish(completion, env, invokeSpan, outcome, 0, coldStart);
     }
 }

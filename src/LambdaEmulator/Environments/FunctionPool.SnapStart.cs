@@ -136,14 +136,6 @@ public sealed partial class FunctionPool
     }
 
     /// <summary>INIT_REPORT's Status and Error Type for an init result.</summary>
-    private static (string Status, string? ErrorType) InitStatus(InitResult result) => result switch
-    {
-        InitResult.Ready => ("success", null),
-        InitResult.Failed f => ("error", f.ErrorType),
-        InitResult.Exited => ("error", LambdaErrorTypes.ExitError),
-        _ => ("timeout", LambdaErrorTypes.Timeout),
-    };
-
     /// <summary>A cold start that restored a held environment: hold another, restore, invoke, release.</summary>
     private async Task RunRestoreAsync(InvokeCompletion completion, ExecutionEnvironment env)
     {
@@ -198,24 +190,6 @@ public sealed partial class FunctionPool
             return;
         }
 
-        var (response, outcome) = result switch
-        {
-            InitResult.Failed f => (InvocationResponse.Function(f.Body, f.ErrorType), new InvocationOutcome(InvocationStatus.Crash, f.ErrorType)),
-            InitResult.Exited x => (InvocationResponse.Platform(LambdaErrorTypes.ExitError,
-                    PlatformLines.ErrorMessage(request.RequestId, PlatformLines.ExitedMessage(x.Description))),
-                new InvocationOutcome(InvocationStatus.Crash, LambdaErrorTypes.ExitError)),
-            _ => (InvocationResponse.Platform(LambdaErrorTypes.Timeout,
-                    PlatformLines.ErrorMessage(request.RequestId, PlatformLines.TimedOutMessage(TimeSpan.FromMilliseconds(restoreMs)))),
-                new InvocationOutcome(InvocationStatus.Timeout, LambdaErrorTypes.Timeout)),
-        };
-        await env.KillAndWaitAsync(KillReason.Shutdown).ConfigureAwait(false);
-        Emulator.Log.Start(completion.Log, request.RequestId, InvokeApi.LatestVersion);
-        if (response.Body is { } body)
-        {
-            Emulator.Log.ForRequest(completion.Log, request.RequestId, Encoding.UTF8.GetString(body));
-        }
-
-        completion.TryEnd(outcome, response);
-        Finish(completion, env, invokeSpan, outcome, 0, new ColdStart(null, restoreMs));
+        await FailStartAsync(completion, env, invokeSpan, result, restoreMs, new ColdStart(null, restoreMs)).ConfigureAwait(false);
     }
 }
