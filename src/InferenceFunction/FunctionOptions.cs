@@ -12,6 +12,7 @@ public static class EnvVars
     public const string IntraOpThreads = "LLAMA_INTRA_OP_THREADS";       // explicit override, wins over everything
     public const string GraphOptimization = "LLAMA_GRAPH_OPTIMIZATION";  // disable_all|basic|extended|all (default: from config.json)
     public const string MemoryMapOrt = "LLAMA_ORT_MMAP";                 // 1 (default) / 0: mmap .ort files
+    public const string ParallelPrepack = "LLAMA_PARALLEL_PREPACK";      // 1 (default) / 0: pack weights on all intra-op threads at load
     public const string Warmup = "LLAMA_WARMUP";                         // 1 / 0 (default): one-token warm-up run at init
     public const string MaxRequestBytes = "LLAMA_MAX_REQUEST_BYTES";     // default LambdaLimits.MaxSyncRequestBytes
     public const string DefaultMaxTokens = "LLAMA_DEFAULT_MAX_TOKENS";   // default 128
@@ -48,6 +49,8 @@ public sealed record FunctionOptions
     public string IntraOpThreadsSource { get; init; } = "default";
     public GraphOptimization GraphOptimization { get; init; } = GraphOptimization.Default;
     public bool MemoryMapOrt { get; init; } = true;
+    /// <summary>Session creation packs weights on every intra-op thread (ONNX Runtime ≥ 1.32) rather than on one.</summary>
+    public bool ParallelPrepack { get; init; } = true;
     public bool Warmup { get; init; }
     public int MaxRequestBytes { get; init; } = 6 * 1024 * 1024;
     public int DefaultMaxTokens { get; init; } = 128;
@@ -78,6 +81,7 @@ public sealed record FunctionOptions
             IntraOpThreadsSource = source,
             GraphOptimization = GraphOptimizationNames.Parse(env(EnvVars.GraphOptimization)),
             MemoryMapOrt = Flag(env, EnvVars.MemoryMapOrt, true),
+            ParallelPrepack = Flag(env, EnvVars.ParallelPrepack, true),
             Warmup = Flag(env, EnvVars.Warmup, false),
             MaxRequestBytes = PositiveInt(env, EnvVars.MaxRequestBytes) ?? 6 * 1024 * 1024,
             DefaultMaxTokens = PositiveInt(env, EnvVars.DefaultMaxTokens) ?? 128,

@@ -76,6 +76,9 @@ public sealed record ModelConfig
     /// <summary>llamaaspire.prepacked: MatMulNBits pre-packs are saved in the external data.</summary>
     public bool Prepacked { get; init; }
 
+    /// <summary>llamaaspire.prepacked_for: the ONNX Runtime version and CPU the saved pre-packs are valid for (null: not recorded).</summary>
+    public PrepackTarget? PrepackedFor { get; init; }
+
     /// <summary>llamaaspire.external_data_file, as a path (null: the weights are inline).</summary>
     public string? ExternalDataPath { get; init; }
 

@@ -106,6 +106,7 @@ public static class ModelDirectory
             Synthetic = ours is { } o7 && Bool(o7, "synthetic"),
             Optimized = ours is { } o8 && Bool(o8, "optimized"),
             Prepacked = ours is { } o9 && Bool(o9, "prepacked"),
+            PrepackedFor = ours is { } o14 ? PrepackTargetOf(o14) : null,
             ExternalDataPath = externalDataPath,
             Embedding = ours is { } o10 ? Str(o10, "embedding") : null,
             LastPositionLogits = ours is { } o13 && Str(o13, "logits") == "last-position",
@@ -171,6 +172,14 @@ public static class ModelDirectory
     }
 
     /// <summary>Accepts the spellings a builder might record: "graph_optimization_level"/"optimization_level"/"optimized" (bool).</summary>
+    /// <summary>llamaaspire.prepacked_for: {onnxruntime, architecture, cpu_features}; null when absent (packs of an older build).</summary>
+    private static PrepackTarget? PrepackTargetOf(JsonElement ours) =>
+        ours.TryGetProperty("prepacked_for", out var p) && p.ValueKind == JsonValueKind.Object
+        && Str(p, "onnxruntime") is { } version && Str(p, "architecture") is { } architecture
+        && p.TryGetProperty("cpu_features", out var f) && f.ValueKind == JsonValueKind.Array
+            ? new PrepackTarget(version, architecture, [.. f.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)])
+            : null;
+
     private static GraphOptimization RecordedOptimizationOf(JsonElement ours)
     {
         foreach (var name in (string[])["graph_optimization_level", "optimization_level", "optimized_level", "optimization"])

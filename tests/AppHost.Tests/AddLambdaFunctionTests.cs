@@ -208,6 +208,27 @@ public class AddLambdaFunctionTests
     }
 
     [Fact]
+    public async Task AddLlamaModel_Prepacked_RunsTheFastVariantHere_AndDeploysTheSameGraphWithoutThePacks()
+    {
+        var builder = ModelTestHelpers.CreateBuilder();
+        var model = builder.AddLlamaModel("model", "tiny", int4Embedding: true, lastPositionLogits: true, prepack: true);
+
+        Assert.EndsWith(Path.Combine("models", "tiny-prepacked-q4emb-last"), model.Resource.ModelDirectory, StringComparison.Ordinal);
+        Assert.Equal(["build", "--preset", "tiny", "--out", model.Resource.ModelDirectory, "--format", "onnx", "--embedding", "int4", "--prefill-logits", "last", "--prepack", "--if-missing"],
+            await model.Resource.GetArgumentValuesAsync());
+
+        // Packs are this CPU's and this ONNX Runtime's: the publish step builds and packages the graph optimised without them.
+        Assert.Equal(model.Resource.ModelDirectory + "-portable", model.Resource.DeployedModelDirectory);
+        Assert.Equal(["build", "--preset", "tiny", "--out", model.Resource.DeployedModelDirectory, "--format", "onnx", "--embedding", "int4", "--prefill-logits", "last", "--optimize", "--if-missing"],
+            model.Resource.DeployedBuildArguments);
+
+        var ort = builder.AddLlamaModel("model-ort", "tiny", "ort");
+        Assert.Equal(ort.Resource.ModelDirectory, ort.Resource.DeployedModelDirectory); // nothing machine-specific to leave out
+        var refused = Assert.Throws<ArgumentException>(() => builder.AddLlamaModel("packed-ort", "tiny", "ort", prepack: true));
+        Assert.Contains("onnx format only", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheEmulator_TakesOverItsFunctionsWaits_BeforeStart()
     {
         // Built, not run: DCP's paths only have to be there.

@@ -53,7 +53,7 @@ public class DashboardTests(AppHostFixture fixture, ITestOutputHelper output)
 
         await page.GotoAsync(fixture.DashboardUrl.ToString());
         await ReloadOnceIfTheDashboardFailedAsync(page, consoleErrors);
-        foreach (var resource in new[] { "lambda", "llama-jit", "llama-aot", "model", "model-ort" })
+        foreach (var resource in new[] { "lambda", "llama-jit", "llama-aot", "model", "model-prepacked" })
         {
             await Assertions.Expect(page.GetByText(resource, new PageGetByTextOptions { Exact = true }).First).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
         }

@@ -17,8 +17,8 @@ public sealed class ArtifactBuildsTests : IDisposable
         var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { DisableDashboard = true, Args = [] });
         var model = builder.AddLlamaModel("model", "tiny", "onnx", Path.Combine(_directory, "tiny")).Resource;
 
-        var built = await ArtifactBuilds.EnsureModelAsync(TestPaths.Root, model, CancellationToken.None);
-        var again = await ArtifactBuilds.EnsureModelAsync(TestPaths.Root, model, CancellationToken.None);
+        var built = await ArtifactBuilds.EnsureDeployedModelAsync(TestPaths.Root, model, CancellationToken.None);
+        var again = await ArtifactBuilds.EnsureDeployedModelAsync(TestPaths.Root, model, CancellationToken.None);
 
         Assert.True(built);
         Assert.False(again);

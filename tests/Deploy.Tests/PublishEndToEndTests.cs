@@ -52,7 +52,13 @@ public sealed class PublishEndToEndTests(PublishedFunctionFixture published) : I
         Assert.Contains(entries, e => e.Name == "libonnxruntime.so");
         Assert.Equal("bootstrap", entries[^1].Name); // model → natives → bootstrap
 
-        var modelDirectory = Path.Combine(TestPaths.Root, "models", "tiny-ort-last"); // the AppHost's model-ort
+        // llama-aot runs the pre-packed model here; what is deployed is the same graph without this CPU's packs.
+        Assert.Contains("llama-aot: the model's pre-packed weights fit this machine's CPU and ONNX Runtime only; deploying the same graph without them", published.Result.Output, StringComparison.Ordinal);
+        var modelDirectory = Path.Combine(TestPaths.Root, "models", "tiny-prepacked-q4emb-last-portable");
+        var deployed = LlamaAspire.LlamaModel.ModelDirectory.Load(modelDirectory);
+        Assert.False(deployed.Prepacked);
+        Assert.True(deployed.Optimized);
+        Assert.True(deployed.LastPositionLogits);
         using var archive = ZipFile.OpenRead(zip);
         foreach (var file in System.IO.Directory.EnumerateFiles(modelDirectory))
         {

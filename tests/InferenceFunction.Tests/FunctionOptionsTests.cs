@@ -43,4 +43,15 @@ public sealed class FunctionOptionsTests
         Assert.False(p.MemoryMapOrt);
         Assert.Equal("fn", p.FunctionName);
     }
+
+    [Fact]
+    public void Weights_are_packed_on_every_intra_op_thread_unless_there_is_one_or_it_is_turned_off()
+    {
+        var config = new ModelConfig { Directory = "/m", ModelPath = "/m/model.onnx", Format = ModelFormat.Onnx, TokenizerPath = "/m/tokenizer.bpe" };
+        FunctionOptions Options(params (string, string)[] vars) => FunctionOptions.FromEnvironment(Env([(EnvVars.ModelDir, "/m"), .. vars]));
+
+        Assert.Equal("1", SessionFactory.ConfigEntries(Options((EnvVars.IntraOpThreads, "2")), config, memoryMapOrt: false)[SessionFactory.EnableParallelPrepack]);
+        Assert.False(SessionFactory.ConfigEntries(Options((EnvVars.IntraOpThreads, "1")), config, false).ContainsKey(SessionFactory.EnableParallelPrepack));
+        Assert.False(SessionFactory.ConfigEntries(Options((EnvVars.IntraOpThreads, "2"), (EnvVars.ParallelPrepack, "0")), config, false).ContainsKey(SessionFactory.EnableParallelPrepack));
+    }
 }

@@ -1,5 +1,6 @@
 using LlamaAspire.LlamaModel;
 using LlamaAspire.ModelBuilder.Llama;
+using Microsoft.ML.OnnxRuntime;
 
 namespace LlamaAspire.ModelBuilder.Tests;
 
@@ -114,6 +115,13 @@ public class VariantTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixtur
         Assert.True(m.Prepacked);
         Assert.Equal("model.onnx.data", m.ExternalDataFile);
         Assert.True(Logits.MaxRelativeDiff(RunAsConfigured(dir), ReferenceLogits(accuracyLevel)) <= 1e-3f);
+
+        // What the packs are valid for is recorded, for the loader to check: this ONNX Runtime, this CPU.
+        var recorded = Assert.IsType<PrepackTarget>(m.Config.PrepackedFor);
+        var here = PrepackTarget.Current(OrtEnv.Instance().GetVersionString())!;
+        Assert.Equal(OrtEnv.Instance().GetVersionString(), recorded.OnnxRuntimeVersion);
+        Assert.Equal(here.CpuFeatures, recorded.CpuFeatures);
+        Assert.Null(recorded.MismatchWith(here));
     }
 
     /// <summary>

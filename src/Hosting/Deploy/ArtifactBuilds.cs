@@ -70,22 +70,25 @@ internal static class ArtifactBuilds
         return publish;
     }
 
-    /// <summary>Builds the model directory with the ModelBuilder unless it already holds a model.</summary>
+    /// <summary>
+    /// Builds the model directory that is deployed (<see cref="LlamaModelResource.DeployedModelDirectory"/>) with the
+    /// ModelBuilder unless it already holds a model.
+    /// </summary>
     /// <returns>Whether a build ran.</returns>
-    public static async Task<bool> EnsureModelAsync(string repositoryRoot, LlamaModelResource model, CancellationToken cancellationToken)
+    public static async Task<bool> EnsureDeployedModelAsync(string repositoryRoot, LlamaModelResource model, CancellationToken cancellationToken)
     {
-        if (File.Exists(Path.Combine(model.ModelDirectory, "config.json")))
+        if (File.Exists(Path.Combine(model.DeployedModelDirectory, "config.json")))
         {
             return false;
         }
 
         if (!model.TryGetLastAnnotation<IProjectMetadata>(out var builder))
         {
-            throw new InvalidOperationException($"Model '{model.Name}' has no directory at {model.ModelDirectory} and no builder project.");
+            throw new InvalidOperationException($"Model '{model.Name}' has no directory at {model.DeployedModelDirectory} and no builder project.");
         }
 
         var (exitCode, output) = await RunAsync(repositoryRoot, cancellationToken,
-            ["run", "--project", builder.ProjectPath, "--no-launch-profile", "--", .. model.BuildArguments]).ConfigureAwait(false);
+            ["run", "--project", builder.ProjectPath, "--no-launch-profile", "--", .. model.DeployedBuildArguments]).ConfigureAwait(false);
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"Building model '{model.Name}' ({model.Preset}, {model.Format}) failed (exit code {exitCode}).\n{Tail(output)}");

@@ -85,12 +85,18 @@ internal static class CloudFormationPublishStep
         {
             await using (var task = await step.CreateTaskAsync($"Model {model.Preset} ({model.Format})", ct).ConfigureAwait(false))
             {
-                var built = await ArtifactBuilds.EnsureModelAsync(root, model, ct).ConfigureAwait(false);
-                await task.CompleteAsync(built ? $"Built {model.ModelDirectory}" : $"Using {model.ModelDirectory}", CompletionState.Completed, ct).ConfigureAwait(false);
+                if (model.Prepacked)
+                {
+                    Say(context, LogLevel.Information,
+                        $"{function.Name}: the model's pre-packed weights fit this machine's CPU and ONNX Runtime only; deploying the same graph without them ({model.DeployedModelDirectory}).");
+                }
+
+                var built = await ArtifactBuilds.EnsureDeployedModelAsync(root, model, ct).ConfigureAwait(false);
+                await task.CompleteAsync(built ? $"Built {model.DeployedModelDirectory}" : $"Using {model.DeployedModelDirectory}", CompletionState.Completed, ct).ConfigureAwait(false);
             }
 
             // The model's size is known now: what it rules out is refused before the function is built.
-            footprint = ModelFootprint.Of(model.ModelDirectory, PackageContents.ModelFiles(model.ModelDirectory));
+            footprint = ModelFootprint.Of(model.DeployedModelDirectory, PackageContents.ModelFiles(model.DeployedModelDirectory));
             refusals = DeployChecks.ModelRefusals(settings, options, footprint);
             if (refusals.Count > 0)
             {
@@ -103,7 +109,7 @@ internal static class CloudFormationPublishStep
             ? await PublishManagedAsync(context, function, root, settings, rid).ConfigureAwait(false)
             : await PublishBootstrapAsync(context, function, root, settings, rid).ConfigureAwait(false);
 
-        var plan = PackagePlan.Choose(PackageContents.Collect(publish, model?.ModelDirectory));
+        var plan = PackagePlan.Choose(PackageContents.Collect(publish, model?.DeployedModelDirectory));
         Say(context, LogLevel.Information, $"{function.Name}: {plan.Reason}");
         refusals = DeployChecks.PackageRefusals(options, plan);
         if (refusals.Count > 0)

@@ -18,6 +18,7 @@ public static class SessionFactory
     public const string UseOrtModelBytesDirectly = "session.use_ort_model_bytes_directly";
     public const string UseOrtModelBytesForInitializers = "session.use_ort_model_bytes_for_initializers";
     public const string UseMemoryMappedOrtModel = "session.use_memory_mapped_ort_model";
+    public const string EnableParallelPrepack = "session.prepack.enable_parallel";
 
     /// <summary>
     /// How many bytes of <paramref name="path"/> the process has mapped right now (/proc/self/maps), so the weight-load span
@@ -84,12 +85,30 @@ public static class SessionFactory
             GraphOptimizationLevel = ChooseOptimization(options, config),
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        foreach (var (key, value) in ConfigEntries(options, config, memoryMapOrt))
+        {
+            so.AddSessionConfigEntry(key, value);
+        }
+
+        return so;
+    }
+
+    /// <summary>The session config entries <see cref="CreateOptions"/> sets: ours, then what the model builder says the model needs.</summary>
+    public static IReadOnlyDictionary<string, string> ConfigEntries(FunctionOptions options, ModelConfig config, bool memoryMapOrt)
+    {
         // Lambda bills every spinning cycle and the next request may be seconds away: block, don't spin.
         var entries = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [IntraOpAllowSpinning] = "0",
             [InterOpAllowSpinning] = "0",
         };
+        if (options.ParallelPrepack && options.IntraOpThreads > 1)
+        {
+            // Packing MatMulNBits weights is most of session creation, and ORT packs node after node unless told: with the
+            // intra-op pool it runs on every vCPU the memory size gives, while the cold start waits for it.
+            entries[EnableParallelPrepack] = "1";
+        }
+
         foreach (var (key, value) in config.SessionConfigEntries)
         {
             entries[key] = value; // what the model builder says the model needs
@@ -110,12 +129,7 @@ public static class SessionFactory
             entries.Remove(UseMemoryMappedOrtModel);
         }
 
-        foreach (var (key, value) in entries)
-        {
-            so.AddSessionConfigEntry(key, value);
-        }
-
-        return so;
+        return entries;
     }
 
     /// <summary>
@@ -176,12 +190,27 @@ public static class SessionFactory
     }
 
     /// <summary>
+    /// Saved pre-packs are used as they are, without a check by ONNX Runtime: packs made for another CPU's kernels or another
+    /// ONNX Runtime version would compute wrong results. Refused here, saying what differs and what to do.
+    /// </summary>
+    public static void EnsurePrepacksFit(ModelConfig config)
+    {
+        if (config.Prepacked && config.PrepackedFor is { } packedFor && PrepackTarget.Current(OrtEnv.Instance().GetVersionString()) is { } here
+            && packedFor.MismatchWith(here) is { } why)
+        {
+            throw new ModelLoadException(ModelLoadFailure.Model,
+                $"Model '{config.ModelPath}' holds pre-packed weights that cannot be used here: {why}. Rebuild the model on this machine, or build it without --prepack (it then loads on any CPU).");
+        }
+    }
+
+    /// <summary>
     /// Creates the session. ORT format: ORT maps the file itself (session.use_memory_mapped_ort_model, ORT ≥ 1.27; 1.31 has it)
     /// with initializers pointing into the mapping. If that fails we fall back to reading the file into a pinned array that
     /// lives as long as the session (use_ort_model_bytes_directly requires that).
     /// </summary>
     public static InferenceSession Create(FunctionOptions options, ModelConfig config, out WeightLoadInfo info, out byte[]? pinnedModelBytes)
     {
+        EnsurePrepacksFit(config);
         pinnedModelBytes = null;
         long onDisk = new FileInfo(config.ModelPath).Length;
         string external = config.ModelPath + ".data";

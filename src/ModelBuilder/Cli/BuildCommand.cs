@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlamaAspire.LlamaModel;
 using LlamaAspire.ModelBuilder.Llama;
+using Microsoft.ML.OnnxRuntime;
 using Spectre.Console;
 
 namespace LlamaAspire.ModelBuilder.Cli;
@@ -122,7 +123,9 @@ internal static class BuildCommand
             m.Format != r.Format ? $"format {m.Format.ToString().ToLowerInvariant()}" :
             m.Prepacked != r.Prepack ? $"prepacked {m.Prepacked}" :
             m.Sessions != r.Sessions ? $"sessions {m.Sessions}" :
-            m.Format == ModelFormat.Onnx && m.Optimized != r.Optimize ? $"optimized {m.Optimized}" : null;
+            m.Format == ModelFormat.Onnx && m.Optimized != r.Optimize ? $"optimized {m.Optimized}" :
+            m.Config.PrepackedFor is { } packedFor && PrepackTarget.Current(OrtEnv.Instance().GetVersionString()) is { } here && packedFor.MismatchWith(here) is { } why
+                ? $"pre-packed weights that do not fit here ({why})" : null;
         if (mismatch is not null)
         {
             stdout.WriteLine($"model in {Path.GetFullPath(r.OutDir)} was built with {mismatch}; rebuilding.");

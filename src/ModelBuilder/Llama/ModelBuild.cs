@@ -107,7 +107,8 @@ internal static class ModelBuild
         TokenizerWriter.WriteInto(outDir);
         File.WriteAllBytes(Path.Combine(outDir, ModelDirectoryLayout.GenAiConfigFile), GenAiConfigWriter.Serialize(r.Dims, variant));
         var configTemp = Path.Combine(outDir, ModelDirectoryLayout.ConfigFile + ".tmp");
-        File.WriteAllBytes(configTemp, ModelConfigWriter.Serialize(r.Dims, r.Preset, r.Seed, variant));
+        var prepackedFor = r.Prepack ? PrepackTarget.Current(OrtEnv.Instance().GetVersionString()) : null;
+        File.WriteAllBytes(configTemp, ModelConfigWriter.Serialize(r.Dims, r.Preset, r.Seed, variant, prepackedFor));
         File.Move(configTemp, Path.Combine(outDir, ModelDirectoryLayout.ConfigFile), overwrite: true); // written last: marks the directory complete
 
         if (converting)

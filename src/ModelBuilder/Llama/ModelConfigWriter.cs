@@ -6,7 +6,12 @@ namespace LlamaAspire.ModelBuilder.Llama;
 /// <summary>Writes config.json per Contract 1: Hugging Face LlamaConfig fields plus the `llamaaspire` object.</summary>
 internal static class ModelConfigWriter
 {
-    public static byte[] Serialize(LlamaDims d, string preset, ulong seed, ModelVariant v)
+    /// <param name="d">The model's dimensions.</param>
+    /// <param name="preset">The preset it was built from.</param>
+    /// <param name="seed">The weights' seed.</param>
+    /// <param name="v">The variant written.</param>
+    /// <param name="prepackedFor">For saved pre-packs: the ONNX Runtime and CPU they are valid for (the loader checks it).</param>
+    public static byte[] Serialize(LlamaDims d, string preset, ulong seed, ModelVariant v, PrepackTarget? prepackedFor = null)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
@@ -68,6 +73,20 @@ internal static class ModelConfigWriter
             w.WriteString("format", v.Format == ModelFormat.Ort ? "ort" : "onnx");
             w.WriteBoolean("optimized", v.Optimized || v.Format == ModelFormat.Ort);
             w.WriteBoolean("prepacked", v.Prepacked);
+            if (prepackedFor is not null)
+            {
+                w.WriteStartObject("prepacked_for");
+                w.WriteString("onnxruntime", prepackedFor.OnnxRuntimeVersion);
+                w.WriteString("architecture", prepackedFor.Architecture);
+                w.WriteStartArray("cpu_features");
+                foreach (var feature in prepackedFor.CpuFeatures)
+                {
+                    w.WriteStringValue(feature);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
             if (v.ExternalDataFile is { } data)
             {
                 w.WriteString("external_data_file", data);
