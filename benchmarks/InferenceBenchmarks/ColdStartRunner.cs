@@ -31,7 +31,7 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
 
     private int _runNumber;
 
-    public async Task<ColdStartResult> RunAsync(string variant, string modelDir, string prompt, int maxTokens)
+    public async Task<ColdStartResult> RunAsync(string variant, string modelDir, IReadOnlyDictionary<string, string> functionEnvironment, string prompt, int maxTokens)
     {
         var serviceName = $"bench-{variant}-{++_runNumber}";
         await PreviousRuntimeGoneAsync();
@@ -57,6 +57,10 @@ internal sealed class ColdStartRunner(FakeRuntimeApi runtimeApi, OtlpReceiver ot
         }
 
         environment["OTEL_SERVICE_NAME"] = serviceName;
+        foreach (var (name, value) in functionEnvironment)
+        {
+            environment[name] = value;
+        }
 
         // The invoke is queued before the process starts, so /next answers at once and "end of init → handler start"
         // is the function's own path (its first /next round trip, request parsing, the span's start), not the harness's.

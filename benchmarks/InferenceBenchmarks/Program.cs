@@ -20,13 +20,17 @@ var artifacts = Path.Combine(repo, "artifacts", "bench");
 AnsiConsole.MarkupLine($"[bold]LlamaAspire inference benchmark[/] — preset [blue]{options.Preset}[/], {options.Runs} cold starts per variant, {Environment.ProcessorCount} cores");
 
 // 1. Inputs: the model in each format, the AOT bootstrap, and an empty AOT program for the start-up floor.
-var variants = new List<(string Name, string ModelDir)>();
+var variants = new List<(string Name, string ModelDir, IReadOnlyDictionary<string, string> Environment)>();
 foreach (var variant in options.Variants)
 {
-    var flags = ModelVariants.BuilderFlags(variant);
-    var modelDir = Path.Combine(repo, "models", $"{options.Preset}-{variant}");
-    Shell.Run("dotnet", $"run -c Release --project src/ModelBuilder -- build --preset {options.Preset} --out {modelDir} {flags} --if-missing", repo);
-    variants.Add((variant, modelDir));
+    var (model, environment) = ModelVariants.Parse(variant);
+    var modelDir = Path.Combine(repo, "models", $"{options.Preset}-{model}");
+    if (variants.All(v => v.ModelDir != modelDir))
+    {
+        Shell.Run("dotnet", $"run -c Release --project src/ModelBuilder -- build --preset {options.Preset} --out {modelDir} {ModelVariants.BuilderFlags(model)} --if-missing", repo);
+    }
+
+    variants.Add((variant, modelDir, environment));
 }
 
 var functionDir = Path.Combine(artifacts, "function");
@@ -53,13 +57,13 @@ var results = new List<ColdStartResult>();
 var floors = new Dictionary<string, (long Bytes, TimeSpan Read, double DecodeBytes)>();
 var genAiResults = new List<(string Variant, GenAiResult Result)>();
 var genAiSkipped = new Dictionary<string, string>();
-foreach (var (name, modelDir) in variants)
+foreach (var (name, modelDir, environment) in variants)
 {
     var files = Directory.GetFiles(modelDir, "model.*");
     floors[name] = (files.Sum(f => new FileInfo(f).Length), Floors.PageCacheRead(files), DecodeBytes.PerToken(ModelDirectory.Load(modelDir)));
     for (var run = 0; run < options.Runs; run++)
     {
-        var result = await runner.RunAsync(name, modelDir, prompt, options.MaxTokens);
+        var result = await runner.RunAsync(name, modelDir, environment, prompt, options.MaxTokens);
         results.Add(result);
         AnsiConsole.MarkupLine($"  {name} run {run + 1}: ready in {result.StartToReady.TotalMilliseconds:F0} ms, TTFT {result.TimeToFirstTokenMs:F0} ms, {result.DecodeTokensPerSecond:F2} tok/s");
     }
@@ -68,6 +72,10 @@ foreach (var (name, modelDir) in variants)
     if (options.GenAi && GenAiRunner.CannotRun(modelDir) is { } why)
     {
         genAiSkipped[name] = why;
+    }
+    else if (options.GenAi && environment.Count > 0)
+    {
+        genAiSkipped[name] = "same model as without the function's variables (GenAI does not read them)";
     }
     else if (options.GenAi)
     {
@@ -153,6 +161,29 @@ internal static class ModelVariants
     };
 
     public static IEnumerable<string> All => Flags.Keys;
+
+    /// <summary>
+    /// <c>model[+NAME=VALUE]…</c>: a model variant and variables for the function's process, so a function setting is
+    /// measured against the same model side by side (e.g. <c>ort-last+LLAMA_PARALLEL_PREPACK=0</c>).
+    /// </summary>
+    public static (string Model, IReadOnlyDictionary<string, string> Environment) Parse(string variant)
+    {
+        var parts = variant.Split('+');
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var assignment in parts.Skip(1))
+        {
+            var eq = assignment.IndexOf('=');
+            if (eq <= 0)
+            {
+                throw new ArgumentException($"Variant '{variant}': '+{assignment}' is not +NAME=VALUE.");
+            }
+
+            environment[assignment[..eq]] = assignment[(eq + 1)..];
+        }
+
+        BuilderFlags(parts[0]); // an unknown model variant is refused here, before anything is built
+        return (parts[0], environment);
+    }
 
     public static string BuilderFlags(string variant) => Flags.TryGetValue(variant, out var flags)
         ? flags
