@@ -23,13 +23,14 @@ public static class ModelDirectory
         var configPath = Path.Combine(directory, ModelDirectoryLayout.ConfigFile);
         var genaiPath = Path.Combine(directory, ModelDirectoryLayout.GenAiConfigFile);
         JsonElement? cfg = File.Exists(configPath) ? ReadJson(configPath) : null;
-        JsonElement? genai = File.Exists(genaiPath) ? ReadJson(genaiPath) : null;
+        JsonElement? ours = cfg is { } c && c.TryGetProperty("llamaaspire", out var la) && la.ValueKind == JsonValueKind.Object ? la : null;
+        // Our config.json says everything; the GenAI file beside it (for GenAI's sake) is only read for exports. Cold-start path.
+        JsonElement? genai = ours is null && File.Exists(genaiPath) ? ReadJson(genaiPath) : null;
         if (cfg is null && genai is null)
         {
             throw new ModelLoadException(ModelLoadFailure.Config, $"Model config '{configPath}' not found (nor {ModelDirectoryLayout.GenAiConfigFile}) in '{directory}'.");
         }
 
-        JsonElement? ours = cfg is { } c && c.TryGetProperty("llamaaspire", out var la) && la.ValueKind == JsonValueKind.Object ? la : null;
         JsonElement? genaiModel = genai is { } g && g.TryGetProperty("model", out var gm) ? gm : null;
         JsonElement? decoder = genaiModel is { } m && m.TryGetProperty("decoder", out var dec) ? dec : null;
         var source = cfg is not null ? configPath : genaiPath;

@@ -252,7 +252,16 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
 
         context.Response.ContentType = LambdaContracts.RuntimeApi.JsonContentType;
         context.Response.ContentLength = invocation.Payload.Length;
-        await context.Response.Body.WriteAsync(invocation.Payload, context.RequestAborted);
+        try
+        {
+            await context.Response.Body.WriteAsync(invocation.Payload, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The runtime hung up between taking the invoke and receiving it (killed at that moment): the next GET next gets
+            // it, as Lambda gives an undelivered event to another environment, instead of it being lost with the connection.
+            _queue.Writer.TryWrite(invocation);
+        }
     }
 
     /// <summary>The next queued invoke, or null once the fake is shutting down.</summary>

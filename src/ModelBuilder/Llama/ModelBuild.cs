@@ -31,8 +31,12 @@ internal interface IBuildProgress
 
 internal static class ModelBuild
 {
-    /// <summary>The flatbuffer limit for ORT format (2 GiB) with headroom for the graph itself.</summary>
-    public const long OrtFormatLimit = (1L << 31) - (16 << 20);
+    /// <summary>
+    /// The largest model written in ORT format. The FlatBuffer's own limit is 2 GiB, but ONNX Runtime 1.32 crashes (SIGSEGV)
+    /// converting a 2.01 GB model (llama-3.2-3b with the int4 embedding) while 1.82 GB (llama-3.2-1b) converts: refused above
+    /// 1.9 GB, with the way out, rather than a crash.
+    /// </summary>
+    public const long OrtFormatLimit = 1_900_000_000;
 
     private static readonly string[] OwnedFiles =
     [
@@ -74,7 +78,7 @@ internal static class ModelBuild
         var inlineSize = OnnxModelWriter.EstimateInlineSize(graph, metadata);
         if (r.Format == ModelFormat.Ort && inlineSize > OrtFormatLimit)
         {
-            throw new BuildException($"ORT format is a FlatBuffer limited to 2 GB; this model needs {inlineSize / 1e9:F2} GB. Use --format onnx (with external data).");
+            throw new BuildException($"ORT format is a FlatBuffer limited to 2 GB (ONNX Runtime converts up to about {OrtFormatLimit / 1e9:F1} GB); this model needs {inlineSize / 1e9:F2} GB. Use --format onnx (with external data).");
         }
 
         PrepareDirectory(outDir); // only after every refusal: a refused build leaves the directory as it was
