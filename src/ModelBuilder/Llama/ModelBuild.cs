@@ -38,6 +38,9 @@ internal static class ModelBuild
     /// </summary>
     public const long OrtFormatLimit = 1_900_000_000;
 
+    /// <summary>Above this an optimised .onnx gets external data (protobuf's limit is 2 GiB; ORT's rewrite adds to the graph).</summary>
+    public const long OptimizedInlineLimit = 1_900_000_000;
+
     private static readonly string[] OwnedFiles =
     [
         ModelDirectoryLayout.OnnxModelFile, ModelDirectoryLayout.ExternalDataFileOf(ModelDirectoryLayout.OnnxModelFile), ModelDirectoryLayout.OrtModelFile,
@@ -82,7 +85,8 @@ internal static class ModelBuild
         }
 
         PrepareDirectory(outDir); // only after every refusal: a refused build leaves the directory as it was
-        var external = r.ForceExternalData || r.Prepack || inlineSize > OnnxModelWriter.ProtobufLimit;
+        // ONNX Runtime's optimised .onnx can be larger than its source: it failed to write the 2.01 GB 3B model inline.
+        var external = r.ForceExternalData || r.Prepack || inlineSize > (r.Optimize ? OptimizedInlineLimit : OnnxModelWriter.ProtobufLimit);
         var variant = new ModelVariant(r.Format, r.Optimize, r.Prepack, external && r.Format == ModelFormat.Onnx);
         var converting = r.Format == ModelFormat.Ort || r.Optimize || r.Prepack;
         var staging = converting ? Directory.CreateTempSubdirectory("llama-build-").FullName : outDir;
