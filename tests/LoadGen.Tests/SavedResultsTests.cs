@@ -56,6 +56,11 @@ public sealed class SavedResultsTests : IDisposable
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(path));
         var root = json.RootElement;
         Assert.Equal(1, root.GetProperty("schema").GetInt32());
+        // The provisioned-concurrency prices are saved with the on-demand ones, under the names the README documents.
+        var prices = root.GetProperty("prices");
+        Assert.Equal(["perRequest", "x64PerGbSecond", "arm64PerGbSecond", "x64ProvisionedPerGbSecond", "arm64ProvisionedPerGbSecond",
+            "x64ProvisionedDurationPerGbSecond", "arm64ProvisionedDurationPerGbSecond"], prices.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(0.0000097222m, prices.GetProperty("x64ProvisionedDurationPerGbSecond").GetDecimal());
         var first = root.GetProperty("variants")[0].GetProperty("requests")[0];
         Assert.Equal(1000, first.GetProperty("latencyMs").GetDouble());
         Assert.Equal("ok", first.GetProperty("outcome").GetString());
