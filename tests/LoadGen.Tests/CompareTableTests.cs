@@ -86,12 +86,15 @@ public sealed class CompareTableTests : IDisposable
     [Fact]
     public async Task Report_and_diff_take_a_compare_run_and_the_crossover_chart_is_drawn()
     {
-        var document = CompareSample.Document(provisioned: 1);
+        // A skipped variant's note is in no request: it is saved with the results so report prints it as compare did.
+        const string Skipped = "llama-vanilla: skipped, the target has no such function (404).";
+        var document = CompareSample.Document(provisioned: 1) with { Notes = [Skipped] };
         var first = Path.Combine(_dir, "first");
         using (var console = new TestConsole())
         {
-            Assert.Equal(0, await Reporting.FinishAsync(console.Console, document, [], first, []));
+            Assert.Equal(0, await Reporting.FinishAsync(console.Console, document, [], first));
             Assert.Contains("always-on container", console.Output, StringComparison.Ordinal);
+            Assert.Contains(Skipped, console.Output, StringComparison.Ordinal);
         }
 
         foreach (var file in (string[])["results.json", "summary.md", "report.html", "crossover.svg", "crossover.png", "init-breakdown.svg", "latency-cdf.svg"])
@@ -108,9 +111,14 @@ public sealed class CompareTableTests : IDisposable
         {
             Assert.Equal(0, await LoadGenApp.Create(console.Console).RunAsync(["report", first, "--out", second]));
             Assert.Contains("cold p50 ÷ baseline", console.Output, StringComparison.Ordinal);
+            Assert.Contains(Skipped, console.Output, StringComparison.Ordinal);
+            Assert.Contains("llama-vanilla@1024: an always-on container", console.Output, StringComparison.Ordinal);
         }
 
-        Assert.Contains("cold p50 ÷ baseline", await File.ReadAllTextAsync(Path.Combine(second, MarkdownWriter.FileName)));
+        var again = await File.ReadAllTextAsync(Path.Combine(second, MarkdownWriter.FileName));
+        Assert.Contains("cold p50 ÷ baseline", again, StringComparison.Ordinal);
+        Assert.Contains("- " + Skipped, again, StringComparison.Ordinal);
+        Assert.Equal([Skipped], (await ResultsJson.ReadAsync(Path.Combine(second, ResultsJson.FileName), default)).Notes);
         using (var console = new TestConsole())
         {
             Assert.Equal(0, await LoadGenApp.Create(console.Console).RunAsync(["diff", first, second]));
