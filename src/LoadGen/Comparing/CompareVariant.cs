@@ -25,12 +25,15 @@ public sealed record CompareVariant(string Function, int? MemorySizeMb)
     /// </summary>
     public static IReadOnlyList<CompareVariant> Defaults { get; } =
     [
-        new("llama-vanilla", null),
-        new("llama-vanilla", LambdaLimits.MaxMemoryMb),
+        new(VanillaFunction, null),
+        new(VanillaFunction, LambdaLimits.MaxMemoryMb),
         new("llama-jit", LambdaLimits.MaxMemoryMb),
         new("llama-jit", LambdaLimits.MaxMemoryMb) { Environment = [new(ModelDirectoryVariable, $"{FromFunction}llama-aot")] },
         new("llama-aot", LambdaLimits.MaxMemoryMb),
     ];
+
+    /// <summary>The AppHost's vanilla function (the model from S3 at init), which it leaves out without Node.js.</summary>
+    public const string VanillaFunction = "llama-vanilla";
 
     /// <summary>The inference function's model directory variable (its <c>EnvVars.ModelDir</c>; LoadGen does not reference the function).</summary>
     public const string ModelDirectoryVariable = "MODEL_DIR";
