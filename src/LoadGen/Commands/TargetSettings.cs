@@ -65,6 +65,11 @@ public class TargetSettings : CommandSettings
     [Description("Read the prompt from a file")]
     public string? PromptFile { get; init; }
 
+    /// <summary>A prompt of about this many tokens.</summary>
+    [CommandOption("--prompt-tokens <N>")]
+    [Description("A prompt of about N tokens (the default paragraph's words cut or repeated; the default is ~128). Not with --prompt or --prompt-file")]
+    public int? PromptTokens { get; init; }
+
     /// <summary>Tokens to generate.</summary>
     [CommandOption("--max-tokens <N>")]
     [Description("Tokens to generate per request")]
@@ -169,7 +174,8 @@ public class TargetSettings : CommandSettings
 
     /// <summary>The payload bytes.</summary>
     public byte[] Payload() => Payloads.PromptPayload.Create(
-        PromptFile is not null ? File.ReadAllText(PromptFile) : Prompt ?? Payloads.PromptPayload.DefaultPrompt, MaxTokens, Stream);
+        PromptFile is not null ? File.ReadAllText(PromptFile) : Prompt ?? Payloads.PromptPayload.OfTokens(PromptTokens ?? Payloads.PromptPayload.DefaultPromptTokens),
+        MaxTokens, Stream);
 
     /// <summary>Whether <c>--function</c> must be given (compare names its functions in its variants instead).</summary>
     protected virtual bool RequiresFunction => true;
@@ -222,6 +228,16 @@ public class TargetSettings : CommandSettings
         if ((Url is not null || FunctionUrl) && !AllowsUrl)
         {
             return ValidationResult.Error("--url is one function's URL; compare measures several functions through the Invoke API (name them with --variant).");
+        }
+
+        if (new object?[] { Prompt, PromptFile, PromptTokens }.Count(o => o is not null) > 1)
+        {
+            return ValidationResult.Error("--prompt, --prompt-file and --prompt-tokens each give the prompt: use one of them.");
+        }
+
+        if (PromptTokens < 1)
+        {
+            return ValidationResult.Error($"--prompt-tokens must be at least 1 (got {PromptTokens}).");
         }
 
         if (PromptFile is not null && !File.Exists(PromptFile))
