@@ -61,6 +61,9 @@ public sealed class CompareTableTests : IDisposable
         Assert.Equal("300", Cell(table, $"init: {FunctionTelemetryNames.ModelDownloadSpan} (ms", 1));
         Assert.Equal("~10000", Cell(table, $"init: {FunctionTelemetryNames.ModelDownloadSpan} at 90 MB/s (estimate", 1)); // 900 MB ÷ 90 MB/s
         Assert.Equal("-", Cell(table, $"init: {FunctionTelemetryNames.ModelDownloadSpan} at", 2));
+        Assert.Equal("50", Cell(table, "init: platform init (REPORT Init Duration − function init total)", 1));
+        Assert.Equal("40", Cell(table, "first prefill", 2)); // the cold start's, not the warm invokes' 10 ms
+        Assert.Equal("950", Cell(table, "init total, function", 1)); // REPORT's 1,000 ms less the platform's 50
         Assert.Equal("$10.00", Cell(table, "$ per 1M requests (warm)", 1));  // 1 s × 1 GB × $0.00001
         Assert.Equal("$25.00", Cell(table, "$ per 1M requests (warm)", 2));  // 0.25 s × 10 GB × $0.00001
         Assert.Equal("1", Cell(table, "always-on container", 1));              // $0.00001/s ÷ $0.00001

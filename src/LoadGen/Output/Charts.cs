@@ -81,35 +81,47 @@ public static class Charts
         return plot;
     }
 
-    /// <summary>The mean of each init phase, stacked, one bar per variant (phases that overlap stack past the total, marked).</summary>
+    /// <summary>
+    /// The mean of each init phase, stacked, one bar per variant, in the order a cold start runs them: platform init at the
+    /// base, the function's phases, the first prefill on top; the end of init marked (phases that overlap stack past it).
+    /// </summary>
     internal static Plot? InitBreakdown(IReadOnlyList<(string Name, VariantSummary Summary)> summaries)
     {
-        var withInit = summaries.Where(s => s.Summary.Init is { Phases.Count: > 0 }).ToList();
+        static IEnumerable<(string Phase, double Ms)> Segments(VariantSummary s) =>
+            (s.PlatformInitMs is { } platform ? [(VariantSummary.PlatformInitLabel, platform)] : Array.Empty<(string, double)>())
+            .Concat(s.Init?.Phases.Select(p => (p.Key, p.Value)) ?? [])
+            .Concat(s.FirstPrefillMs is { } prefill ? [(VariantSummary.FirstPrefillLabel, prefill)] : Array.Empty<(string, double)>());
+
+        var withInit = summaries.Where(s => Segments(s.Summary).Any()).ToList();
         if (withInit.Count == 0)
         {
             return null;
         }
 
         var plot = new Plot();
-        var phases = withInit.SelectMany(s => s.Summary.Init!.Phases.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var phases = withInit.SelectMany(s => Segments(s.Summary).Select(p => p.Phase)).Distinct(StringComparer.Ordinal).ToList();
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
+        var marked = false;
         for (var i = 0; i < withInit.Count; i++)
         {
+            var segments = Segments(withInit[i].Summary).ToDictionary(p => p.Phase, p => p.Ms, StringComparer.Ordinal);
             double stacked = 0;
             for (var p = 0; p < phases.Count; p++)
             {
-                if (withInit[i].Summary.Init!.Phases.TryGetValue(phases[p], out var ms))
+                if (segments.TryGetValue(phases[p], out var ms))
                 {
                     bars.Add(new Bar { Position = i, ValueBase = stacked, Value = stacked + ms, FillColor = palette.GetColor(p) });
                     stacked += ms;
                 }
             }
 
-            if (withInit[i].Summary.Init!.TotalMs is { } total)
+            if (withInit[i].Summary.Init?.TotalMs is { } total)
             {
-                var marker = plot.Add.Marker(i, total, MarkerShape.FilledDiamond, 12, Colors.Black);
-                marker.LegendText = i == 0 ? "function init total" : "";
+                // The function's phases start above platform init, so its total ends there too.
+                var marker = plot.Add.Marker(i, (withInit[i].Summary.PlatformInitMs ?? 0) + total, MarkerShape.FilledDiamond, 12, Colors.Black);
+                marker.LegendText = marked ? "" : "end of init (platform + function init total)";
+                marked = true;
             }
         }
 
