@@ -127,6 +127,9 @@ public sealed class SavedResultsTests : IDisposable
         Assert.True(exit == 0, console.Output);
         Assert.Contains(expected, console.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("assumed", console.Output, StringComparison.Ordinal);
+        // Each size's invoke was warm: the container crossover is said for each (at Fargate's prices: none were saved).
+        Assert.Contains("1024 MB: an always-on container of 0.58 vCPU and 1 GB", console.Output, StringComparison.Ordinal);
+        Assert.Contains("3008 MB: an always-on container of 1.7 vCPU and 2.94 GB", console.Output, StringComparison.Ordinal);
         Assert.Contains("- " + expected, await File.ReadAllTextAsync(Path.Combine(again, MarkdownWriter.FileName)), StringComparison.Ordinal);
         Assert.Equal(strategy, (await ResultsJson.ReadAsync(Path.Combine(again, ResultsJson.FileName), default)).Tune!.Strategy);
     }

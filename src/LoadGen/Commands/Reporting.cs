@@ -38,6 +38,14 @@ public static class Reporting
             noteList.AddRange(compareNotes);
         }
 
+        else
+        {
+            // The decision matrix for any result with warm invokes at a known memory size (a run, each size of a sweep);
+            // compare's table says it per column above.
+            var container = document.CrossoverContainer();
+            noteList.AddRange(document.Variants.Select(v => VariantCrossover.Of(v, costModel, container)?.Sentence(document.Architecture)).OfType<string>());
+        }
+
         if ((document.Tune ?? (document.Command.StartsWith("tune", StringComparison.Ordinal) ? TuneSetup.Fallback(document.Command) : null)) is { } tune)
         {
             noteList.Add(tune.Sentence(document));

@@ -128,6 +128,16 @@ public class TargetSettings : CommandSettings
     [Description("Duration on provisioned concurrency, per GB-second, for --architecture (default 0.0000097222 x86_64, 0.0000077778 arm64)")]
     public decimal? PriceProvisionedDurationGbSecond { get; init; }
 
+    /// <summary>Fargate vCPU-hour override.</summary>
+    [CommandOption("--container-vcpu-hour <USD>")]
+    [Description("Always-on container price per vCPU-hour, for the crossover (default Fargate us-east-1: 0.04048 x86_64, 0.03238 arm64)")]
+    public decimal? ContainerPerVcpuHour { get; init; }
+
+    /// <summary>Fargate GB-hour override.</summary>
+    [CommandOption("--container-gb-hour <USD>")]
+    [Description("Always-on container price per GB-hour, for the crossover (default Fargate us-east-1: 0.004445 x86_64, 0.00356 arm64)")]
+    public decimal? ContainerPerGbHour { get; init; }
+
     /// <summary>No live progress bar (logs, CI).</summary>
     [CommandOption("--no-progress")]
     [Description("No live progress bar")]
@@ -166,6 +176,16 @@ public class TargetSettings : CommandSettings
                 Arm64ProvisionedDurationPerGbSecond = Architecture == LambdaPrices.Arm64
                     ? PriceProvisionedDurationGbSecond ?? defaults.Arm64ProvisionedDurationPerGbSecond : defaults.Arm64ProvisionedDurationPerGbSecond,
             };
+        }
+    }
+
+    /// <summary>The always-on container's prices for the crossover, defaults overridden by options.</summary>
+    public ContainerPrices ContainerPrices
+    {
+        get
+        {
+            var defaults = ContainerPrices.FargateDefaults(Architecture);
+            return new ContainerPrices { PerVcpuHour = ContainerPerVcpuHour ?? defaults.PerVcpuHour, PerGbHour = ContainerPerGbHour ?? defaults.PerGbHour };
         }
     }
 
@@ -253,6 +273,11 @@ public class TargetSettings : CommandSettings
         if (Architecture is not (LambdaPrices.X64 or LambdaPrices.Arm64))
         {
             return ValidationResult.Error($"--architecture must be {LambdaPrices.X64} or {LambdaPrices.Arm64}.");
+        }
+
+        if (ContainerPerVcpuHour < 0 || ContainerPerGbHour < 0)
+        {
+            return ValidationResult.Error("--container-vcpu-hour and --container-gb-hour must not be negative.");
         }
 
         try

@@ -41,6 +41,15 @@ public sealed record ResultsDocument
     /// <summary><c>compare</c>'s setup (absent for other commands): what its table and crossover are drawn from.</summary>
     public CompareSetup? Compare { get; init; }
 
+    /// <summary>
+    /// The always-on container's prices the crossover is drawn at (run, cold, tune; <c>compare</c> keeps them in its setup).
+    /// Absent in results saved before they were: Fargate's defaults for the architecture.
+    /// </summary>
+    public ContainerPrices? Container { get; init; }
+
+    /// <summary>The container prices for this document's crossover: compare's, else the saved ones, else Fargate's defaults.</summary>
+    public ContainerPrices CrossoverContainer() => Compare?.Container ?? Container ?? ContainerPrices.FargateDefaults(Architecture);
+
     /// <summary><c>tune</c>'s strategy (absent for other commands): <c>report</c> recomputes the recommendation from it.</summary>
     public TuneSetup? Tune { get; init; }
 
