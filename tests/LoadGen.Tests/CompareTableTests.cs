@@ -40,7 +40,7 @@ public sealed class CompareTableTests : IDisposable
     [Fact]
     public void The_default_ladder_changes_one_technique_per_step()
     {
-        // vanilla → memory → packaged instead of S3 → ORT format → Native AOT.
+        // vanilla → memory → packaged instead of S3 → the model format (llama-aot's pre-packed model) → Native AOT.
         Assert.Equal(["llama-vanilla", "llama-vanilla@10240", "llama-jit@10240", "llama-jit@10240+MODEL_DIR=@llama-aot", "llama-aot@10240"],
             CompareVariant.Defaults.Select(v => v.Label));
     }

@@ -20,8 +20,9 @@ public sealed record CompareVariant(string Function, int? MemorySizeMb)
     /// <summary>
     /// The default ladder over the AppHost's functions: each step changes one technique from the one before, so the table
     /// shows each one's share of the gain — the vanilla build (JIT, .onnx from S3, 1,769 MB), then memory (10,240 MB), then
-    /// the model packaged instead of downloaded (llama-jit), then the ORT format (llama-jit with llama-aot's model), then
-    /// Native AOT (llama-aot: AOT + ORT format).
+    /// the model packaged instead of downloaded (llama-jit), then the model format: llama-aot's pre-packed model (an int4
+    /// embedding, logits for the last position only; llama-jit with llama-aot's MODEL_DIR), then Native AOT (llama-aot: AOT
+    /// + that pre-packed model).
     /// </summary>
     public static IReadOnlyList<CompareVariant> Defaults { get; } =
     [
