@@ -31,7 +31,7 @@ public sealed class CompareCommand(IAnsiConsole console) : MeasuringCommand<Comp
             .Select(v => $"{v.Name}: some forced invokes were answered warm (REPORT had no Init Duration).")).ToList();
         var document = Document("compare", settings, connection, functions, startedAt, interrupted, results) with
         {
-            Container = null, // kept in the setup, as before run and tune saved them too
+            Container = null, // compare keeps its container prices in its setup (compare.container), where report reads them
             Compare = new CompareSetup
             {
                 ColdStarts = settings.ColdStarts,

@@ -37,18 +37,18 @@ public static class Reporting
             tables.Insert(0, compare);
             noteList.AddRange(compareNotes);
         }
-
         else
         {
+            // A sweep's recommendation first: it is the answer the sweep was run for.
+            if ((document.Tune ?? (document.Command.StartsWith("tune", StringComparison.Ordinal) ? TuneSetup.Fallback(document.Command) : null)) is { } tune)
+            {
+                noteList.Add(tune.Sentence(document));
+            }
+
             // The decision matrix for any result with warm invokes at a known memory size (a run, each size of a sweep);
             // compare's table says it per column above.
             var container = document.CrossoverContainer();
             noteList.AddRange(document.Variants.Select(v => VariantCrossover.Of(v, costModel, container)?.Sentence(document.Architecture)).OfType<string>());
-        }
-
-        if ((document.Tune ?? (document.Command.StartsWith("tune", StringComparison.Ordinal) ? TuneSetup.Fallback(document.Command) : null)) is { } tune)
-        {
-            noteList.Add(tune.Sentence(document));
         }
 
         if (document.Interrupted)
