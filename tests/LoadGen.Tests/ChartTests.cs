@@ -36,14 +36,22 @@ public sealed class ChartTests : IDisposable
     };
 
     [Fact]
-    public void A_sweep_with_cold_starts_gets_all_three_charts_as_svg_and_png()
+    public void A_sweep_with_cold_starts_and_warm_invokes_gets_all_four_charts_as_svg_and_png()
     {
         var document = Sweep();
         var summaries = document.Variants.Select(v => (v.Name, VariantSummary.Of(v.Requests, document.CostModel()))).ToList();
 
         var files = Charts.Write(document, summaries, _dir);
 
-        Assert.Equal(["latency-cdf.svg", "latency-cdf.png", "init-breakdown.svg", "init-breakdown.png", "tune.svg", "tune.png"], files.Select(Path.GetFileName));
+        // The crossover too: each memory size had warm invokes to price.
+        Assert.Equal(["latency-cdf.svg", "latency-cdf.png", "init-breakdown.svg", "init-breakdown.png", "tune.svg", "tune.png", "crossover.svg", "crossover.png"],
+            files.Select(Path.GetFileName));
+        // The sweep plots REPORT Duration (the billed work) beside client latency.
+        Assert.Equal(3, Charts.MemorySweep(document, summaries)!.GetPlottables().Count());
+        Assert.Contains("p50 REPORT Duration (ms, billed work)", Charts.MemorySweep(document, summaries)!.GetPlottables()
+            .OfType<ScottPlot.Plottables.Scatter>().Select(p => p.LegendText));
+        var crossover = CrossoverChart.Build(document)!.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Select(p => p.LegendText).ToList();
+        Assert.Equal(["1024 MB Lambda", "1024 MB container", "3008 MB Lambda", "3008 MB container"], crossover);
         foreach (var png in files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
         {
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);

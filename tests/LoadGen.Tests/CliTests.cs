@@ -1,4 +1,5 @@
 using LlamaAspire.LoadGen.Commands;
+using LlamaAspire.LoadGen.Comparing;
 using LlamaAspire.LoadGen.Measurement;
 using LlamaAspire.LoadGen.Output;
 
@@ -101,12 +102,22 @@ public sealed class CliTests : IDisposable
     {
         await using var server = await SlowTarget.StartAsync(TimeSpan.FromMilliseconds(20));
         using var console = new TestConsole();
+        console.Console.Profile.Width = 1000; // a note on one line
 
         // The slow target has no control plane: GetFunctionConfiguration answers 404, as for a function that does not exist.
-        var exit = await LoadGenApp.Create(console.Console).RunAsync(["compare", "-e", server.Address.ToString(), "--variant", "slow", "--out", _out]);
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(["compare", "-e", server.Address.ToString(), "--variant", "slow",
+            "--variant", CompareVariant.VanillaFunction, "--out", _out]);
 
         Assert.True(exit == CompareCommand.NothingMeasured, console.Output);
-        Assert.Contains("slow: skipped, the target has no such function", console.Output, StringComparison.Ordinal);
+        var notes = console.Output.Split('\n');
+        var slow = Assert.Single(notes, l => l.Contains("slow: skipped", StringComparison.Ordinal));
+        Assert.Contains("slow: skipped, the target has no such function", slow, StringComparison.Ordinal);
+        Assert.DoesNotContain("Node.js", slow, StringComparison.Ordinal); // the install step only where it helps
+        // Without Node.js the AppHost has no llama-vanilla: the note says what it needs and how to install it.
+        var vanilla = Assert.Single(notes, l => l.Contains($"{CompareVariant.VanillaFunction}: skipped", StringComparison.Ordinal));
+        Assert.Contains("the target has no such function", vanilla, StringComparison.Ordinal);
+        Assert.Contains("needs s3rver, the local S3", vanilla, StringComparison.Ordinal);
+        Assert.Contains("Install Node.js 18 or later (e.g. apt-get install nodejs npm)", vanilla, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_out, ResultsJson.FileName)));
     }
 

@@ -40,7 +40,7 @@ public sealed class CompareTableTests : IDisposable
     [Fact]
     public void The_default_ladder_changes_one_technique_per_step()
     {
-        // vanilla → memory → packaged instead of S3 → ORT format → Native AOT.
+        // vanilla → memory → packaged instead of S3 → the model format (llama-aot's pre-packed model) → Native AOT.
         Assert.Equal(["llama-vanilla", "llama-vanilla@10240", "llama-jit@10240", "llama-jit@10240+MODEL_DIR=@llama-aot", "llama-aot@10240"],
             CompareVariant.Defaults.Select(v => v.Label));
     }
@@ -61,6 +61,9 @@ public sealed class CompareTableTests : IDisposable
         Assert.Equal("300", Cell(table, $"init: {FunctionTelemetryNames.ModelDownloadSpan} (ms", 1));
         Assert.Equal("~10000", Cell(table, $"init: {FunctionTelemetryNames.ModelDownloadSpan} at 90 MB/s (estimate", 1)); // 900 MB ÷ 90 MB/s
         Assert.Equal("-", Cell(table, $"init: {FunctionTelemetryNames.ModelDownloadSpan} at", 2));
+        Assert.Equal("50", Cell(table, "init: platform init (REPORT Init Duration − function init total)", 1));
+        Assert.Equal("40", Cell(table, "first prefill", 2)); // the cold start's, not the warm invokes' 10 ms
+        Assert.Equal("950", Cell(table, "init total, function", 1)); // REPORT's 1,000 ms less the platform's 50
         Assert.Equal("$10.00", Cell(table, "$ per 1M requests (warm)", 1));  // 1 s × 1 GB × $0.00001
         Assert.Equal("$25.00", Cell(table, "$ per 1M requests (warm)", 2));  // 0.25 s × 10 GB × $0.00001
         Assert.Equal("1", Cell(table, "always-on container", 1));              // $0.00001/s ÷ $0.00001
@@ -86,12 +89,15 @@ public sealed class CompareTableTests : IDisposable
     [Fact]
     public async Task Report_and_diff_take_a_compare_run_and_the_crossover_chart_is_drawn()
     {
-        var document = CompareSample.Document(provisioned: 1);
+        // A skipped variant's note is in no request: it is saved with the results so report prints it as compare did.
+        const string Skipped = "llama-vanilla: skipped, the target has no such function (404).";
+        var document = CompareSample.Document(provisioned: 1) with { Notes = [Skipped] };
         var first = Path.Combine(_dir, "first");
         using (var console = new TestConsole())
         {
-            Assert.Equal(0, await Reporting.FinishAsync(console.Console, document, [], first, []));
+            Assert.Equal(0, await Reporting.FinishAsync(console.Console, document, [], first));
             Assert.Contains("always-on container", console.Output, StringComparison.Ordinal);
+            Assert.Contains(Skipped, console.Output, StringComparison.Ordinal);
         }
 
         foreach (var file in (string[])["results.json", "summary.md", "report.html", "crossover.svg", "crossover.png", "init-breakdown.svg", "latency-cdf.svg"])
@@ -108,9 +114,14 @@ public sealed class CompareTableTests : IDisposable
         {
             Assert.Equal(0, await LoadGenApp.Create(console.Console).RunAsync(["report", first, "--out", second]));
             Assert.Contains("cold p50 ÷ baseline", console.Output, StringComparison.Ordinal);
+            Assert.Contains(Skipped, console.Output, StringComparison.Ordinal);
+            Assert.Contains("llama-vanilla@1024: an always-on container", console.Output, StringComparison.Ordinal);
         }
 
-        Assert.Contains("cold p50 ÷ baseline", await File.ReadAllTextAsync(Path.Combine(second, MarkdownWriter.FileName)));
+        var again = await File.ReadAllTextAsync(Path.Combine(second, MarkdownWriter.FileName));
+        Assert.Contains("cold p50 ÷ baseline", again, StringComparison.Ordinal);
+        Assert.Contains("- " + Skipped, again, StringComparison.Ordinal);
+        Assert.Equal([Skipped], (await ResultsJson.ReadAsync(Path.Combine(second, ResultsJson.FileName), default)).Notes);
         using (var console = new TestConsole())
         {
             Assert.Equal(0, await LoadGenApp.Create(console.Console).RunAsync(["diff", first, second]));

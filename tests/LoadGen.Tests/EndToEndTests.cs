@@ -139,6 +139,7 @@ public sealed class EndToEndTests(TinyModelFixture tiny, ITestOutputHelper outpu
         Assert.False(restored.Environment!.Variables!.ContainsKey(EnvVars.Warmup)); // the function's own variables back
         Assert.Contains("1.00×", console.Output, StringComparison.Ordinal);
         Assert.Contains("absent: skipped, the target has no such function", console.Output, StringComparison.Ordinal);
+        Assert.Contains(document.Notes!, n => n.StartsWith("absent: skipped, the target has no such function", StringComparison.Ordinal)); // saved for report
         Assert.Contains("always-on container", console.Output, StringComparison.Ordinal);
         foreach (var file in (string[])["report.html", "summary.md", "crossover.svg", "init-breakdown.svg", "latency-cdf.svg"])
         {

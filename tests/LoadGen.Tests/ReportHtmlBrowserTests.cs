@@ -14,7 +14,7 @@ public sealed class ReportHtmlBrowserTests : IDisposable
     {
         using (var console = new TestConsole())
         {
-            Assert.Equal(0, await Reporting.FinishAsync(console.Console, CompareSample.Document(provisioned: 1), [], _dir, []));
+            Assert.Equal(0, await Reporting.FinishAsync(console.Console, CompareSample.Document(provisioned: 1), [], _dir));
         }
 
         using var playwright = await Playwright.CreateAsync();

@@ -3,6 +3,7 @@ using LlamaAspire.LoadGen.Commands;
 using LlamaAspire.LoadGen.Cost;
 using LlamaAspire.LoadGen.Measurement;
 using LlamaAspire.LoadGen.Output;
+using LlamaAspire.LoadGen.Tuning;
 
 namespace LlamaAspire.LoadGen.Tests;
 
@@ -56,6 +57,11 @@ public sealed class SavedResultsTests : IDisposable
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(path));
         var root = json.RootElement;
         Assert.Equal(1, root.GetProperty("schema").GetInt32());
+        // The provisioned-concurrency prices are saved with the on-demand ones, under the names the README documents.
+        var prices = root.GetProperty("prices");
+        Assert.Equal(["perRequest", "x64PerGbSecond", "arm64PerGbSecond", "x64ProvisionedPerGbSecond", "arm64ProvisionedPerGbSecond",
+            "x64ProvisionedDurationPerGbSecond", "arm64ProvisionedDurationPerGbSecond"], prices.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(0.0000097222m, prices.GetProperty("x64ProvisionedDurationPerGbSecond").GetDecimal());
         var first = root.GetProperty("variants")[0].GetProperty("requests")[0];
         Assert.Equal(1000, first.GetProperty("latencyMs").GetDouble());
         Assert.Equal("ok", first.GetProperty("outcome").GetString());
@@ -93,6 +99,52 @@ public sealed class SavedResultsTests : IDisposable
         Assert.Matches(@"FAIL cold: cold.max<2000 \(measured 300[0-3]\)", console.Output); // 3,000 ms, as the upper edge of its HDR bucket
         Assert.Contains("weight load", console.Output, StringComparison.Ordinal);
         Assert.Contains("| weight load | 600 |", await File.ReadAllTextAsync(Path.Combine(_dir, "again", MarkdownWriter.FileName)), StringComparison.Ordinal);
+    }
+
+    private static ResultsDocument Tune(TuneSetup? setup) => Document() with
+    {
+        Command = "tune",
+        Tune = setup,
+        // 1,024 MB: slower (p50 1,000 ms) and cheaper (1 GB × 1 s); 3,008 MB: faster (400 ms) and dearer (2.9 GB × 0.4 s).
+        Variants =
+        [
+            new VariantResults("1024 MB", 1024, [Cold(0, 1000, 800, 300) with { Report = new ReportFields(1000, 1000, null, 1024, 150) }]),
+            new VariantResults("3008 MB", 3008, [Cold(0, 400, 300, 100) with { Report = new ReportFields(400, 400, null, 3008, 150) }]),
+        ],
+    };
+
+    [Theory]
+    [InlineData(TuneStrategy.Cost, "Recommended 1024 MB (cost)")]
+    [InlineData(TuneStrategy.Speed, "Recommended 3008 MB (speed)")]
+    public async Task Report_of_a_tune_result_recomputes_the_recommendation_with_the_saved_strategy(TuneStrategy strategy, string expected)
+    {
+        var dir = await SaveAsync($"tune-{strategy}", Tune(new TuneSetup { Strategy = strategy, Weight = 0.5 }));
+        var again = Path.Combine(_dir, $"again-{strategy}");
+        using var console = new TestConsole();
+
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(["report", dir, "--out", again]);
+
+        Assert.True(exit == 0, console.Output);
+        Assert.Contains(expected, console.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("assumed", console.Output, StringComparison.Ordinal);
+        // Each size's invoke was warm: the container crossover is said for each (at Fargate's prices: none were saved).
+        Assert.Contains("1024 MB: an always-on container of 0.58 vCPU and 1 GB", console.Output, StringComparison.Ordinal);
+        Assert.Contains("3008 MB: an always-on container of 1.7 vCPU and 2.94 GB", console.Output, StringComparison.Ordinal);
+        Assert.Contains("- " + expected, await File.ReadAllTextAsync(Path.Combine(again, MarkdownWriter.FileName)), StringComparison.Ordinal);
+        Assert.Equal(strategy, (await ResultsJson.ReadAsync(Path.Combine(again, ResultsJson.FileName), default)).Tune!.Strategy);
+    }
+
+    [Fact]
+    public async Task Report_of_a_tune_result_saved_without_its_strategy_says_the_default_is_assumed()
+    {
+        var dir = await SaveAsync("tune-old", Tune(null));
+        using var console = new TestConsole();
+
+        var exit = await LoadGenApp.Create(console.Console).RunAsync(["report", dir]);
+
+        Assert.True(exit == 0, console.Output);
+        Assert.Contains("(balanced, weight 0.5 on cost)", console.Output, StringComparison.Ordinal);
+        Assert.Contains("not saved", console.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,9 +22,12 @@ public sealed class ColdCommand(IAnsiConsole console) : MeasuringCommand<ColdSet
             () => $"cold: {series.Completed} of {settings.Count}",
             () => series.RunAsync(settings.Count, TimeSpan.FromSeconds(settings.DurationSeconds), payload, cancellationToken)).ConfigureAwait(false);
 
-        var document = Document("cold", settings, connection, startedAt, "cold", result);
         var warmAnswers = result.Requests.Count(r => r.Cold == false);
-        string[] notes = warmAnswers > 0 ? [$"{warmAnswers} forced invoke(s) were answered warm: {trigger.Method} did not retire every environment."] : [];
-        return await Reporting.FinishAsync(Console, document, settings.ParsedThresholds, settings.Out, notes).ConfigureAwait(false);
+        // Saved with the results (the trigger is not in the requests), so report says it too.
+        var document = Document("cold", settings, connection, startedAt, "cold", result) with
+        {
+            Notes = warmAnswers > 0 ? [$"{warmAnswers} forced invoke(s) were answered warm: {trigger.Method} did not retire every environment."] : null,
+        };
+        return await Reporting.FinishAsync(Console, document, settings.ParsedThresholds, settings.Out).ConfigureAwait(false);
     }
 }

@@ -26,8 +26,12 @@ public sealed class CompareCommand(IAnsiConsole console) : MeasuringCommand<Comp
             () => runner.RunAsync(variants, settings.ColdStarts, settings.WarmInvokes, TimeSpan.FromSeconds(settings.DurationSeconds), payload, cancellationToken)).ConfigureAwait(false);
 
         var functions = string.Join(", ", variants.Select(v => v.Function).Distinct(StringComparer.Ordinal));
+        // Saved with the results: which variants were skipped and why is not in the requests, and report prints it again.
+        var notes = runner.Skipped.Concat(results.Where(v => v.Requests.Take(settings.ColdStarts).Any(r => r.Cold == false))
+            .Select(v => $"{v.Name}: some forced invokes were answered warm (REPORT had no Init Duration).")).ToList();
         var document = Document("compare", settings, connection, functions, startedAt, interrupted, results) with
         {
+            Container = null, // compare keeps its container prices in its setup (compare.container), where report reads them
             Compare = new CompareSetup
             {
                 ColdStarts = settings.ColdStarts,
@@ -38,9 +42,8 @@ public sealed class CompareCommand(IAnsiConsole console) : MeasuringCommand<Comp
                 Container = settings.ContainerPrices,
                 Provisioned = settings.Provisioned,
             },
+            Notes = notes.Count > 0 ? notes : null,
         };
-        var notes = runner.Skipped.Concat(results.Where(v => v.Requests.Take(settings.ColdStarts).Any(r => r.Cold == false))
-            .Select(v => $"{v.Name}: some forced invokes were answered warm (REPORT had no Init Duration).")).ToList();
         if (results.Count == 0 && !interrupted)
         {
             foreach (var note in notes)
@@ -52,6 +55,6 @@ public sealed class CompareCommand(IAnsiConsole console) : MeasuringCommand<Comp
             return NothingMeasured;
         }
 
-        return await Reporting.FinishAsync(Console, document, settings.ParsedThresholds, settings.Out, notes).ConfigureAwait(false);
+        return await Reporting.FinishAsync(Console, document, settings.ParsedThresholds, settings.Out).ConfigureAwait(false);
     }
 }

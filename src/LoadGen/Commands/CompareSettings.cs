@@ -49,16 +49,6 @@ public sealed class CompareSettings : TargetSettings
     [Description("Size of the model the S3 variant downloads, MB: the download estimate is this ÷ --s3-throughput")]
     public double? ModelMegabytes { get; init; }
 
-    /// <summary>Fargate vCPU-hour override.</summary>
-    [CommandOption("--container-vcpu-hour <USD>")]
-    [Description("Always-on container price per vCPU-hour (default Fargate us-east-1: 0.04048 x86_64, 0.03238 arm64)")]
-    public decimal? ContainerPerVcpuHour { get; init; }
-
-    /// <summary>Fargate GB-hour override.</summary>
-    [CommandOption("--container-gb-hour <USD>")]
-    [Description("Always-on container price per GB-hour (default Fargate us-east-1: 0.004445 x86_64, 0.00356 arm64)")]
-    public decimal? ContainerPerGbHour { get; init; }
-
     /// <summary>Provisioned concurrency priced beside on-demand.</summary>
     [CommandOption("--provisioned <N>")]
     [Description("Price N provisioned-concurrency environments (allocated + duration prices) beside on-demand and the container")]
@@ -70,16 +60,6 @@ public sealed class CompareSettings : TargetSettings
         Variants.Length > 0 ? Variants.Select(CompareVariant.Parse).ToList()
         : Function is not null ? [CompareVariant.Parse(Function)]
         : CompareVariant.Defaults;
-
-    /// <summary>The container's prices, defaults overridden by options.</summary>
-    public ContainerPrices ContainerPrices
-    {
-        get
-        {
-            var defaults = ContainerPrices.FargateDefaults(Architecture);
-            return new ContainerPrices { PerVcpuHour = ContainerPerVcpuHour ?? defaults.PerVcpuHour, PerGbHour = ContainerPerGbHour ?? defaults.PerGbHour };
-        }
-    }
 
     /// <inheritdoc />
     protected override bool RequiresFunction => false;
@@ -101,8 +81,8 @@ public sealed class CompareSettings : TargetSettings
 
         return ColdStarts < 0 || WarmInvokes < 0 || ColdStarts + WarmInvokes == 0 || DurationSeconds <= 0 || UpdateTimeoutSeconds < 1
             ? ValidationResult.Error("--cold and --warm must not be negative nor both 0; --duration and --update-timeout must be positive.")
-            : S3MegabytesPerSecond <= 0 || ModelMegabytes <= 0 || Provisioned < 0 || ContainerPerVcpuHour < 0 || ContainerPerGbHour < 0
-                ? ValidationResult.Error("--s3-throughput and --model-mb must be positive; --provisioned and the container prices not negative.")
+            : S3MegabytesPerSecond <= 0 || ModelMegabytes <= 0 || Provisioned < 0
+                ? ValidationResult.Error("--s3-throughput and --model-mb must be positive; --provisioned not negative.")
                 : base.Validate();
     }
 }

@@ -77,6 +77,7 @@ public abstract class MeasuringCommand<TSettings>(IAnsiConsole console) : AsyncC
             Function = function,
             Architecture = settings.Architecture,
             Prices = settings.Prices,
+            Container = settings.ContainerPrices,
             Interrupted = interrupted,
             Variants = variants,
         };

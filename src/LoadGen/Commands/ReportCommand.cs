@@ -14,6 +14,6 @@ public sealed class ReportCommand(IAnsiConsole console) : AsyncCommand<ReportSet
         ArgumentNullException.ThrowIfNull(settings);
         var document = await ResultsJson.ReadAsync(settings.ResultsFile, cancellationToken).ConfigureAwait(false);
         console.MarkupLine(Markup.Escape($"{document.Command} of {document.Function} at {document.Target}, started {document.StartedAt:u}"));
-        return await Reporting.FinishAsync(console, document, settings.Thresholds.Select(Threshold.Parse).ToList(), settings.Out, []).ConfigureAwait(false);
+        return await Reporting.FinishAsync(console, document, settings.Thresholds.Select(Threshold.Parse).ToList(), settings.Out).ConfigureAwait(false);
     }
 }

@@ -2,6 +2,7 @@ using LlamaAspire.LoadGen.Comparing;
 using LlamaAspire.LoadGen.Measurement;
 using LlamaAspire.LoadGen.Output;
 using LlamaAspire.LoadGen.Thresholds;
+using LlamaAspire.LoadGen.Tuning;
 using Spectre.Console;
 
 namespace LlamaAspire.LoadGen.Commands;
@@ -15,9 +16,12 @@ public static class Reporting
     /// <summary>Exit code when the run was interrupted (128 + SIGINT, as shells report it) and no threshold failed.</summary>
     public const int Interrupted = 130;
 
-    /// <summary>Prints the tables and threshold results, writes <c>--out</c> files, and returns the exit code.</summary>
-    public static async Task<int> FinishAsync(IAnsiConsole console, ResultsDocument document, IReadOnlyList<Threshold> thresholds,
-        string? outDirectory, IEnumerable<string> notes)
+    /// <summary>
+    /// Prints the tables, the notes and threshold results, writes <c>--out</c> files, and returns the exit code. Everything
+    /// comes from the document — the run's own notes saved in it, the rest derived from its requests — so a measuring command
+    /// and <c>report</c> of its results.json print the same.
+    /// </summary>
+    public static async Task<int> FinishAsync(IAnsiConsole console, ResultsDocument document, IReadOnlyList<Threshold> thresholds, string? outDirectory)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(document);
@@ -25,13 +29,26 @@ public static class Reporting
         var costModel = document.CostModel();
         var summaries = document.Variants.Select(v => (v.Name, VariantSummary.Of(v.Requests, costModel))).ToList();
         var tables = SummaryTables.Build(summaries).ToList();
-        var noteList = notes.ToList();
+        var noteList = (document.Notes ?? []).ToList();
         if (document.Compare is not null)
         {
             // compare's own table first (report re-renders it from the saved setup); the usual tables follow as detail.
             var (compare, compareNotes) = CompareTable.Build(document, summaries);
             tables.Insert(0, compare);
             noteList.AddRange(compareNotes);
+        }
+        else
+        {
+            // A sweep's recommendation first: it is the answer the sweep was run for.
+            if ((document.Tune ?? (document.Command.StartsWith("tune", StringComparison.Ordinal) ? TuneSetup.Fallback(document.Command) : null)) is { } tune)
+            {
+                noteList.Add(tune.Sentence(document));
+            }
+
+            // The decision matrix for any result with warm invokes at a known memory size (a run, each size of a sweep);
+            // compare's table says it per column above.
+            var container = document.CrossoverContainer();
+            noteList.AddRange(document.Variants.Select(v => VariantCrossover.Of(v, costModel, container)?.Sentence(document.Architecture)).OfType<string>());
         }
 
         if (document.Interrupted)

@@ -21,6 +21,6 @@ public sealed class RunCommand(IAnsiConsole console) : MeasuringCommand<RunSetti
             () => runner.RunAsync(settings.Schedule(), _ => payload, cancellationToken)).ConfigureAwait(false);
 
         var document = Document($"run {settings.Shape}", settings, connection, startedAt, settings.Shape, result);
-        return await Reporting.FinishAsync(Console, document, settings.ParsedThresholds, settings.Out, []).ConfigureAwait(false);
+        return await Reporting.FinishAsync(Console, document, settings.ParsedThresholds, settings.Out).ConfigureAwait(false);
     }
 }

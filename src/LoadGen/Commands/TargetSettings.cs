@@ -65,6 +65,11 @@ public class TargetSettings : CommandSettings
     [Description("Read the prompt from a file")]
     public string? PromptFile { get; init; }
 
+    /// <summary>A prompt of about this many tokens.</summary>
+    [CommandOption("--prompt-tokens <N>")]
+    [Description("A prompt of about N tokens (the default paragraph's words cut or repeated; the default is ~128). Not with --prompt or --prompt-file")]
+    public int? PromptTokens { get; init; }
+
     /// <summary>Tokens to generate.</summary>
     [CommandOption("--max-tokens <N>")]
     [Description("Tokens to generate per request")]
@@ -123,6 +128,16 @@ public class TargetSettings : CommandSettings
     [Description("Duration on provisioned concurrency, per GB-second, for --architecture (default 0.0000097222 x86_64, 0.0000077778 arm64)")]
     public decimal? PriceProvisionedDurationGbSecond { get; init; }
 
+    /// <summary>Fargate vCPU-hour override.</summary>
+    [CommandOption("--container-vcpu-hour <USD>")]
+    [Description("Always-on container price per vCPU-hour, for the crossover (default Fargate us-east-1: 0.04048 x86_64, 0.03238 arm64)")]
+    public decimal? ContainerPerVcpuHour { get; init; }
+
+    /// <summary>Fargate GB-hour override.</summary>
+    [CommandOption("--container-gb-hour <USD>")]
+    [Description("Always-on container price per GB-hour, for the crossover (default Fargate us-east-1: 0.004445 x86_64, 0.00356 arm64)")]
+    public decimal? ContainerPerGbHour { get; init; }
+
     /// <summary>No live progress bar (logs, CI).</summary>
     [CommandOption("--no-progress")]
     [Description("No live progress bar")]
@@ -164,12 +179,23 @@ public class TargetSettings : CommandSettings
         }
     }
 
+    /// <summary>The always-on container's prices for the crossover, defaults overridden by options.</summary>
+    public ContainerPrices ContainerPrices
+    {
+        get
+        {
+            var defaults = ContainerPrices.FargateDefaults(Architecture);
+            return new ContainerPrices { PerVcpuHour = ContainerPerVcpuHour ?? defaults.PerVcpuHour, PerGbHour = ContainerPerGbHour ?? defaults.PerGbHour };
+        }
+    }
+
     /// <summary>The parsed thresholds.</summary>
     public IReadOnlyList<Threshold> ParsedThresholds => Thresholds.Select(Threshold.Parse).ToList();
 
     /// <summary>The payload bytes.</summary>
     public byte[] Payload() => Payloads.PromptPayload.Create(
-        PromptFile is not null ? File.ReadAllText(PromptFile) : Prompt ?? Payloads.PromptPayload.DefaultPrompt, MaxTokens, Stream);
+        PromptFile is not null ? File.ReadAllText(PromptFile) : Prompt ?? Payloads.PromptPayload.OfTokens(PromptTokens ?? Payloads.PromptPayload.DefaultPromptTokens),
+        MaxTokens, Stream);
 
     /// <summary>Whether <c>--function</c> must be given (compare names its functions in its variants instead).</summary>
     protected virtual bool RequiresFunction => true;
@@ -224,6 +250,16 @@ public class TargetSettings : CommandSettings
             return ValidationResult.Error("--url is one function's URL; compare measures several functions through the Invoke API (name them with --variant).");
         }
 
+        if (new object?[] { Prompt, PromptFile, PromptTokens }.Count(o => o is not null) > 1)
+        {
+            return ValidationResult.Error("--prompt, --prompt-file and --prompt-tokens each give the prompt: use one of them.");
+        }
+
+        if (PromptTokens < 1)
+        {
+            return ValidationResult.Error($"--prompt-tokens must be at least 1 (got {PromptTokens}).");
+        }
+
         if (PromptFile is not null && !File.Exists(PromptFile))
         {
             return ValidationResult.Error($"--prompt-file '{PromptFile}' does not exist.");
@@ -237,6 +273,11 @@ public class TargetSettings : CommandSettings
         if (Architecture is not (LambdaPrices.X64 or LambdaPrices.Arm64))
         {
             return ValidationResult.Error($"--architecture must be {LambdaPrices.X64} or {LambdaPrices.Arm64}.");
+        }
+
+        if (ContainerPerVcpuHour < 0 || ContainerPerGbHour < 0)
+        {
+            return ValidationResult.Error("--container-vcpu-hour and --container-gb-hour must not be negative.");
         }
 
         try

@@ -1,5 +1,4 @@
 using LlamaAspire.LoadGen.ColdStarts;
-using LlamaAspire.LoadGen.Measurement;
 using LlamaAspire.LoadGen.Output;
 using LlamaAspire.LoadGen.Tuning;
 using Spectre.Console;
@@ -23,22 +22,11 @@ public sealed class TuneCommand(IAnsiConsole console) : MeasuringCommand<TuneSet
             () => $"tune: {sweep.Current?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} MB, {sweep.Completed} of {expected}",
             () => sweep.RunAsync(sizes, settings.Invocations, settings.ColdOnly, TimeSpan.FromSeconds(settings.DurationSeconds), payload, cancellationToken)).ConfigureAwait(false);
 
-        var document = Document(settings.ColdOnly ? "tune --cold-only" : "tune", settings, connection, settings.Function!, startedAt, interrupted, variants);
-        var recommendation = Recommend(document, settings.ColdOnly, settings.Strategy, settings.Weight);
-        string[] notes = [recommendation?.Sentence ?? "No recommendation: no memory size had a successful invoke with a REPORT."];
-        return await Reporting.FinishAsync(Console, document, settings.ParsedThresholds, settings.Out, notes).ConfigureAwait(false);
-    }
-
-    /// <summary>The strategy's pick among the measured sizes: cold p50 with <paramref name="coldOnly"/>, else p50 of all invokes.</summary>
-    internal static Recommendation? Recommend(ResultsDocument document, bool coldOnly, TuneStrategy strategy, double weight)
-    {
-        var cost = document.CostModel();
-        var candidates = document.Variants
-            .Where(v => v.MemorySizeMb is not null)
-            .Select(v => (v.MemorySizeMb!.Value, Summary: VariantSummary.Of(v.Requests, cost)))
-            .Where(v => v.Summary.Cost is not null)
-            .Select(v => new TuneCandidate(v.Value, coldOnly ? v.Summary.Cold.P50 : v.Summary.All.P50, v.Summary.Cost!.PerMillionRequests / 1_000_000m))
-            .ToList();
-        return Recommendation.Choose(candidates, strategy, weight);
+        var document = Document(settings.ColdOnly ? "tune --cold-only" : "tune", settings, connection, settings.Function!, startedAt, interrupted, variants) with
+        {
+            // Saved, not the sentence: Reporting derives the recommendation from it, here and in report.
+            Tune = new TuneSetup { Strategy = settings.Strategy, Weight = settings.Weight, ColdOnly = settings.ColdOnly },
+        };
+        return await Reporting.FinishAsync(Console, document, settings.ParsedThresholds, settings.Out).ConfigureAwait(false);
     }
 }

@@ -83,14 +83,14 @@ public sealed class CompareRunner(Func<string, (IInvokeTarget Target, IFunctionC
         }
         catch (FunctionNotFoundException ex)
         {
-            _skipped.Add($"{variant.Function}: skipped, the target has no such function ({ex.Message}).");
+            _skipped.Add($"{variant.Function}: skipped, the target has no such function ({ex.Message}).{MissingFunctionNote.Remedy(variant.Function)}");
             return null;
         }
 
         var environment = await EnvironmentOfAsync(variant, original, cancellationToken).ConfigureAwait(false);
         if (environment is { Missing: { } missing })
         {
-            _skipped.Add($"{variant.NameAt(variant.MemorySizeMb ?? original.MemorySizeMb)}: skipped, {missing}.");
+            _skipped.Add($"{variant.NameAt(variant.MemorySizeMb ?? original.MemorySizeMb)}: skipped, {missing}");
             return null;
         }
 
@@ -150,14 +150,14 @@ public sealed class CompareRunner(Func<string, (IInvokeTarget Target, IFunctionC
                 var state = await connect(donor).Control.GetAsync(cancellationToken).ConfigureAwait(false);
                 if (!state.Environment.TryGetValue(name, out var donated))
                 {
-                    return (null, $"{donor} has no variable {name} to take");
+                    return (null, $"{donor} has no variable {name} to take.");
                 }
 
                 variables[name] = donated;
             }
             catch (FunctionNotFoundException)
             {
-                return (null, $"the target has no function {donor} to take {name} from");
+                return (null, $"the target has no function {donor} to take {name} from.{MissingFunctionNote.Remedy(donor)}");
             }
         }
 

@@ -36,6 +36,7 @@ public static class CompareTable
         Row("cold starts / warm invokes (ok)", c => $"{Int(c.Summary.ColdStarts)} / {Int(c.Summary.Ok - c.Summary.ColdStarts)}");
         Row("cold p50 / p90 / max (ms)", c => Triple(c.Summary.Cold.Count, c.Summary.Cold.P50, c.Summary.Cold.P90, c.Summary.Cold.Max));
         Row("cold p50 ÷ baseline", c => Ratio(c.Summary.Cold, baseline));
+        Row($"init: {VariantSummary.PlatformInitLabel} (ms)", c => SummaryTables.Number(c.Summary.PlatformInitMs));
         // The download first: the weights load from what it wrote (the breakdown's own order puts unlisted phases last).
         var phases = columns.SelectMany(c => c.Summary.Init?.Phases.Keys ?? []).Distinct(StringComparer.Ordinal)
             .OrderBy(p => p == FunctionTelemetryNames.ModelDownloadSpan ? 0 : 1).ToList();
@@ -52,6 +53,7 @@ public static class CompareTable
             }
         }
 
+        Row($"{VariantSummary.FirstPrefillLabel} (ms)", c => SummaryTables.Number(c.Summary.FirstPrefillMs));
         Row("init total, function (ms)", c => SummaryTables.Number(c.Summary.Init?.TotalMs));
         Row("REPORT Init Duration p50 (ms)", c => SummaryTables.Number(c.Summary.InitDuration.Count > 0 ? c.Summary.InitDuration.P50 : null));
         Row("warm p50 / p90 (ms)", c => c.Summary.Warm.Count == 0 ? "-" : $"{SummaryTables.Number(c.Summary.Warm.P50)} / {SummaryTables.Number(c.Summary.Warm.P90)}");

@@ -20,17 +20,21 @@ public sealed record CompareVariant(string Function, int? MemorySizeMb)
     /// <summary>
     /// The default ladder over the AppHost's functions: each step changes one technique from the one before, so the table
     /// shows each one's share of the gain — the vanilla build (JIT, .onnx from S3, 1,769 MB), then memory (10,240 MB), then
-    /// the model packaged instead of downloaded (llama-jit), then the ORT format (llama-jit with llama-aot's model), then
-    /// Native AOT (llama-aot: AOT + ORT format).
+    /// the model packaged instead of downloaded (llama-jit), then the model format: llama-aot's pre-packed model (an int4
+    /// embedding, logits for the last position only; llama-jit with llama-aot's MODEL_DIR), then Native AOT (llama-aot: AOT
+    /// + that pre-packed model).
     /// </summary>
     public static IReadOnlyList<CompareVariant> Defaults { get; } =
     [
-        new("llama-vanilla", null),
-        new("llama-vanilla", LambdaLimits.MaxMemoryMb),
+        new(VanillaFunction, null),
+        new(VanillaFunction, LambdaLimits.MaxMemoryMb),
         new("llama-jit", LambdaLimits.MaxMemoryMb),
         new("llama-jit", LambdaLimits.MaxMemoryMb) { Environment = [new(ModelDirectoryVariable, $"{FromFunction}llama-aot")] },
         new("llama-aot", LambdaLimits.MaxMemoryMb),
     ];
+
+    /// <summary>The AppHost's vanilla function (the model from S3 at init), which it leaves out without Node.js.</summary>
+    public const string VanillaFunction = "llama-vanilla";
 
     /// <summary>The inference function's model directory variable (its <c>EnvVars.ModelDir</c>; LoadGen does not reference the function).</summary>
     public const string ModelDirectoryVariable = "MODEL_DIR";

@@ -5,6 +5,8 @@ namespace LlamaAspire.LoadGen.Measurement;
 /// <summary>
 /// What the inference function reports about itself in its JSON answer: <c>usage</c>, <c>timings</c> and, on a cold start,
 /// <c>timings.init</c>. Every member is optional: another function, an error body or an older build leave them null.
+/// <paramref name="PrefillMs"/> is <c>timings.prefill_ms</c>: on a cold start, the environment's first prefill, which the init
+/// breakdown shows after the init phases (the first run of the model pays for lazily built kernels and cold caches).
 /// </summary>
 public sealed record FunctionAnswer(
     int? PromptTokens,
@@ -12,7 +14,8 @@ public sealed record FunctionAnswer(
     double? TimeToFirstTokenMs,
     double? DecodeTokensPerSecond,
     bool? ColdStart,
-    InitBreakdown? Init)
+    InitBreakdown? Init,
+    double? PrefillMs = null)
 {
     /// <summary>Reads an answer body (the buffered JSON, or the final event of a stream); null when it is not a JSON object.</summary>
     public static FunctionAnswer? Parse(ReadOnlySpan<byte> body)
@@ -75,7 +78,8 @@ public sealed record FunctionAnswer(
             Number(timings, "time_to_first_token_ms"),
             Number(timings, "decode_tokens_per_second"),
             Member(timings, "cold_start") is { ValueKind: JsonValueKind.True or JsonValueKind.False } cold ? cold.GetBoolean() : null,
-            ReadInit(Member(timings, "init")));
+            ReadInit(Member(timings, "init")),
+            Number(timings, "prefill_ms"));
     }
 
     private static InitBreakdown? ReadInit(JsonElement? init)

@@ -47,6 +47,14 @@ public sealed record RequestRecord
     public FunctionAnswer? Answer { get; init; }
 
     /// <summary>
+    /// Platform init of a cold start: REPORT's Init Duration minus the function's own init total (<c>timings.init.total_ms</c>) —
+    /// the time the platform's side of init took around the function's (starting the runtime process, the Runtime API's first
+    /// exchange). Derived: written to results.json to read, computed again from the two figures when read back; null unless
+    /// both are there.
+    /// </summary>
+    public double? PlatformInitMs => Report?.InitDurationMs is { } init && Answer?.Init?.TotalMs is { } own ? init - own : null;
+
+    /// <summary>
     /// Cold start as REPORT says (Init Duration present); without a REPORT (a function URL returns no log tail), as the
     /// function says in <c>timings.cold_start</c>; null when neither is there.
     /// </summary>

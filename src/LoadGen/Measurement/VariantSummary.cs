@@ -59,6 +59,18 @@ public sealed record VariantSummary
     /// <see cref="FunctionTelemetryNames.InitPhases"/> order then any others; with the mean total.</summary>
     public InitBreakdown? Init { get; init; }
 
+    /// <summary>The init breakdown's row of <see cref="PlatformInitMs"/>, labelled with how it is derived.</summary>
+    public const string PlatformInitLabel = "platform init (REPORT Init Duration − function init total)";
+
+    /// <summary>The init breakdown's row of <see cref="FirstPrefillMs"/>.</summary>
+    public const string FirstPrefillLabel = "first prefill (the cold start's invoke)";
+
+    /// <summary>Mean <see cref="RequestRecord.PlatformInitMs"/> over the cold starts that have one.</summary>
+    public double? PlatformInitMs { get; init; }
+
+    /// <summary>Mean <c>timings.prefill_ms</c> of the cold starts: each environment's first prefill, after its init.</summary>
+    public double? FirstPrefillMs { get; init; }
+
     /// <summary>Cost at the measured mix, when any invoke had a REPORT.</summary>
     public CostEstimate? Cost { get; init; }
 
@@ -93,12 +105,17 @@ public sealed record VariantSummary
             DecodeTokensPerSecond = answers.Select(a => a.DecodeTokensPerSecond).OfType<double>().DefaultIfEmpty(double.NaN).Average() is var d && double.IsFinite(d) ? d : null,
             MaxMemoryUsedMb = requests.Select(r => r.Report?.MaxMemoryUsedMb).Max(),
             Init = MeanInit(cold.Select(r => r.Answer?.Init).OfType<InitBreakdown>().ToList()),
+            PlatformInitMs = Mean(cold.Select(r => r.PlatformInitMs)),
+            FirstPrefillMs = Mean(cold.Select(r => r.Answer?.PrefillMs)),
             Cost = CostEstimate.From(cost, billed),
         };
     }
 
     /// <summary>An outcome as results.json spells it (<c>function_error</c>).</summary>
     public static string OutcomeName(RequestOutcome outcome) => JsonNamingPolicy.SnakeCaseLower.ConvertName(outcome.ToString());
+
+    private static double? Mean(IEnumerable<double?> values) =>
+        values.OfType<double>().DefaultIfEmpty(double.NaN).Average() is var mean && double.IsFinite(mean) ? mean : null;
 
     private static InitBreakdown? MeanInit(List<InitBreakdown> inits)
     {

@@ -5,8 +5,8 @@ namespace LlamaAspire.LoadGen.Output;
 
 /// <summary>
 /// The charts <c>--out</c> writes, each as SVG and PNG (ScottPlot): the latency CDF cold vs warm per variant, the init
-/// breakdown as stacked bars per variant, for a memory sweep latency and cost against memory, and for a comparison
-/// the container crossover (<see cref="CrossoverChart"/>).
+/// breakdown as stacked bars per variant, for a memory sweep latency, REPORT Duration and cost against memory, and
+/// wherever a variant had warm invokes the container crossover (<see cref="CrossoverChart"/>).
 /// </summary>
 public static class Charts
 {
@@ -81,35 +81,47 @@ public static class Charts
         return plot;
     }
 
-    /// <summary>The mean of each init phase, stacked, one bar per variant (phases that overlap stack past the total, marked).</summary>
+    /// <summary>
+    /// The mean of each init phase, stacked, one bar per variant, in the order a cold start runs them: platform init at the
+    /// base, the function's phases, the first prefill on top; the end of init marked (phases that overlap stack past it).
+    /// </summary>
     internal static Plot? InitBreakdown(IReadOnlyList<(string Name, VariantSummary Summary)> summaries)
     {
-        var withInit = summaries.Where(s => s.Summary.Init is { Phases.Count: > 0 }).ToList();
+        static IEnumerable<(string Phase, double Ms)> Segments(VariantSummary s) =>
+            (s.PlatformInitMs is { } platform ? [(VariantSummary.PlatformInitLabel, platform)] : Array.Empty<(string, double)>())
+            .Concat(s.Init?.Phases.Select(p => (p.Key, p.Value)) ?? [])
+            .Concat(s.FirstPrefillMs is { } prefill ? [(VariantSummary.FirstPrefillLabel, prefill)] : Array.Empty<(string, double)>());
+
+        var withInit = summaries.Where(s => Segments(s.Summary).Any()).ToList();
         if (withInit.Count == 0)
         {
             return null;
         }
 
         var plot = new Plot();
-        var phases = withInit.SelectMany(s => s.Summary.Init!.Phases.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var phases = withInit.SelectMany(s => Segments(s.Summary).Select(p => p.Phase)).Distinct(StringComparer.Ordinal).ToList();
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
+        var marked = false;
         for (var i = 0; i < withInit.Count; i++)
         {
+            var segments = Segments(withInit[i].Summary).ToDictionary(p => p.Phase, p => p.Ms, StringComparer.Ordinal);
             double stacked = 0;
             for (var p = 0; p < phases.Count; p++)
             {
-                if (withInit[i].Summary.Init!.Phases.TryGetValue(phases[p], out var ms))
+                if (segments.TryGetValue(phases[p], out var ms))
                 {
                     bars.Add(new Bar { Position = i, ValueBase = stacked, Value = stacked + ms, FillColor = palette.GetColor(p) });
                     stacked += ms;
                 }
             }
 
-            if (withInit[i].Summary.Init!.TotalMs is { } total)
+            if (withInit[i].Summary.Init?.TotalMs is { } total)
             {
-                var marker = plot.Add.Marker(i, total, MarkerShape.FilledDiamond, 12, Colors.Black);
-                marker.LegendText = i == 0 ? "function init total" : "";
+                // The function's phases start above platform init, so its total ends there too.
+                var marker = plot.Add.Marker(i, (withInit[i].Summary.PlatformInitMs ?? 0) + total, MarkerShape.FilledDiamond, 12, Colors.Black);
+                marker.LegendText = marked ? "" : "end of init (platform + function init total)";
+                marked = true;
             }
         }
 
@@ -128,12 +140,16 @@ public static class Charts
         return plot;
     }
 
-    /// <summary>tune: p50 latency (left axis) and $ per 1M requests (right axis) against memory size.</summary>
+    /// <summary>
+    /// tune: p50 client latency and p50 REPORT Duration (the billed work, without the network and the emulator's queueing)
+    /// on the left axis and $ per 1M requests on the right, against memory size.
+    /// </summary>
     internal static Plot? MemorySweep(ResultsDocument document, IReadOnlyList<(string Name, VariantSummary Summary)> summaries)
     {
         var points = document.Variants.Zip(summaries)
             .Where(p => p.First.MemorySizeMb is not null && p.Second.Summary.Cost is not null && p.Second.Summary.All.Count > 0)
-            .Select(p => (Memory: (double)p.First.MemorySizeMb!.Value, P50: p.Second.Summary.All.P50, Cost: (double)p.Second.Summary.Cost!.PerMillionRequests))
+            .Select(p => (Memory: (double)p.First.MemorySizeMb!.Value, P50: p.Second.Summary.All.P50, Duration: p.Second.Summary.Duration,
+                Cost: (double)p.Second.Summary.Cost!.PerMillionRequests))
             .OrderBy(p => p.Memory).ToList();
         if (points.Count == 0)
         {
@@ -142,14 +158,21 @@ public static class Charts
 
         var plot = new Plot();
         var latency = plot.Add.Scatter(points.Select(p => p.Memory).ToArray(), points.Select(p => p.P50).ToArray());
-        latency.LegendText = "p50 latency (ms)";
+        latency.LegendText = "p50 client latency (ms)";
+        var withDuration = points.Where(p => p.Duration.Count > 0).ToList();
+        if (withDuration.Count > 0)
+        {
+            var duration = plot.Add.Scatter(withDuration.Select(p => p.Memory).ToArray(), withDuration.Select(p => p.Duration.P50).ToArray());
+            duration.LegendText = "p50 REPORT Duration (ms, billed work)";
+        }
+
         var cost = plot.Add.Scatter(points.Select(p => p.Memory).ToArray(), points.Select(p => p.Cost).ToArray());
         cost.LegendText = "$ per 1M requests";
         cost.Axes.YAxis = plot.Axes.Right;
         plot.Axes.Right.Label.Text = "$ per 1M requests";
-        plot.Title("Memory sweep: latency and cost");
+        plot.Title("Memory sweep: latency, billed duration and cost");
         plot.XLabel("memory (MB)");
-        plot.YLabel("p50 latency (ms)");
+        plot.YLabel("p50 (ms)");
         plot.ShowLegend(Alignment.UpperCenter);
         return plot;
     }

@@ -13,17 +13,17 @@ public static class CrossoverChart
 {
     private const int Points = 400;
 
-    /// <summary>The chart, or null when no variant had a warm invoke to price.</summary>
+    /// <summary>
+    /// The chart, or null when no variant had a warm invoke to price: a compare's variants, a sweep's memory sizes or a
+    /// run's one series, each a line.
+    /// </summary>
     public static Plot? Build(ResultsDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        if (document.Compare is not { } setup)
-        {
-            return null;
-        }
-
         var cost = document.CostModel();
-        var variants = document.Variants.Select(v => VariantCrossover.Of(v, cost, setup.Container)).OfType<VariantCrossover>().ToList();
+        var prices = document.CrossoverContainer();
+        var provisionedCount = document.Compare?.Provisioned ?? 0;
+        var variants = document.Variants.Select(v => VariantCrossover.Of(v, cost, prices)).OfType<VariantCrossover>().ToList();
         if (variants.Count == 0)
         {
             return null;
@@ -45,11 +45,11 @@ public static class CrossoverChart
             container.LegendText = $"{v.Name} container";
             container.LinePattern = LinePattern.Dashed;
             container.LineWidth = 2;
-            if (setup.Provisioned > 0)
+            if (provisionedCount > 0)
             {
                 var provisioned = plot.Add.ScatterLine(rates, rates.Select(r => (double)Crossover.ProvisionedPerMillion(
-                    document.Prices, document.Architecture, setup.Provisioned, v.MemorySizeMb, v.WarmBilledMs, r)).ToArray(), color);
-                provisioned.LegendText = $"{v.Name} provisioned ×{setup.Provisioned}";
+                    document.Prices, document.Architecture, provisionedCount, v.MemorySizeMb, v.WarmBilledMs, r)).ToArray(), color);
+                provisioned.LegendText = $"{v.Name} provisioned ×{provisionedCount}";
                 provisioned.LinePattern = LinePattern.Dotted;
             }
 

@@ -19,6 +19,8 @@ public static class DiffTables
         ("warm p99 (ms)", s => s.Warm.P99),
         ("warm max (ms)", s => s.Warm.Max),
         ("REPORT Init Duration p50 (ms)", s => s.InitDuration.P50),
+        ("init: platform, mean (ms)", s => s.PlatformInitMs),
+        ("first prefill, mean (ms)", s => s.FirstPrefillMs),
         ("REPORT Duration p50 (ms)", s => s.Duration.P50),
         ("time to first token p50 (ms)", s => s.TimeToFirstToken.P50),
         ("client first chunk p50 (ms)", s => s.FirstChunk.P50),

@@ -1,6 +1,7 @@
 using LlamaAspire.LoadGen.Comparing;
 using LlamaAspire.LoadGen.Cost;
 using LlamaAspire.LoadGen.Measurement;
+using LlamaAspire.LoadGen.Tuning;
 
 namespace LlamaAspire.LoadGen.Output;
 
@@ -39,6 +40,24 @@ public sealed record ResultsDocument
 
     /// <summary><c>compare</c>'s setup (absent for other commands): what its table and crossover are drawn from.</summary>
     public CompareSetup? Compare { get; init; }
+
+    /// <summary>
+    /// The always-on container's prices the crossover is drawn at (run, cold, tune; <c>compare</c> keeps them in its setup).
+    /// Absent in results saved before they were: Fargate's defaults for the architecture.
+    /// </summary>
+    public ContainerPrices? Container { get; init; }
+
+    /// <summary>The container prices for this document's crossover: compare's, else the saved ones, else Fargate's defaults.</summary>
+    public ContainerPrices CrossoverContainer() => Compare?.Container ?? Container ?? ContainerPrices.FargateDefaults(Architecture);
+
+    /// <summary><c>tune</c>'s strategy (absent for other commands): <c>report</c> recomputes the recommendation from it.</summary>
+    public TuneSetup? Tune { get; init; }
+
+    /// <summary>
+    /// What the run observed that its requests cannot tell again — variants compare skipped and why, forced invokes answered
+    /// warm by which method — so <c>report</c> prints them as the run did. Figures derived from the requests are not stored.
+    /// </summary>
+    public IReadOnlyList<string>? Notes { get; init; }
 
     /// <summary>The cost model of this document's prices and architecture.</summary>
     public CostModel CostModel() => new(Prices, Architecture);

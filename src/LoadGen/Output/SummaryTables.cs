@@ -54,13 +54,17 @@ public static class SummaryTables
 
     private static FigureTable? InitBreakdown(IReadOnlyList<(string Name, VariantSummary Summary)> variants)
     {
-        if (variants.All(v => v.Summary.Init is null))
+        if (variants.All(v => v.Summary.Init is null && v.Summary.PlatformInitMs is null && v.Summary.FirstPrefillMs is null))
         {
             return null;
         }
 
+        // In the order a cold start runs them: the platform's part, the function's phases, then the first invoke's prefill.
         var phases = variants.SelectMany(v => v.Summary.Init?.Phases.Keys ?? []).Distinct(StringComparer.Ordinal).ToList();
-        var rows = phases.Select(p => (IReadOnlyList<string>)[p, .. variants.Select(v => v.Summary.Init?.Phases.TryGetValue(p, out var ms) == true ? Number(ms) : "-")]).ToList();
+        var rows = new List<IReadOnlyList<string>>();
+        rows.Add([VariantSummary.PlatformInitLabel, .. variants.Select(v => Number(v.Summary.PlatformInitMs))]);
+        rows.AddRange(phases.Select(p => (IReadOnlyList<string>)[p, .. variants.Select(v => v.Summary.Init?.Phases.TryGetValue(p, out var ms) == true ? Number(ms) : "-")]));
+        rows.Add([VariantSummary.FirstPrefillLabel, .. variants.Select(v => Number(v.Summary.FirstPrefillMs))]);
         rows.Add(["init total (function)", .. variants.Select(v => Number(v.Summary.Init?.TotalMs))]);
         rows.Add(["REPORT Init Duration p50", .. variants.Select(v => Number(v.Summary.InitDuration.P50))]);
         return new FigureTable("Init breakdown, mean over cold starts (ms; phases may run in parallel)", ["phase", .. variants.Select(v => v.Name)], rows);

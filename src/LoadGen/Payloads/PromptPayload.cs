@@ -17,6 +17,22 @@ public static class PromptPayload
         "expiry date, and to delete untagged resources after a week. The release of the mobile application slipped by " +
         "two weeks while the login flow is redesigned.";
 
+    /// <summary>The tokens <see cref="DefaultPrompt"/> stands for.</summary>
+    public const int DefaultPromptTokens = 128;
+
+    /// <summary>
+    /// A prompt of about <paramref name="tokens"/> tokens: <see cref="DefaultPrompt"/>'s words, cut or repeated from its start,
+    /// as many as its words per token give — the same text tokenizes the same, so the count scales with the words (exactly
+    /// the default prompt at <see cref="DefaultPromptTokens"/>). The function's <c>usage.prompt_tokens</c> gives the exact count.
+    /// </summary>
+    public static string OfTokens(int tokens)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tokens, 1);
+        var words = DefaultPrompt.Split(' ');
+        var count = Math.Max(1, (int)Math.Round(tokens * (double)words.Length / DefaultPromptTokens, MidpointRounding.AwayFromZero));
+        return string.Join(' ', Enumerable.Range(0, count).Select(i => words[i % words.Length]));
+    }
+
     /// <summary>The UTF-8 JSON payload; <paramref name="stream"/> asks the function to stream server-sent events.</summary>
     public static byte[] Create(string prompt, int maxTokens, bool stream = false)
     {
