@@ -158,7 +158,8 @@ internal static class ModelVariants
         ["onnx-prepacked-last"] = "--format onnx --prepack --prefill-logits last",
         ["ort-q4emb-last"] = "--format ort --embedding int4 --prefill-logits last",
         ["onnx-prepacked-q4emb-last"] = "--format onnx --prepack --embedding int4 --prefill-logits last",
-        ["onnx-optimized-q4emb-last"] = "--format onnx --optimize --embedding int4 --prefill-logits last", // what a pre-packed model deploys as
+        ["onnx-optimized-q4emb-last"] = "--format onnx --optimize --embedding int4 --prefill-logits last",
+        ["onnx-portable-q4emb-last"] = "--format onnx --optimize --external-data --embedding int4 --prefill-logits last", // what a pre-packed model deploys as
     };
 
     public static IEnumerable<string> All => Flags.Keys;
