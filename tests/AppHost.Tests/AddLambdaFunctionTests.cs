@@ -219,7 +219,7 @@ public class AddLambdaFunctionTests
 
         // Packs are this CPU's and this ONNX Runtime's: the publish step builds and packages the graph optimised without them.
         Assert.Equal(model.Resource.ModelDirectory + "-portable", model.Resource.DeployedModelDirectory);
-        Assert.Equal(["build", "--preset", "tiny", "--out", model.Resource.DeployedModelDirectory, "--format", "onnx", "--embedding", "int4", "--prefill-logits", "last", "--optimize", "--if-missing"],
+        Assert.Equal(["build", "--preset", "tiny", "--out", model.Resource.DeployedModelDirectory, "--format", "onnx", "--embedding", "int4", "--prefill-logits", "last", "--optimize", "--external-data", "--if-missing"],
             model.Resource.DeployedBuildArguments);
 
         var ort = builder.AddLlamaModel("model-ort", "tiny", "ort");
