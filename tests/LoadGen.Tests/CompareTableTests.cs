@@ -2,6 +2,7 @@ using LlamaAspire.LambdaContracts;
 using LlamaAspire.LambdaContracts.Telemetry;
 using LlamaAspire.LoadGen.Commands;
 using LlamaAspire.LoadGen.Comparing;
+using LlamaAspire.LoadGen.Measurement;
 using LlamaAspire.LoadGen.Output;
 
 namespace LlamaAspire.LoadGen.Tests;
@@ -43,6 +44,21 @@ public sealed class CompareTableTests : IDisposable
         // vanilla → memory → packaged instead of S3 → the model format (llama-aot's pre-packed model) → Native AOT.
         Assert.Equal(["llama-vanilla", "llama-vanilla@10240", "llama-jit@10240", "llama-jit@10240+MODEL_DIR=@llama-aot", "llama-aot@10240"],
             CompareVariant.Defaults.Select(v => v.Label));
+    }
+
+    [Fact]
+    public void A_baseline_without_a_cold_start_hands_the_ratio_to_the_first_variant_that_had_one_and_says_so()
+    {
+        var sample = CompareSample.Document();
+        // The vanilla build ran out of memory on every cold start (the 1B model at 1,769 MB does).
+        var failed = sample.Variants[0].Requests.Select(r => r with { Outcome = RequestOutcome.FunctionError, ErrorType = "Runtime.OutOfMemory", Answer = null }).ToList();
+        var document = sample with { Variants = [sample.Variants[0] with { Requests = failed }, sample.Variants[1]] };
+
+        var (table, notes) = CompareTable.Build(document, CompareSample.Summaries(document));
+
+        Assert.Equal("-", Cell(table, "cold p50 ÷ baseline", 1));
+        Assert.Equal("1.00×", Cell(table, "cold p50 ÷ baseline", 2));
+        Assert.Contains(notes, n => n.Contains($"The baseline llama-vanilla@1024 had no successful cold start, so \"÷ baseline\" is over llama-aot@{LambdaLimits.MaxMemoryMb}", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -25,7 +25,10 @@ public static class CompareTable
         var setup = document.Compare ?? throw new ArgumentException("Not a compare run.", nameof(document));
         var cost = document.CostModel();
         var columns = document.Variants.Zip(summaries, (v, s) => (Variant: v, s.Summary, Crossover: VariantCrossover.Of(v, cost, setup.Container))).ToList();
-        var baseline = columns.Count > 0 ? columns[0].Summary.Cold : LatencySummary.Empty;
+        // The first variant is the baseline; if it had no cold start (the 1B vanilla build runs out of memory at 1,769 MB), the
+        // first that had one takes its place, and a note says so, rather than a row of dashes.
+        var baselineColumn = columns.FirstOrDefault(c => c.Summary.Cold.Count > 0);
+        var baseline = baselineColumn.Summary?.Cold ?? LatencySummary.Empty;
         var rows = new List<IReadOnlyList<string>>();
         void Row(string label, Func<(VariantResults Variant, VariantSummary Summary, VariantCrossover? Crossover), string> value) =>
             rows.Add([label, .. columns.Select(value)]);
@@ -73,6 +76,11 @@ public static class CompareTable
         Row("emulated / capped", c => Emulated(c.Variant, c.Summary, setup));
 
         var notes = new List<string>();
+        if (columns.Count > 0 && baselineColumn.Summary is not null && baselineColumn.Variant != columns[0].Variant)
+        {
+            notes.Add($"The baseline {columns[0].Variant.Name} had no successful cold start, so \"÷ baseline\" is over {baselineColumn.Variant.Name}, the first variant that had one.");
+        }
+
         notes.AddRange(columns.Select(c => c.Crossover?.Sentence(document.Architecture)).OfType<string>());
         if (setup.Provisioned > 0)
         {

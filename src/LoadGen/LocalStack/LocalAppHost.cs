@@ -40,6 +40,9 @@ public sealed class LocalAppHost : IDisposable
     /// <summary>The dashboard of this AppHost (its login link is in the log).</summary>
     public Uri Dashboard { get; }
 
+    /// <summary>The AppHost's build configuration: the one `dotnet run --project src/AppHost` uses, so both share one build.</summary>
+    private const string Configuration = "Debug";
+
     /// <summary>Builds and starts the AppHost with <paramref name="preset"/>; returns once its emulator lists its functions.</summary>
     /// <exception cref="InvalidOperationException">The repository, the build or the AppHost failed; the message says where to look.</exception>
     public static async Task<LocalAppHost> StartAsync(string preset, string logDirectory, IAnsiConsole console, CancellationToken cancellationToken)
@@ -54,12 +57,12 @@ public sealed class LocalAppHost : IDisposable
         try
         {
             await console.Status().StartAsync($"Building the AppHost ({project})…", async _ =>
-                await RunToCompletionAsync("dotnet", ["build", project, "-nologo", "-v", "q"], log, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+                await RunToCompletionAsync("dotnet", ["build", project, "-c", Configuration, "-nologo", "-v", "q"], log, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
             var port = FreePort();
             var dashboard = new Uri($"http://localhost:{FreePort()}");
             // The built AppHost itself, not `dotnet run`: the signal that stops it must reach Aspire, not a launcher.
-            var start = new ProcessStartInfo(Path.Combine(project, "bin", "Debug", "net10.0", "AppHost"))
+            var start = new ProcessStartInfo(Path.Combine(project, "bin", Configuration, "net10.0", "AppHost"))
             {
                 WorkingDirectory = project,
                 RedirectStandardOutput = true,

@@ -32,6 +32,7 @@ public static class CrossoverChart
         // Out to three times the furthest crossover (or one container's capacity where there is none), so each turn shows.
         var maxRate = Math.Max(0.1, variants.Max(v => v.Rate ?? v.Capacity) * 3);
         var rates = Enumerable.Range(1, Points).Select(i => maxRate * i / Points).ToArray();
+        var sparse = rates.Where((_, i) => i % 10 == 0).ToArray(); // the marked lines: a marker every tenth point
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         for (var i = 0; i < variants.Count; i++)
@@ -41,16 +42,18 @@ public static class CrossoverChart
             var lambda = plot.Add.ScatterLine(rates, rates.Select(_ => (double)(v.LambdaPerRequest * 1_000_000m)).ToArray(), color);
             lambda.LegendText = $"{v.Name} Lambda";
             lambda.LineWidth = 2;
-            var container = plot.Add.ScatterLine(rates, rates.Select(r => (double)Crossover.ContainerPerMillion(v.ContainerPerHour, r, v.WarmBilledMs)).ToArray(), color);
+            // Told apart by markers on a sparser line, not by dashes: the SVG canvas drops path effects (and says so on stdout).
+            var container = plot.Add.Scatter(sparse, sparse.Select(r => (double)Crossover.ContainerPerMillion(v.ContainerPerHour, r, v.WarmBilledMs)).ToArray(), color);
             container.LegendText = $"{v.Name} container";
-            container.LinePattern = LinePattern.Dashed;
-            container.LineWidth = 2;
+            container.MarkerShape = MarkerShape.OpenSquare;
+            container.MarkerSize = 6;
             if (provisionedCount > 0)
             {
-                var provisioned = plot.Add.ScatterLine(rates, rates.Select(r => (double)Crossover.ProvisionedPerMillion(
+                var provisioned = plot.Add.Scatter(sparse, sparse.Select(r => (double)Crossover.ProvisionedPerMillion(
                     document.Prices, document.Architecture, provisionedCount, v.MemorySizeMb, v.WarmBilledMs, r)).ToArray(), color);
                 provisioned.LegendText = $"{v.Name} provisioned ×{provisionedCount}";
-                provisioned.LinePattern = LinePattern.Dotted;
+                provisioned.MarkerShape = MarkerShape.OpenTriangleUp;
+                provisioned.MarkerSize = 6;
             }
 
             if (v.Rate is { } crossing)
