@@ -22,6 +22,10 @@ public static class FunctionInit
         var nativeImport = BackgroundPhase.Start(OrtEnv.Instance); // dlopen(libonnxruntime) + OrtCreateEnv
         var telemetryStartTime = DateTimeOffset.UtcNow;
         var telemetry = TelemetrySetup.Create(env);
+        if (env(EnvVars.TelemetryWarmUp) != "0")
+        {
+            _ = telemetry.WarmUpInBackground();
+        }
         var telemetryEnd = DateTimeOffset.UtcNow;
         var options = FunctionOptions.FromEnvironment(env);
 

@@ -13,6 +13,7 @@ public static class EnvVars
     public const string GraphOptimization = "LLAMA_GRAPH_OPTIMIZATION";  // disable_all|basic|extended|all (default: from config.json)
     public const string MemoryMapOrt = "LLAMA_ORT_MMAP";                 // 1 (default) / 0: mmap .ort files
     public const string ParallelPrepack = "LLAMA_PARALLEL_PREPACK";      // 1 (default) / 0: pack weights on all intra-op threads at load
+    public const string TelemetryWarmUp = "LLAMA_TELEMETRY_WARMUP";      // 1 (default) / 0: pay the OTel SDK's first measurement during init
     public const string Warmup = "LLAMA_WARMUP";                         // 1 / 0 (default): one-token warm-up run at init
     public const string MaxRequestBytes = "LLAMA_MAX_REQUEST_BYTES";     // default LambdaLimits.MaxSyncRequestBytes
     public const string DefaultMaxTokens = "LLAMA_DEFAULT_MAX_TOKENS";   // default 128
