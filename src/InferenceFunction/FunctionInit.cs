@@ -22,11 +22,12 @@ public static class FunctionInit
         var nativeImport = BackgroundPhase.Start(OrtEnv.Instance); // dlopen(libonnxruntime) + OrtCreateEnv
         var telemetryStartTime = DateTimeOffset.UtcNow;
         var telemetry = TelemetrySetup.Create(env);
+        var telemetryEnd = DateTimeOffset.UtcNow;
         if (env(EnvVars.TelemetryWarmUp) != "0")
         {
             _ = telemetry.WarmUpInBackground();
         }
-        var telemetryEnd = DateTimeOffset.UtcNow;
+
         var options = FunctionOptions.FromEnvironment(env);
 
         using var phases = new InitPhases(mainEntered, env);
