@@ -60,13 +60,7 @@ internal static class ModelConfigWriter
             if (v.Sessions > 1)
             {
                 // One session per file, created in parallel, run in this order; each file's external data is file + ".data".
-                w.WriteStartArray("model_files");
-                foreach (var f in v.ModelFiles)
-                {
-                    w.WriteStringValue(f);
-                }
-
-                w.WriteEndArray();
+                WriteStrings(w, "model_files", v.ModelFiles);
             }
 
             w.WriteString("tokenizer_file", ModelDirectoryLayout.TiktokenFile);
@@ -78,15 +72,10 @@ internal static class ModelConfigWriter
                 w.WriteStartObject("prepacked_for");
                 w.WriteString("onnxruntime", prepackedFor.OnnxRuntimeVersion);
                 w.WriteString("architecture", prepackedFor.Architecture);
-                w.WriteStartArray("cpu_features");
-                foreach (var feature in prepackedFor.CpuFeatures)
-                {
-                    w.WriteStringValue(feature);
-                }
-
-                w.WriteEndArray();
+                WriteStrings(w, "cpu_features", prepackedFor.CpuFeatures);
                 w.WriteEndObject();
             }
+
             if (v.ExternalDataFile is { } data)
             {
                 w.WriteString("external_data_file", data);
@@ -116,6 +105,17 @@ internal static class ModelConfigWriter
 
         ms.WriteByte((byte)'\n');
         return ms.ToArray();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
     }
 
     private static void WriteMap(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string> map)
